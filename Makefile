@@ -1,0 +1,86 @@
+# v2vboot: top-level build.
+#
+#   make          build/v2vboot-agent
+#   make check    unit tests (also under ASan+UBSan), then the integration
+#                 tests with a real guest, nginx and qemu (tests/README.md)
+#   make bench    v2vboot against virt-v2v on the same source (tests/bench)
+#   make clean
+#
+# Outputs go to build/.  WERROR=0 drops -Werror for local hacking.
+
+CC ?= gcc
+WERROR ?= 1
+B := build
+
+PKGS := libguestfs libcurl openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wvla -Wmissing-prototypes \
+        -Wformat=2 -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+              -Iagent -Ikickstart $(PKG_CFLAGS)
+SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g \
+              -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -fno-omit-frame-pointer -Iagent -Ikickstart $(PKG_CFLAGS)
+
+ENGINE_SRCS := $(wildcard agent/*.c)
+ENGINE_SRCS := $(filter-out agent/main.c,$(ENGINE_SRCS))
+KS_SRCS := $(wildcard kickstart/*.c)
+LIB_SRCS := $(ENGINE_SRCS) $(KS_SRCS)
+LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
+SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS))
+HDRS := $(wildcard agent/*.h kickstart/*.h)
+
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRCS))
+
+.PHONY: all check check-unit check-integration bench example clean
+all: $(B)/v2vboot-agent
+
+$(B)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/san/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -c $< -o $@
+
+$(B)/libv2v.a: $(LIB_OBJS)
+	ar rcs $@ $^
+
+$(B)/libv2v-san.a: $(SAN_OBJS)
+	ar rcs $@ $^
+
+$(B)/v2vboot-agent: $(B)/obj/agent/main.o $(B)/libv2v.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v.a $(PKG_LIBS)
+
+$(B)/tests/san-%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v-san.a $(PKG_LIBS)
+
+check-unit: $(UNIT_BINS) $(UNIT_SAN_BINS) $(B)/v2vboot-agent
+	@tests/run-tests.sh unit $(UNIT_BINS) $(UNIT_SAN_BINS)
+
+check-integration: all
+	@tests/run-tests.sh integration tests/integration/test-*.sh
+
+check: check-unit check-integration
+
+bench: all
+	tests/bench/bench.sh
+
+example: all
+	tests/example.sh
+
+clean:
+	rm -rf $(B)

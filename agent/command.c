@@ -1,0 +1,270 @@
+/* Run external programs (qemu-img, nbdkit) without a shell.
+ *
+ * Arguments never carry secrets (DESIGN.md): passwords reach programs
+ * through files in the 0600 work directory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MAX_OUTPUT (1024 * 1024)
+#define MAX_CHILDREN 64
+
+/* Live children, so that a cancelled run can stop them (signal-safe). */
+static volatile pid_t children[MAX_CHILDREN];
+
+static void
+track (pid_t pid)
+{
+  size_t i;
+
+  for (i = 0; i < MAX_CHILDREN; ++i)
+    if (children[i] == 0) {
+      children[i] = pid;
+      return;
+    }
+}
+
+static void
+untrack (pid_t pid)
+{
+  size_t i;
+
+  for (i = 0; i < MAX_CHILDREN; ++i)
+    if (children[i] == pid)
+      children[i] = 0;
+}
+
+/* Send sig to every live child.  Async-signal-safe. */
+void
+v2v_kill_children (int sig)
+{
+  size_t i;
+
+  for (i = 0; i < MAX_CHILDREN; ++i)
+    if (children[i] > 0)
+      kill (children[i], sig);
+}
+
+void
+v2v_track_child (pid_t pid)
+{
+  track (pid);
+}
+
+static void
+debug_argv (const char *const *argv)
+{
+  char line[2048];
+  size_t len = 0, i;
+
+  if (!v2v_verbose)
+    return;
+  line[0] = '\0';
+  for (i = 0; argv[i] != NULL && len < sizeof line - 1; ++i) {
+    int n = snprintf (line + len, sizeof line - len, "%s%s",
+                      i ? " " : "", argv[i]);
+    if (n < 0)
+      break;
+    len += (size_t) n;
+  }
+  v2v_debug ("exec: %s", line);
+}
+
+/* Fork and exec argv with stdout and stderr on a pipe whose read end
+ * goes to *fd_ret.  stdin is /dev/null.  Returns the pid or -1.
+ */
+static pid_t
+spawn_piped (const char *const *argv, int *fd_ret)
+{
+  int fds[2];
+  pid_t pid;
+
+  debug_argv (argv);
+  if (pipe2 (fds, O_CLOEXEC) == -1) {
+    v2v_error ("pipe: %m");
+    return -1;
+  }
+  pid = fork ();
+  if (pid == -1) {
+    v2v_error ("fork: %m");
+    close (fds[0]);
+    close (fds[1]);
+    return -1;
+  }
+  if (pid == 0) {
+    int null = open ("/dev/null", O_RDONLY);
+    if (null >= 0)
+      dup2 (null, 0);
+    dup2 (fds[1], 1);
+    dup2 (fds[1], 2);
+    signal (SIGPIPE, SIG_DFL);
+    execvp (argv[0], (char *const *) argv);
+    fprintf (stderr, "%s: %s\n", argv[0], strerror (errno));
+    _exit (127);
+  }
+  close (fds[1]);
+  track (pid);
+  *fd_ret = fds[0];
+  return pid;
+}
+
+static int
+wait_status (pid_t pid, const char *name)
+{
+  int status;
+
+  untrack (pid);
+  while (waitpid (pid, &status, 0) == -1) {
+    if (errno != EINTR) {
+      v2v_error ("waitpid: %s: %m", name);
+      return -1;
+    }
+  }
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  return 128 + WTERMSIG (status);
+}
+
+int
+v2v_command_lines (const char *const *argv, char **output,
+                   v2v_line_fn line_fn, void *opaque)
+{
+  int fd, r;
+  pid_t pid;
+  char *buf = NULL;
+  size_t len = 0, cap = 0, line_start = 0;
+  ssize_t n;
+
+  pid = spawn_piped (argv, &fd);
+  if (pid == -1)
+    return -1;
+  for (;;) {
+    if (cap - len < 4096) {
+      char *nb;
+      if (cap >= MAX_OUTPUT) {
+        /* Keep only the tail: programs can be chatty. */
+        memmove (buf, buf + cap / 2, len - cap / 2);
+        len -= cap / 2;
+        line_start = line_start > cap / 2 ? line_start - cap / 2 : 0;
+      }
+      else {
+        cap = cap ? cap * 2 : 8192;
+        nb = realloc (buf, cap + 1);
+        if (nb == NULL) {
+          v2v_error ("realloc: %m");
+          free (buf);
+          close (fd);
+          wait_status (pid, argv[0]);
+          return -1;
+        }
+        buf = nb;
+      }
+    }
+    n = read (fd, buf + len, cap - len);
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    len += (size_t) n;
+    if (line_fn) {
+      size_t i;
+      for (i = line_start; i < len; ++i) {
+        if (buf[i] == '\n' || buf[i] == '\r') {
+          buf[i] = '\0';
+          line_fn (buf + line_start, opaque);
+          buf[i] = '\n';
+          line_start = i + 1;
+        }
+      }
+    }
+  }
+  close (fd);
+  buf[len] = '\0';
+  r = wait_status (pid, argv[0]);
+  if (output)
+    *output = buf;
+  else
+    free (buf);
+  return r;
+}
+
+int
+v2v_command (const char *const *argv, char **output)
+{
+  return v2v_command_lines (argv, output, NULL, NULL);
+}
+
+/* Trim trailing white space of a program's output for messages. */
+char *
+v2v_chomp (char *s)
+{
+  size_t len = strlen (s);
+
+  while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r' ||
+                     s[len - 1] == ' '))
+    s[--len] = '\0';
+  return s;
+}
+
+/* The last line of a program's output, for short error messages.
+ * Points into s.
+ */
+const char *
+v2v_last_line (char *s)
+{
+  char *p;
+
+  v2v_chomp (s);
+  p = strrchr (s, '\n');
+  return p ? p + 1 : s;
+}
+
+pid_t
+v2v_spawn_logged (const char *const *argv, const char *logfile)
+{
+  pid_t pid;
+  int fd;
+
+  debug_argv (argv);
+  fd = open (logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd == -1) {
+    v2v_error ("%s: %m", logfile);
+    return -1;
+  }
+  pid = fork ();
+  if (pid == -1) {
+    v2v_error ("fork: %m");
+    close (fd);
+    return -1;
+  }
+  if (pid == 0) {
+    int null = open ("/dev/null", O_RDONLY);
+    if (null >= 0)
+      dup2 (null, 0);
+    dup2 (fd, 1);
+    dup2 (fd, 2);
+    execvp (argv[0], (char *const *) argv);
+    fprintf (stderr, "%s: %s\n", argv[0], strerror (errno));
+    _exit (127);
+  }
+  close (fd);
+  track (pid);
+  return pid;
+}
+
+void
+v2v_kill_wait (pid_t pid)
+{
+  if (pid <= 0)
+    return;
+  kill (pid, SIGTERM);
+  wait_status (pid, "child");
+}

@@ -1,0 +1,29 @@
+/* struct v2v_config: freeing what a front end filled in. */
+#include <stdlib.h>
+
+#include "v2v.h"
+
+void
+v2v_config_free (struct v2v_config *c)
+{
+  size_t i;
+
+  free (c->source.server);
+  free (c->source.user);
+  free (c->source.password_file);
+  free (c->source.cacert);
+  free (c->source.thumbprint);
+  for (i = 0; i < c->nr_disks; ++i) {
+    free (c->disks[i].path);
+    free (c->disks[i].datacenter);
+  }
+  free (c->disks);
+  free (c->vm.name);
+  free (c->dest.dir);
+  for (i = 0; i < c->nr_netmaps; ++i) {
+    free (c->netmaps[i].from);
+    free (c->netmaps[i].to);
+  }
+  free (c->netmaps);
+  free (c->workdir);
+}

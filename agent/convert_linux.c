@@ -1,0 +1,587 @@
+/* Convert a Linux guest for KVM, inside the overlay:
+ *
+ *   1. refuse early what cannot boot (no virtio drivers in the kernel);
+ *   2. remove VMware's own Tools (open-vm-tools stays);
+ *   3. replace every old disk name in the boot path by UUID= (fstab,
+ *      crypttab, resume, /etc/default/grub, BLS entries, grub.cfg) and by
+ *      the virtio name where UUID= is not valid (LVM filters);
+ *   4. keep NIC names with .link files matching the new MACs;
+ *   5. put the virtio drivers in every initramfs and rebuild it;
+ *   6. regenerate grub.cfg, then check that no old name is left.
+ *
+ * The decisions live in linux_plan.c and devname.c (pure, unit-tested).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <guestfs.h>
+
+#include "internal.h"
+
+/* Files whose disk names may be replaced by UUID=. */
+static const char *const uuid_files[] = {
+  "/etc/fstab", "/etc/crypttab", "/etc/default/grub",
+  "/etc/initramfs-tools/conf.d/resume", "/etc/kernel/cmdline",
+  "/etc/uswsusp.conf", "/boot/loader/entries/*.conf",
+  "/etc/dracut.conf.d/*.conf", NULL
+};
+/* Files where only a device path is valid. */
+static const char *const rename_files[] = {
+  "/etc/lvm/lvm.conf", NULL
+};
+/* Files that name the guest's NICs. */
+static const char *const nic_files[] = {
+  "/etc/network/interfaces", "/etc/network/interfaces.d/*",
+  "/etc/netplan/*.yaml", "/etc/sysconfig/network-scripts/ifcfg-*",
+  "/etc/sysconfig/network/ifcfg-*",
+  "/etc/NetworkManager/system-connections/*", NULL
+};
+static const char *const grub_cfgs[] = {
+  "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg", "/boot/efi/EFI/*/grub.cfg",
+  NULL
+};
+
+/* Expand a pattern into existing regular files.  Caller frees. */
+static char **
+guest_files (guestfs_h *g, const char *pattern)
+{
+  char **paths = guestfs_glob_expand (g, pattern);
+  size_t i, j;
+
+  if (paths == NULL)
+    return NULL;
+  for (i = j = 0; paths[i]; ++i) {
+    if (guestfs_is_file (g, paths[i]) > 0)
+      paths[j++] = paths[i];
+    else
+      free (paths[i]);
+  }
+  paths[j] = NULL;
+  return paths;
+}
+
+static bool
+guest_exists (guestfs_h *g, const char *path)
+{
+  return guestfs_exists (g, path) > 0;
+}
+
+static char *
+read_guest_file (guestfs_h *g, const char *path)
+{
+  size_t size;
+  char *content = guestfs_read_file (g, path, &size);
+
+  if (content && memchr (content, '\0', size) != NULL) {
+    free (content);             /* binary: not ours to edit */
+    return NULL;
+  }
+  return content;
+}
+
+static int
+write_guest_file (struct run *run, const char *path, const char *text)
+{
+  if (guestfs_write (run->g, path, text, strlen (text)) == -1)
+    return v2v_guestfs_error (run->g, path);
+  return 0;
+}
+
+/* Run argv in the guest's chroot; errors carry the command's output. */
+static int
+guest_command (struct run *run, char **argv)
+{
+  CLEANUP_FREE char *out = NULL;
+
+  v2v_debug ("in guest: %s %s", argv[0], argv[1] ? argv[1] : "");
+  out = guestfs_command (run->g, argv);
+  if (out == NULL) {
+    v2v_error ("in the guest, %s failed: %s", argv[0],
+               guestfs_last_error (run->g));
+    return -1;
+  }
+  v2v_debug ("%s", out);
+  return 0;
+}
+
+static void
+free_devmap (struct v2v_devmap *map, size_t nr)
+{
+  size_t i;
+
+  for (i = 0; i < nr; ++i) {
+    free (map[i].old);
+    free (map[i].new);
+  }
+  free (map);
+}
+
+static int
+add_mapping (struct v2v_devmap **map, size_t *nr, const char *old,
+             const char *new)
+{
+  struct v2v_devmap *m = realloc (*map, (*nr + 1) * sizeof *m);
+
+  if (m == NULL)
+    return -1;
+  *map = m;
+  m[*nr].old = strdup (old);
+  m[*nr].new = strdup (new);
+  if (!m[*nr].old || !m[*nr].new) {
+    free (m[*nr].old);
+    free (m[*nr].new);
+    return -1;
+  }
+  (*nr)++;
+  return 0;
+}
+
+/* Build both maps: old name -> UUID= (or the virtio name when the device
+ * has no UUID), and old name -> virtio name.  The appliance sees disk i as
+ * /dev/sdX like the VMware guest did, so its names are the old names.
+ */
+static int
+build_devmaps (struct run *run, struct v2v_devmap **umap, size_t *nu,
+               struct v2v_devmap **rmap, size_t *nrn)
+{
+  guestfs_h *g = run->g;
+  CLEANUP_FREE_STRV char **devs = guestfs_list_devices (g);
+  CLEANUP_FREE_STRV char **parts = guestfs_list_partitions (g);
+  char **lists[2] = { devs, parts };
+  size_t l, i;
+
+  if (devs == NULL || parts == NULL)
+    return v2v_guestfs_error (g, "list devices");
+  for (l = 0; l < 2; ++l) {
+    for (i = 0; lists[l][i]; ++i) {
+      const char *dev = lists[l][i];
+      CLEANUP_FREE char *uuid = guestfs_vfs_uuid (g, dev);
+      CLEANUP_FREE char *vname = v2v_virtio_name (dev);
+      CLEANUP_FREE char *hd = strdup (dev), *uuid_eq = NULL;
+      const char *new;
+
+      if (strncmp (dev, "/dev/sd", 7) != 0 || vname == NULL || hd == NULL)
+        continue;
+      hd[5] = 'h';
+      if (uuid && uuid[0] && asprintf (&uuid_eq, "UUID=%s", uuid) == -1)
+        return -1;
+      new = uuid_eq ? uuid_eq : vname;
+      if (add_mapping (umap, nu, dev, new) == -1 ||
+          add_mapping (umap, nu, hd, new) == -1 ||
+          add_mapping (rmap, nrn, dev, vname) == -1 ||
+          add_mapping (rmap, nrn, hd, vname) == -1) {
+        v2v_error ("out of memory");
+        return -1;
+      }
+      v2v_debug ("%s -> %s", dev, new);
+    }
+  }
+  return 0;
+}
+
+/* Rewrite disk names in every file matching the patterns. */
+static int
+rewrite_files (struct run *run, const char *const *patterns,
+               const struct v2v_devmap *map, size_t nr)
+{
+  size_t p, i;
+
+  for (p = 0; patterns[p]; ++p) {
+    CLEANUP_FREE_STRV char **files = guest_files (run->g, patterns[p]);
+
+    for (i = 0; files && files[i]; ++i) {
+      CLEANUP_FREE char *text = read_guest_file (run->g, files[i]);
+      CLEANUP_FREE char *out = NULL;
+      size_t changes;
+
+      if (text == NULL)
+        continue;
+      out = v2v_rewrite_devices (text, map, nr, &changes);
+      if (out == NULL) {
+        v2v_error ("out of memory");
+        return -1;
+      }
+      if (changes == 0)
+        continue;
+      if (write_guest_file (run, files[i], out) == -1)
+        return -1;
+      v2v_info (run, "%s: %zu disk name%s replaced", files[i], changes,
+                changes == 1 ? "" : "s");
+    }
+  }
+  return 0;
+}
+
+static int
+fix_grub_defaults (struct run *run)
+{
+  CLEANUP_FREE char *text = read_guest_file (run->g, "/etc/default/grub");
+  CLEANUP_FREE char *out = NULL;
+  bool changed;
+
+  if (text == NULL)
+    return 0;
+  out = v2v_grub_enable_uuid (text, &changed);
+  if (out == NULL) {
+    v2v_error ("out of memory");
+    return -1;
+  }
+  if (!changed)
+    return 0;
+  v2v_info (run, "/etc/default/grub: GRUB_DISABLE_LINUX_UUID turned off so "
+            "the kernel finds its root by UUID");
+  return write_guest_file (run, "/etc/default/grub", out);
+}
+
+static int
+remove_vmware_tools (struct run *run)
+{
+  guestfs_h *g = run->g;
+  struct guestfs_application2_list *apps;
+  CLEANUP_FREE_STRV char **remove = NULL;
+  size_t i, n = 0;
+  bool rpm;
+
+  if (guest_exists (g, "/usr/bin/vmware-uninstall-tools.pl")) {
+    char *argv[] = { (char *) "/usr/bin/vmware-uninstall-tools.pl", NULL };
+    v2v_info (run, "removing VMware Tools (vmware-uninstall-tools.pl)");
+    if (guest_command (run, argv) == -1) {
+      v2v_warning (run, "VMware Tools uninstaller failed: %s",
+                   v2v_last_error ());
+      v2v_clear_error ();
+    }
+  }
+  apps = guestfs_inspect_list_applications2 (g, run->guest.root);
+  if (apps == NULL)
+    return 0;
+  for (i = 0; i < apps->len; ++i)
+    if (v2v_is_vmware_tools_package (apps->val[i].app2_name))
+      remove = v2v_strv_append (remove, apps->val[i].app2_name), n++;
+  guestfs_free_application2_list (apps);
+  if (n == 0)
+    return 0;
+  rpm = guest_exists (g, "/usr/bin/rpm") || guest_exists (g, "/bin/rpm");
+  {
+    CLEANUP_FREE char **argv = calloc (n + 4, sizeof (char *));
+    size_t k = 0;
+    if (argv == NULL)
+      return -1;
+    argv[k++] = (char *) (rpm ? "rpm" : "dpkg");
+    argv[k++] = (char *) (rpm ? "-e" : "--purge");
+    if (rpm)
+      argv[k++] = (char *) "--nodeps";
+    for (i = 0; i < n; ++i)
+      argv[k++] = remove[i];
+    v2v_info (run, "removing VMware Tools packages (%s ...)", remove[0]);
+    if (guest_command (run, argv) == -1) {
+      v2v_warning (run, "could not remove VMware Tools: %s",
+                   v2v_last_error ());
+      v2v_clear_error ();
+    }
+  }
+  return 0;
+}
+
+/* Give each NIC the name its configuration expects. */
+static int
+keep_nic_names (struct run *run)
+{
+  guestfs_h *g = run->g;
+  CLEANUP_FREE_STRV char **names = NULL;
+  size_t nr = 0, p, i;
+  bool systemd = guest_exists (g, "/lib/systemd/systemd-udevd") ||
+                 guest_exists (g, "/usr/lib/systemd/systemd-udevd");
+
+  for (p = 0; nic_files[p]; ++p) {
+    CLEANUP_FREE_STRV char **files = guest_files (g, nic_files[p]);
+    for (i = 0; files && files[i]; ++i) {
+      CLEANUP_FREE char *text = read_guest_file (g, files[i]);
+      if (text && v2v_nic_names_add (text, &names, &nr) == -1) {
+        v2v_error ("out of memory");
+        return -1;
+      }
+    }
+  }
+  if (nr == 0) {
+    v2v_info (run, "no NIC named in the guest's network configuration");
+    return 0;
+  }
+  for (i = 0; i < nr && i < run->nr_nics; ++i) {
+    const char *mac = run->nics[i].mac;
+    CLEANUP_FREE char *path = NULL, *text = NULL;
+
+    if (systemd) {
+      if (asprintf (&path, "/etc/systemd/network/70-v2vboot-%s.link",
+                    names[i]) == -1 ||
+          (text = v2v_link_file (mac, names[i])) == NULL)
+        return -1;
+      if (guestfs_mkdir_p (g, "/etc/systemd/network") == -1)
+        return v2v_guestfs_error (g, "/etc/systemd/network");
+    }
+    else {
+      if ((path = strdup ("/etc/udev/rules.d/70-v2vboot-net.rules")) == NULL ||
+          asprintf (&text, "SUBSYSTEM==\"net\", ACTION==\"add\", "
+                    "ATTR{address}==\"%s\", NAME=\"%s\"\n", mac,
+                    names[i]) == -1)
+        return -1;
+    }
+    if (write_guest_file (run, path, text) == -1)
+      return -1;
+    v2v_info (run, "NIC %s keeps its name on KVM (MAC %s)", names[i], mac);
+  }
+  for (; i < nr; ++i)
+    v2v_warning (run, "the guest configures NIC %s, but the VM has no "
+                 "NIC left to give that name", names[i]);
+  return 0;
+}
+
+static bool
+kernel_has_virtio (guestfs_h *g, const char *kver)
+{
+  static const char *const files[] = { "modules.dep", "modules.builtin",
+                                        NULL };
+  size_t i;
+
+  for (i = 0; files[i]; ++i) {
+    CLEANUP_FREE char *path = NULL;
+    CLEANUP_FREE_STRV char **lines = NULL;
+    if (asprintf (&path, "/lib/modules/%s/%s", kver, files[i]) == -1)
+      return false;
+    if (!guest_exists (g, path))
+      continue;
+    lines = guestfs_grep (g, "/virtio_blk\\.ko", path);
+    if (lines && lines[0])
+      return true;
+  }
+  return false;
+}
+
+/* Kernels that can boot: a vmlinuz in /boot with its modules. */
+static char **
+boot_kernels (struct run *run)
+{
+  guestfs_h *g = run->g;
+  CLEANUP_FREE_STRV char **dirs = guestfs_ls (g, "/lib/modules");
+  char **kernels = NULL;
+  size_t i;
+
+  for (i = 0; dirs && dirs[i]; ++i) {
+    CLEANUP_FREE char *vmlinuz = NULL;
+    if (asprintf (&vmlinuz, "/boot/vmlinuz-%s", dirs[i]) == -1)
+      return NULL;
+    if (guest_exists (g, vmlinuz))
+      kernels = v2v_strv_append (kernels, dirs[i]);
+  }
+  return kernels;
+}
+
+static char *
+existing_initrd (guestfs_h *g, enum v2v_initrd_tool tool, const char *kver)
+{
+  const char *const debian[] = { "/boot/initrd.img-%s", NULL };
+  const char *const dracut[] = { "/boot/initramfs-%s.img", "/boot/initrd-%s",
+                                 NULL };
+  const char *const *fmts = tool == V2V_INITRD_DRACUT ? dracut : debian;
+  size_t i;
+
+  for (i = 0; fmts[i]; ++i) {
+    char *path;
+    if (asprintf (&path, fmts[i], kver) == -1)
+      return NULL;
+    if (guest_exists (g, path))
+      return path;
+    free (path);
+  }
+  return NULL;
+}
+
+/* Check before changing anything: which tool, which kernels, virtio. */
+static int
+plan_initrd (struct run *run, enum v2v_initrd_tool *tool, char ***kernels)
+{
+  guestfs_h *g = run->g;
+  size_t i;
+  bool has_dracut = guest_exists (g, "/usr/bin/dracut") ||
+                    guest_exists (g, "/sbin/dracut");
+  bool has_uit = guest_exists (g, "/usr/sbin/update-initramfs");
+
+  *tool = v2v_initrd_tool_for (run->guest.distro, has_dracut, has_uit);
+  if (*tool == V2V_INITRD_UNKNOWN) {
+    v2v_error ("%s: neither dracut nor update-initramfs in the guest: "
+               "cannot add the virtio drivers", run->guest.product);
+    return -1;
+  }
+  if ((*tool == V2V_INITRD_DRACUT && !has_dracut) ||
+      (*tool == V2V_INITRD_INITRAMFS_TOOLS && !has_uit)) {
+    v2v_error ("%s: %s is missing in the guest", run->guest.product,
+               *tool == V2V_INITRD_DRACUT ? "dracut" : "update-initramfs");
+    return -1;
+  }
+  *kernels = boot_kernels (run);
+  if (*kernels == NULL || (*kernels)[0] == NULL) {
+    v2v_error ("no kernel found in the guest's /boot");
+    return -1;
+  }
+  for (i = 0; (*kernels)[i]; ++i) {
+    if (!kernel_has_virtio (g, (*kernels)[i])) {
+      v2v_error ("guest kernel %s has no virtio_blk driver: update the "
+                 "guest's kernel on VMware, then convert", (*kernels)[i]);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int
+add_virtio_to_initrd (struct run *run, enum v2v_initrd_tool tool,
+                      char **kernels)
+{
+  guestfs_h *g = run->g;
+  size_t i;
+
+  if (tool == V2V_INITRD_INITRAMFS_TOOLS) {
+    const char *path = "/etc/initramfs-tools/modules";
+    CLEANUP_FREE char *text = guest_exists (g, path)
+      ? read_guest_file (g, path) : strdup ("");
+    CLEANUP_FREE char *out = NULL;
+    bool changed;
+
+    if (text == NULL)
+      return v2v_guestfs_error (g, path);
+    out = v2v_initramfs_modules_add (text, &changed);
+    if (out == NULL)
+      return -1;
+    if (changed && write_guest_file (run, path, out) == -1)
+      return -1;
+  }
+  else {
+    CLEANUP_FREE char *conf = v2v_dracut_conf ();
+    if (conf == NULL ||
+        guestfs_mkdir_p (g, "/etc/dracut.conf.d") == -1 ||
+        write_guest_file (run, v2v_dracut_conf_path, conf) == -1)
+      return -1;
+  }
+  for (i = 0; kernels[i]; ++i) {
+    CLEANUP_FREE char *initrd = existing_initrd (g, tool, kernels[i]);
+    CLEANUP_FREE_STRV char **argv = v2v_initrd_command (tool, kernels[i],
+                                                        initrd);
+    if (argv == NULL)
+      return -1;
+    v2v_info (run, "rebuilding the initramfs of %s with virtio drivers (%s)",
+              kernels[i], argv[0]);
+    if (guest_command (run, argv) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+static bool
+has_linux_entries (const char *text)
+{
+  return strstr (text, "\tlinux") || strstr (text, " linux") ||
+         strstr (text, "\nlinux");
+}
+
+static int
+regenerate_grub (struct run *run, const struct v2v_devmap *umap, size_t nu)
+{
+  guestfs_h *g = run->g;
+  bool grub2 = guest_exists (g, "/usr/sbin/grub2-mkconfig") ||
+               guest_exists (g, "/sbin/grub2-mkconfig");
+  bool grub = guest_exists (g, "/usr/sbin/grub-mkconfig");
+  size_t p, i;
+
+  for (p = 0; grub_cfgs[p]; ++p) {
+    CLEANUP_FREE_STRV char **files = guest_files (g, grub_cfgs[p]);
+
+    for (i = 0; files && files[i]; ++i) {
+      CLEANUP_FREE char *text = read_guest_file (g, files[i]);
+      CLEANUP_FREE_STRV char **argv = NULL;
+
+      if (text == NULL || !has_linux_entries (text))
+        continue;               /* a stub that loads the real one */
+      if (!grub2 && !grub) {
+        v2v_warning (run, "%s: no grub-mkconfig in the guest: only its "
+                     "disk names were replaced", files[i]);
+        continue;
+      }
+      argv = v2v_grub_mkconfig_command (grub2, files[i]);
+      if (argv == NULL)
+        return -1;
+      v2v_info (run, "regenerating %s (%s)", files[i], argv[0]);
+      if (guest_command (run, argv) == -1) {
+        v2v_warning (run, "%s; its disk names were replaced instead",
+                     v2v_last_error ());
+        v2v_clear_error ();
+      }
+    }
+  }
+  /* Whatever grub-mkconfig wrote, no old name may survive. */
+  return rewrite_files (run, grub_cfgs, umap, nu);
+}
+
+/* Last look: name every boot-path file that still has an old disk name. */
+static void
+verify_boot_path (struct run *run)
+{
+  const char *const *lists[] = { uuid_files, grub_cfgs };
+  size_t l, p, i;
+
+  for (l = 0; l < 2; ++l) {
+    for (p = 0; lists[l][p]; ++p) {
+      CLEANUP_FREE_STRV char **files = guest_files (run->g, lists[l][p]);
+      for (i = 0; files && files[i]; ++i) {
+        CLEANUP_FREE char *text = read_guest_file (run->g, files[i]);
+        char name[64];
+        if (text && v2v_find_old_devname (text, name, sizeof name))
+          v2v_warning (run, "%s still names %s, which does not exist on "
+                       "virtio-blk", files[i], name);
+      }
+    }
+  }
+}
+
+static void
+selinux_relabel (struct run *run)
+{
+  CLEANUP_FREE char *text = read_guest_file (run->g, "/etc/selinux/config");
+
+  if (text && (strstr (text, "\nSELINUX=enforcing") ||
+               strstr (text, "\nSELINUX=permissive"))) {
+    if (guestfs_touch (run->g, "/.autorelabel") == 0)
+      v2v_info (run, "SELinux will relabel the files we changed at first "
+                "boot");
+  }
+}
+
+int
+v2v_convert_linux (struct run *run)
+{
+  enum v2v_initrd_tool tool;
+  CLEANUP_FREE_STRV char **kernels = NULL;
+  struct v2v_devmap *umap = NULL, *rmap = NULL;
+  size_t nu = 0, nrn = 0;
+  int ret = -1;
+
+  if (plan_initrd (run, &tool, &kernels) == -1)
+    return -1;
+  if (remove_vmware_tools (run) == -1)
+    goto out;
+  if (build_devmaps (run, &umap, &nu, &rmap, &nrn) == -1 ||
+      fix_grub_defaults (run) == -1 ||
+      rewrite_files (run, uuid_files, umap, nu) == -1 ||
+      rewrite_files (run, rename_files, rmap, nrn) == -1)
+    goto out;
+  if (keep_nic_names (run) == -1 ||
+      add_virtio_to_initrd (run, tool, kernels) == -1 ||
+      regenerate_grub (run, umap, nu) == -1)
+    goto out;
+  verify_boot_path (run);
+  selinux_relabel (run);
+  ret = 0;
+ out:
+  free_devmap (umap, nu);
+  free_devmap (rmap, nrn);
+  return ret;
+}

@@ -1,0 +1,125 @@
+/* The big copy, last: measure exactly what each overlay will write, then
+ * qemu-img convert only its data (zero and trimmed clusters are skipped)
+ * into a temporary file in the destination, with progress.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Find "key": NUMBER in qemu-img's JSON. */
+static int
+json_u64 (const char *json, const char *key, uint64_t *v)
+{
+  char pat[64];
+  const char *p;
+  char *end;
+
+  snprintf (pat, sizeof pat, "\"%s\":", key);
+  p = strstr (json, pat);
+  if (p == NULL)
+    return -1;
+  p += strlen (pat);
+  while (*p == ' ')
+    p++;
+  *v = strtoull (p, &end, 10);
+  return end == p ? -1 : 0;
+}
+
+int
+v2v_measure (struct run *run, struct disk_state *d)
+{
+  const struct v2v_destination *dest = &run->cfg->dest;
+  const char *fmt = dest->format == V2V_FORMAT_RAW ? "raw" : "qcow2";
+  const char *argv[] = { "qemu-img", "measure", "--output=json", "-O", fmt,
+                         d->overlay, NULL };
+  CLEANUP_FREE char *out = NULL;
+  uint64_t required, full;
+
+  if (v2v_command (argv, &out) != 0) {
+    v2v_error ("qemu-img measure: %s", out ? v2v_last_line (out) : "failed");
+    return -1;
+  }
+  if (json_u64 (out, "required", &required) == -1 ||
+      json_u64 (out, "fully-allocated", &full) == -1) {
+    v2v_error ("qemu-img measure: unexpected output: %s", out);
+    return -1;
+  }
+  d->data_bytes = required;
+  d->required = dest->allocation == V2V_ALLOC_PREALLOCATED ? full : required;
+  return 0;
+}
+
+struct copy_progress {
+  struct run *run;
+  int disk;
+  uint64_t total;
+  double start, last;
+};
+
+static void
+progress_line (const char *line, void *opaque)
+{
+  struct copy_progress *cp = opaque;
+  const char *p = strchr (line, '(');
+  double pct, now = v2v_now ();
+  char *end;
+  uint64_t done;
+
+  if (p == NULL)
+    return;
+  pct = strtod (p + 1, &end);
+  if (end == p + 1 || strncmp (end, "/100%", 5) != 0)
+    return;
+  if (now - cp->last < 0.5 && pct < 100.0)
+    return;
+  cp->last = now;
+  done = (uint64_t) (pct / 100.0 * (double) cp->total);
+  v2v_event_copy (cp->run, cp->disk, done, cp->total,
+                  now > cp->start ? done / (now - cp->start) : 0);
+}
+
+int
+v2v_copy_disk (struct run *run, struct disk_state *d, int i)
+{
+  const struct v2v_destination *dest = &run->cfg->dest;
+  bool raw = dest->format == V2V_FORMAT_RAW;
+  bool prealloc = dest->allocation == V2V_ALLOC_PREALLOCATED;
+  const char *opts = raw ? (prealloc ? "preallocation=falloc" : NULL)
+    : (prealloc ? "compat=1.1,preallocation=falloc" : "compat=1.1");
+  struct copy_progress cp = { .run = run, .disk = i, .total = d->data_bytes,
+                              .start = v2v_now () };
+  const char *argv[16];
+  size_t n = 0;
+  CLEANUP_FREE char *out = NULL;
+
+  argv[n++] = "qemu-img";
+  argv[n++] = "convert";
+  argv[n++] = "-p";
+  argv[n++] = "-W";
+  argv[n++] = "-m";
+  argv[n++] = "8";
+  argv[n++] = "-f";
+  argv[n++] = "qcow2";
+  argv[n++] = "-O";
+  argv[n++] = raw ? "raw" : "qcow2";
+  if (opts) {
+    argv[n++] = "-o";
+    argv[n++] = opts;
+  }
+  argv[n++] = d->overlay;
+  argv[n++] = d->out_tmp;
+  argv[n] = NULL;
+
+  v2v_event_copy (run, i, 0, d->data_bytes, 0);
+  d->out_created = true;
+  if (v2v_command_lines (argv, &out, progress_line, &cp) != 0) {
+    v2v_error ("copy of %s failed: %s", d->label,
+               out ? v2v_last_line (out) : "qemu-img failed");
+    return -1;
+  }
+  v2v_event_copy (run, i, d->data_bytes, d->data_bytes,
+                  d->data_bytes / (v2v_now () - cp.start + 1e-9));
+  return 0;
+}

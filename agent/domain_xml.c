@@ -1,0 +1,108 @@
+/* The libvirt domain XML of the converted guest: virtio-blk disks,
+ * virtio-net NICs with their MACs, memory, vCPUs, BIOS or UEFI.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void
+add_escaped (struct v2v_strbuf *sb, const char *s)
+{
+  for (; *s; ++s) {
+    switch (*s) {
+    case '&': v2v_sb_puts (sb, "&amp;"); break;
+    case '<': v2v_sb_puts (sb, "&lt;"); break;
+    case '>': v2v_sb_puts (sb, "&gt;"); break;
+    case '\'': v2v_sb_puts (sb, "&apos;"); break;
+    case '"': v2v_sb_puts (sb, "&quot;"); break;
+    default: v2v_sb_add (sb, s, 1);
+    }
+  }
+}
+
+/* Caller frees. */
+char *
+v2v_domain_xml (const struct v2v_domain *dom)
+{
+  struct v2v_strbuf sb = { 0 };
+  size_t i;
+
+  v2v_sb_puts (&sb, "<domain type='kvm'>\n  <name>");
+  add_escaped (&sb, dom->name);
+  v2v_sb_printf (&sb, "</name>\n"
+                 "  <memory unit='MiB'>%u</memory>\n"
+                 "  <currentMemory unit='MiB'>%u</currentMemory>\n"
+                 "  <vcpu>%u</vcpu>\n",
+                 dom->memory_mib, dom->memory_mib, dom->vcpus);
+  if (dom->firmware == V2V_FW_UEFI)
+    v2v_sb_puts (&sb, "  <os firmware='efi'>\n");
+  else
+    v2v_sb_puts (&sb, "  <os>\n");
+  v2v_sb_puts (&sb,
+               "    <type arch='x86_64' machine='q35'>hvm</type>\n"
+               "    <boot dev='hd'/>\n"
+               "  </os>\n"
+               "  <features>\n    <acpi/>\n    <apic/>\n  </features>\n"
+               "  <cpu mode='host-model'/>\n"
+               "  <clock offset='utc'/>\n"
+               "  <on_poweroff>destroy</on_poweroff>\n"
+               "  <on_reboot>restart</on_reboot>\n"
+               "  <on_crash>restart</on_crash>\n"
+               "  <devices>\n");
+  for (i = 0; i < dom->nr_disks; ++i) {
+    v2v_sb_printf (&sb,
+                   "    <disk type='file' device='disk'>\n"
+                   "      <driver name='qemu' type='%s' discard='unmap'/>\n"
+                   "      <source file='",
+                   dom->disks[i].format == V2V_FORMAT_RAW ? "raw" : "qcow2");
+    add_escaped (&sb, dom->disks[i].path);
+    v2v_sb_printf (&sb, "'/>\n"
+                   "      <target dev='vd%c' bus='virtio'/>\n"
+                   "    </disk>\n", (char) ('a' + i));
+  }
+  for (i = 0; i < dom->nr_nics; ++i) {
+    v2v_sb_puts (&sb, "    <interface type='network'>\n"
+                 "      <mac address='");
+    add_escaped (&sb, dom->nics[i].mac);
+    v2v_sb_puts (&sb, "'/>\n      <source network='");
+    add_escaped (&sb, dom->nics[i].network);
+    v2v_sb_puts (&sb, "'/>\n      <model type='virtio'/>\n"
+                 "    </interface>\n");
+  }
+  v2v_sb_puts (&sb,
+               "    <serial type='pty'/>\n"
+               "    <console type='pty'/>\n"
+               "    <input type='tablet' bus='usb'/>\n"
+               "    <graphics type='vnc' autoport='yes'/>\n"
+               "    <video>\n      <model type='virtio'/>\n    </video>\n"
+               "    <rng model='virtio'>\n"
+               "      <backend model='random'>/dev/urandom</backend>\n"
+               "    </rng>\n"
+               "    <memballoon model='virtio'/>\n"
+               "  </devices>\n"
+               "</domain>\n");
+  return v2v_sb_finish (&sb);
+}
+
+/* A locally administered MAC in the 52:54:00 (QEMU) range, for NICs whose
+ * source MAC is unknown.  Caller frees.
+ */
+char *
+v2v_random_mac (void)
+{
+  unsigned char b[3];
+  FILE *f = fopen ("/dev/urandom", "re");
+  char *mac;
+
+  if (f == NULL || fread (b, 1, 3, f) != 3) {
+    if (f)
+      fclose (f);
+    return NULL;
+  }
+  fclose (f);
+  if (asprintf (&mac, "52:54:00:%02x:%02x:%02x", b[0], b[1], b[2]) == -1)
+    return NULL;
+  return mac;
+}

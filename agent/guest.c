@@ -1,0 +1,268 @@
+/* The guest as libguestfs sees it through the overlays: launch, inspect,
+ * mount, free space, firmware, and fstrim before the copy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <guestfs.h>
+
+#include "internal.h"
+
+#define MIN_ROOT_FREE (20ULL << 20)  /* for edited files and .link files */
+#define MIN_BOOT_FREE (50ULL << 20)  /* for a second initramfs while rebuilding */
+#define ESP_GUID "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
+
+/* Report a libguestfs failure in the current stage. */
+int
+v2v_guestfs_error (guestfs_h *g, const char *what)
+{
+  const char *err = guestfs_last_error (g);
+
+  v2v_error ("%s: %s", what, err ? err : "failed");
+  return -1;
+}
+
+int
+v2v_guest_launch (struct run *run)
+{
+  guestfs_h *g;
+  size_t i;
+
+  g = guestfs_create ();
+  if (g == NULL) {
+    v2v_error ("cannot create a libguestfs handle");
+    return -1;
+  }
+  run->g = g;
+  guestfs_set_error_handler (g, NULL, NULL);
+  /* Direct backend: qemu runs as us and can reach nbdkit's socket. */
+  if (guestfs_set_backend (g, "direct") == -1 ||
+      guestfs_set_memsize (g, 1536) == -1 ||
+      guestfs_set_smp (g, 2) == -1)
+    return v2v_guestfs_error (g, "configure libguestfs");
+  if (v2v_verbose)
+    guestfs_set_verbose (g, getenv ("V2VBOOT_GUESTFS_DEBUG") != NULL);
+  for (i = 0; i < run->nr_disks; ++i) {
+    if (guestfs_add_drive_opts (g, run->disks[i].overlay,
+                                GUESTFS_ADD_DRIVE_OPTS_FORMAT, "qcow2",
+                                GUESTFS_ADD_DRIVE_OPTS_COPYONREAD, 1,
+                                GUESTFS_ADD_DRIVE_OPTS_DISCARD, "besteffort",
+                                -1) == -1)
+      return v2v_guestfs_error (g, "add disk");
+  }
+  v2v_info (run, "starting the conversion appliance (about 20 s under "
+            "software emulation)");
+  if (guestfs_launch (g) == -1)
+    return v2v_guestfs_error (g, "launch the libguestfs appliance");
+  if (guestfs_get_pid (g) > 0)
+    v2v_track_child (guestfs_get_pid (g));
+  return 0;
+}
+
+static int
+compare_mountpoints (const void *a, const void *b)
+{
+  const char *const *pa = a, *const *pb = b;
+  size_t la = strlen (pa[0]), lb = strlen (pb[0]);
+
+  return la < lb ? -1 : la > lb ? 1 : strcmp (pa[0], pb[0]);
+}
+
+static int
+mount_all (struct run *run, const char *root)
+{
+  guestfs_h *g = run->g;
+  CLEANUP_FREE_STRV char **mps = guestfs_inspect_get_mountpoints (g, root);
+  size_t n, i;
+
+  if (mps == NULL)
+    return v2v_guestfs_error (g, "inspect mountpoints");
+  for (n = 0; mps[n]; n += 2)
+    ;
+  /* Pairs (mountpoint, device): mount parents before children. */
+  qsort (mps, n / 2, 2 * sizeof (char *), compare_mountpoints);
+  for (i = 0; i < n; i += 2) {
+    if (guestfs_mount (g, mps[i + 1], mps[i]) == -1) {
+      v2v_warning (run, "cannot mount %s on %s: %s", mps[i + 1], mps[i],
+                   guestfs_last_error (g));
+      continue;
+    }
+    run->guest.mountpoints = v2v_strv_append (run->guest.mountpoints,
+                                              mps[i]);
+  }
+  return 0;
+}
+
+static int
+free_space (struct run *run, const char *mp, uint64_t *avail, uint64_t *used)
+{
+  struct guestfs_statvfs *st = guestfs_statvfs (run->g, mp);
+
+  if (st == NULL)
+    return v2v_guestfs_error (run->g, mp);
+  *avail = (uint64_t) st->bavail * (uint64_t) st->frsize;
+  *used = (uint64_t) (st->blocks - st->bfree) * (uint64_t) st->frsize;
+  guestfs_free_statvfs (st);
+  return 0;
+}
+
+static int
+check_space (struct run *run)
+{
+  size_t i;
+  bool boot_separate = false;
+
+  run->guest.used_bytes = 0;
+  for (i = 0; run->guest.mountpoints && run->guest.mountpoints[i]; ++i) {
+    const char *mp = run->guest.mountpoints[i];
+    uint64_t avail, used;
+
+    if (free_space (run, mp, &avail, &used) == -1)
+      return -1;
+    run->guest.used_bytes += used;
+    if (strcmp (mp, "/boot") == 0) {
+      boot_separate = true;
+      if (avail < MIN_BOOT_FREE) {
+        v2v_error ("the guest's /boot has %" PRIu64 " MiB free; the new "
+                   "initramfs needs %llu MiB: remove old kernels in the "
+                   "guest and try again", avail >> 20, MIN_BOOT_FREE >> 20);
+        return -1;
+      }
+    }
+    if (strcmp (mp, "/") == 0) {
+      uint64_t need = MIN_ROOT_FREE;
+      if (!boot_separate)
+        need += MIN_BOOT_FREE;
+      if (avail < need) {
+        v2v_error ("the guest's / has %" PRIu64 " MiB free; the conversion "
+                   "needs %" PRIu64 " MiB: free space in the guest and try "
+                   "again", avail >> 20, need >> 20);
+        return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+static enum v2v_firmware
+detect_firmware (guestfs_h *g)
+{
+  CLEANUP_FREE_STRV char **parts = guestfs_list_partitions (g);
+  size_t i;
+
+  for (i = 0; parts && parts[i]; ++i) {
+    CLEANUP_FREE char *dev = guestfs_part_to_dev (g, parts[i]);
+    CLEANUP_FREE char *type = dev ? guestfs_part_get_parttype (g, dev) : NULL;
+    CLEANUP_FREE char *guid = NULL;
+    int n;
+
+    if (type == NULL || strcmp (type, "gpt") != 0)
+      continue;
+    n = guestfs_part_to_partnum (g, parts[i]);
+    if (n < 1)
+      continue;
+    guid = guestfs_part_get_gpt_type (g, dev, n);
+    if (guid && strcasecmp (guid, ESP_GUID) == 0)
+      return V2V_FW_UEFI;
+  }
+  return V2V_FW_BIOS;
+}
+
+int
+v2v_guest_inspect (struct run *run)
+{
+  guestfs_h *g = run->g;
+  CLEANUP_FREE_STRV char **roots = guestfs_inspect_os (g);
+  struct v2v_guest *gi = &run->guest;
+
+  if (roots == NULL)
+    return v2v_guestfs_error (g, "inspection");
+  if (roots[0] == NULL) {
+    v2v_error ("no operating system found on the disks: are these the "
+               "VM's system disks?");
+    return -1;
+  }
+  if (roots[1] != NULL) {
+    v2v_error ("several operating systems found (%s, %s): multi-boot "
+               "guests are not supported", roots[0], roots[1]);
+    return -1;
+  }
+  gi->root = strdup (roots[0]);
+  gi->type = guestfs_inspect_get_type (g, gi->root);
+  gi->distro = guestfs_inspect_get_distro (g, gi->root);
+  gi->product = guestfs_inspect_get_product_name (g, gi->root);
+  gi->arch = guestfs_inspect_get_arch (g, gi->root);
+  gi->major = guestfs_inspect_get_major_version (g, gi->root);
+  gi->minor = guestfs_inspect_get_minor_version (g, gi->root);
+  if (!gi->root || !gi->type || !gi->distro || !gi->product || !gi->arch)
+    return v2v_guestfs_error (g, "inspection");
+  v2v_info (run, "found %s (%s %s %d.%d, %s) on %s", gi->product, gi->type,
+            gi->distro, gi->major, gi->minor, gi->arch, gi->root);
+  if (strcmp (gi->type, "linux") != 0) {
+    v2v_error ("%s guests (%s) cannot be converted yet", gi->type,
+               gi->product);
+    return -1;
+  }
+  if (strcmp (gi->arch, "x86_64") != 0 && strcmp (gi->arch, "i386") != 0) {
+    v2v_error ("guest architecture %s is not supported: x86 only",
+               gi->arch);
+    return -1;
+  }
+  gi->firmware = detect_firmware (g);
+  if (mount_all (run, gi->root) == -1 || check_space (run) == -1)
+    return -1;
+  v2v_info (run, "guest firmware %s, %" PRIu64 " MiB used in its "
+            "filesystems", gi->firmware == V2V_FW_UEFI ? "UEFI" : "BIOS",
+            gi->used_bytes >> 20);
+  return 0;
+}
+
+/* Recreate a swap partition empty with its UUID and label: its old
+ * contents are never needed after a cold migration, so none of it is
+ * copied.
+ */
+static void
+trim_swap (struct run *run, const char *dev)
+{
+  guestfs_h *g = run->g;
+  CLEANUP_FREE char *uuid = guestfs_vfs_uuid (g, dev);
+  CLEANUP_FREE char *label = guestfs_vfs_label (g, dev);
+
+  if (uuid == NULL || guestfs_blkdiscard (g, dev) == -1 ||
+      guestfs_mkswap_opts (g, dev,
+                           GUESTFS_MKSWAP_OPTS_UUID, uuid,
+                           GUESTFS_MKSWAP_OPTS_LABEL, label ? label : "",
+                           -1) == -1) {
+    v2v_warning (run, "swap %s is copied whole: %s", dev,
+                 guestfs_last_error (g));
+    return;
+  }
+  v2v_debug ("swap %s discarded and recreated with UUID %s", dev, uuid);
+}
+
+int
+v2v_guest_trim (struct run *run)
+{
+  guestfs_h *g = run->g;
+  CLEANUP_FREE_STRV char **fses = NULL;
+  size_t i;
+
+  for (i = 0; run->guest.mountpoints && run->guest.mountpoints[i]; ++i) {
+    const char *mp = run->guest.mountpoints[i];
+    if (guestfs_fstrim (g, mp, -1) == -1)
+      v2v_warning (run, "fstrim %s: %s: its free space will be copied",
+                   mp, guestfs_last_error (g));
+  }
+  if (guestfs_umount_all (g) == -1)
+    return v2v_guestfs_error (g, "unmount");
+  fses = guestfs_list_filesystems (g);
+  for (i = 0; fses && fses[i]; i += 2)
+    if (strcmp (fses[i + 1], "swap") == 0)
+      trim_swap (run, fses[i]);
+  if (guestfs_shutdown (g) == -1)
+    return v2v_guestfs_error (g, "shut down the appliance");
+  guestfs_close (g);
+  run->g = NULL;
+  return 0;
+}

@@ -1,0 +1,212 @@
+/* v2vboot engine: internal interfaces, one section per file. */
+#ifndef V2V_INTERNAL_H
+#define V2V_INTERNAL_H
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "v2v.h"
+#include "cleanup.h"
+
+struct guestfs_h;
+
+/* One source disk on its way through the pipeline. */
+struct disk_state {
+  const char *label;        /* the path the operator gave */
+  char *url;                /* HTTPS URL */
+  uint64_t size;            /* virtual size */
+  pid_t nbdkit_pid;
+  char *socket;             /* nbdkit's NBD socket */
+  char *overlay;            /* qcow2 overlay in the work directory */
+  uint64_t data_bytes;      /* data the copy writes (qemu-img measure) */
+  uint64_t required;        /* bytes the destination must have free */
+  char *out_path, *out_tmp; /* final and temporary output files */
+  bool out_created, out_final;
+};
+
+/* What inspection found. */
+struct v2v_guest {
+  char *root, *type, *distro, *product, *arch;
+  int major, minor;
+  enum v2v_firmware firmware;
+  char **mountpoints;       /* mounted, parents first */
+  uint64_t used_bytes;      /* used bytes in all mounted filesystems */
+};
+
+struct v2v_nic {
+  char *mac;
+  const char *network;
+};
+
+/* State of one v2v_run. */
+struct run {
+  const struct v2v_config *cfg;
+  v2v_progress_fn progress;
+  void *opaque;
+  char *workdir;            /* 0700, removed at the end */
+  char *password;           /* in memory only; zeroed when freed */
+  char *password_file;      /* 0600 copy in workdir for nbdkit */
+  char *cainfo;             /* CA file for TLS, or NULL for the system's */
+  struct disk_state *disks;
+  size_t nr_disks;
+  struct v2v_nic *nics;
+  size_t nr_nics;
+  struct guestfs_h *g;
+  struct v2v_guest guest;
+  char *dest_dir;
+  char *xml_path;
+};
+
+/* error.c */
+extern bool v2v_verbose;
+extern void v2v_set_stage (const char *name);
+extern const char *v2v_stage (void);
+extern void v2v_clear_error (void);
+extern void v2v_error (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+extern void v2v_debug (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+
+/* events.c */
+extern void v2v_event_stage (struct run *run, const char *name, int disk);
+extern void v2v_event_copy (struct run *run, int disk, uint64_t done,
+                            uint64_t total, double rate);
+extern void v2v_info (struct run *run, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+extern void v2v_warning (struct run *run, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+extern void v2v_event_error (struct run *run);
+extern void v2v_event_done (struct run *run, bool ok, const char *summary);
+extern double v2v_now (void);
+
+/* strbuf.c */
+struct v2v_strbuf {
+  char *buf;
+  size_t len, cap;
+  bool failed;
+};
+extern int v2v_sb_add (struct v2v_strbuf *sb, const char *s, size_t n);
+extern int v2v_sb_puts (struct v2v_strbuf *sb, const char *s);
+extern int v2v_sb_printf (struct v2v_strbuf *sb, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+extern char *v2v_sb_finish (struct v2v_strbuf *sb);
+extern char *v2v_read_file_tail (const char *path, size_t max);
+extern char **v2v_strv_append (char **strv, const char *s);
+
+/* command.c */
+typedef void (*v2v_line_fn) (const char *line, void *opaque);
+extern int v2v_command (const char *const *argv, char **output);
+extern int v2v_command_lines (const char *const *argv, char **output,
+                              v2v_line_fn line_fn, void *opaque);
+extern pid_t v2v_spawn_logged (const char *const *argv, const char *logfile);
+extern void v2v_kill_wait (pid_t pid);
+extern void v2v_track_child (pid_t pid);
+extern char *v2v_chomp (char *s);
+extern const char *v2v_last_line (char *s);
+
+/* url.c */
+extern int v2v_parse_datastore_path (const char *path, char **ds, char **rel);
+extern char *v2v_url_escape (const char *s, bool keep_slash);
+extern char *v2v_https_url (const char *server, const struct v2v_disk *disk);
+extern char *v2v_ssh_path (const struct v2v_disk *disk);
+
+/* password.c */
+extern char *v2v_read_password_file (struct run *run, const char *file);
+extern void v2v_free_password (char *pw);
+extern char *v2v_write_secret (const char *workdir, const char *name,
+                               const char *secret);
+
+/* tls.c */
+extern int v2v_parse_fingerprint (const char *s, unsigned char *md,
+                                  size_t mdlen);
+extern char *v2v_fetch_server_cert (const char *server);
+extern char *v2v_cert_fingerprint (const char *pem);
+extern char *v2v_server_fingerprint (const char *server);
+extern char *v2v_pin_certificate (const char *workdir, const char *server,
+                                  const char *thumbprint);
+
+/* source_https.c */
+extern int v2v_https_probe_disk (struct run *run, struct disk_state *d);
+extern int v2v_https_probe (struct run *run);
+
+/* nbdkit.c */
+extern int v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i);
+extern void v2v_nbdkit_stop (struct disk_state *d);
+
+/* overlay.c */
+extern int v2v_overlay_create (struct run *run, struct disk_state *d,
+                               size_t i);
+
+/* guest.c */
+extern int v2v_guestfs_error (struct guestfs_h *g, const char *what);
+extern int v2v_guest_launch (struct run *run);
+extern int v2v_guest_inspect (struct run *run);
+extern int v2v_guest_trim (struct run *run);
+
+/* devname.c */
+struct v2v_devmap {
+  char *old;                /* "/dev/sda1" */
+  char *new;                /* "UUID=..." or "/dev/vda1" */
+};
+extern size_t v2v_old_devname_at (const char *s, const char *p);
+extern char *v2v_rewrite_devices (const char *text,
+                                  const struct v2v_devmap *map, size_t nr,
+                                  size_t *changes);
+extern const char *v2v_find_old_devname (const char *text, char *buf,
+                                         size_t buflen);
+extern char *v2v_virtio_name (const char *old);
+extern char *v2v_grub_enable_uuid (const char *text, bool *changed);
+
+/* linux_plan.c */
+enum v2v_initrd_tool {
+  V2V_INITRD_UNKNOWN, V2V_INITRD_INITRAMFS_TOOLS, V2V_INITRD_DRACUT
+};
+extern const char *const v2v_virtio_modules[];
+extern const char v2v_dracut_conf_path[];
+extern enum v2v_initrd_tool v2v_initrd_tool_for (const char *distro,
+                                                 bool has_dracut,
+                                                 bool has_update_initramfs);
+extern char *v2v_initramfs_modules_add (const char *text, bool *changed);
+extern char *v2v_dracut_conf (void);
+extern char **v2v_initrd_command (enum v2v_initrd_tool tool,
+                                  const char *kver, const char *initrd);
+extern char **v2v_grub_mkconfig_command (bool has_grub2_mkconfig,
+                                         const char *path);
+extern int v2v_nic_names_add (const char *text, char ***names, size_t *nr);
+extern char *v2v_link_file (const char *mac, const char *name);
+extern bool v2v_is_vmware_tools_package (const char *name);
+
+/* convert_linux.c */
+extern int v2v_convert_linux (struct run *run);
+
+/* domain_xml.c */
+struct v2v_domain_disk {
+  const char *path;
+  enum v2v_format format;
+};
+struct v2v_domain {
+  const char *name;
+  unsigned memory_mib, vcpus;
+  enum v2v_firmware firmware;
+  const struct v2v_domain_disk *disks;
+  size_t nr_disks;
+  const struct v2v_nic *nics;
+  size_t nr_nics;
+};
+extern char *v2v_domain_xml (const struct v2v_domain *dom);
+extern char *v2v_random_mac (void);
+
+/* copy.c */
+extern int v2v_measure (struct run *run, struct disk_state *d);
+extern int v2v_copy_disk (struct run *run, struct disk_state *d, int i);
+
+/* output_local.c */
+extern int v2v_local_check (struct run *run);
+extern int v2v_local_space (struct run *run, uint64_t need, const char *what);
+extern int v2v_local_finish (struct run *run);
+extern void v2v_local_abort (struct run *run);
+
+#endif /* V2V_INTERNAL_H */

@@ -1,0 +1,241 @@
+/* What a Linux conversion writes and runs, decided from facts about the
+ * guest.  Pure functions: convert_linux.c gathers the facts with
+ * libguestfs and applies the result; the unit tests check the decisions
+ * for Debian, RHEL and SUSE families without a guest.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *const v2v_virtio_modules[] = {
+  "virtio_pci", "virtio_blk", "virtio_scsi", "virtio_net", NULL
+};
+
+enum v2v_initrd_tool
+v2v_initrd_tool_for (const char *distro, bool has_dracut,
+                     bool has_update_initramfs)
+{
+  static const char *const debian[] = {
+    "debian", "ubuntu", "linuxmint", "kalilinux", NULL
+  };
+  static const char *const dracut[] = {
+    "rhel", "centos", "fedora", "rocky", "almalinux", "oraclelinux",
+    "scientificlinux", "circle", "opensuse", "sles", "suse-based", NULL
+  };
+  size_t i;
+
+  for (i = 0; distro && debian[i]; ++i)
+    if (strcmp (distro, debian[i]) == 0)
+      return V2V_INITRD_INITRAMFS_TOOLS;
+  for (i = 0; distro && dracut[i]; ++i)
+    if (strcmp (distro, dracut[i]) == 0)
+      return V2V_INITRD_DRACUT;
+  if (has_dracut)
+    return V2V_INITRD_DRACUT;
+  if (has_update_initramfs)
+    return V2V_INITRD_INITRAMFS_TOOLS;
+  return V2V_INITRD_UNKNOWN;
+}
+
+/* /etc/initramfs-tools/modules with every virtio module listed.  Returns
+ * new text (caller frees); *changed says whether anything was added.
+ */
+char *
+v2v_initramfs_modules_add (const char *text, bool *changed)
+{
+  struct v2v_strbuf sb = { 0 };
+  size_t i;
+  bool header = false;
+
+  *changed = false;
+  v2v_sb_puts (&sb, text);
+  if (sb.len > 0 && sb.buf[sb.len - 1] != '\n')
+    v2v_sb_puts (&sb, "\n");
+  for (i = 0; v2v_virtio_modules[i]; ++i) {
+    const char *m = v2v_virtio_modules[i];
+    const char *p = text;
+    bool found = false;
+
+    while (*p && !found) {
+      const char *eol = strchrnul (p, '\n');
+      const char *q = p + strspn (p, " \t");
+      size_t n = strlen (m);
+      if (strncmp (q, m, n) == 0 && (q + n == eol || isspace ((unsigned char) q[n])))
+        found = true;
+      p = *eol ? eol + 1 : eol;
+    }
+    if (!found) {
+      if (!header)
+        v2v_sb_puts (&sb, "# v2vboot: virtio drivers to boot on KVM\n");
+      header = true;
+      v2v_sb_printf (&sb, "%s\n", m);
+      *changed = true;
+    }
+  }
+  return v2v_sb_finish (&sb);
+}
+
+const char v2v_dracut_conf_path[] = "/etc/dracut.conf.d/v2vboot-virtio.conf";
+
+/* The dracut drop-in that puts the virtio drivers in every initramfs. */
+char *
+v2v_dracut_conf (void)
+{
+  struct v2v_strbuf sb = { 0 };
+  size_t i;
+
+  v2v_sb_puts (&sb, "# v2vboot: virtio drivers to boot on KVM\n"
+               "add_drivers+=\"");
+  for (i = 0; v2v_virtio_modules[i]; ++i)
+    v2v_sb_printf (&sb, " %s", v2v_virtio_modules[i]);
+  v2v_sb_puts (&sb, " \"\n");
+  return v2v_sb_finish (&sb);
+}
+
+/* The command that rebuilds the initramfs of kernel kver, as a
+ * NULL-terminated argv in a static-free strv (caller frees with
+ * CLEANUP_FREE_STRV).  initrd is the existing initramfs file in /boot
+ * (dracut's naming differs between RHEL and SUSE), or NULL.
+ */
+char **
+v2v_initrd_command (enum v2v_initrd_tool tool, const char *kver,
+                    const char *initrd)
+{
+  char **argv = calloc (6, sizeof *argv);
+  char *def = NULL;
+  size_t n = 0;
+
+  if (argv == NULL)
+    return NULL;
+  switch (tool) {
+  case V2V_INITRD_INITRAMFS_TOOLS:
+    argv[n++] = strdup ("update-initramfs");
+    argv[n++] = strdup (initrd ? "-u" : "-c");
+    argv[n++] = strdup ("-k");
+    argv[n++] = strdup (kver);
+    break;
+  case V2V_INITRD_DRACUT:
+    if (initrd == NULL && asprintf (&def, "/boot/initramfs-%s.img", kver) == -1)
+      def = NULL;
+    argv[n++] = strdup ("dracut");
+    argv[n++] = strdup ("-f");
+    argv[n++] = initrd ? strdup (initrd) : def;
+    argv[n++] = strdup (kver);
+    break;
+  case V2V_INITRD_UNKNOWN:
+    break;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (argv[i] == NULL) {
+      for (size_t j = 0; j < n; ++j)
+        free (argv[j]);
+      free (argv);
+      return NULL;
+    }
+  }
+  return argv;
+}
+
+/* The command that regenerates a grub.cfg at path: grub2-mkconfig where
+ * the guest has it (RHEL, SUSE), else grub-mkconfig.
+ */
+char **
+v2v_grub_mkconfig_command (bool has_grub2_mkconfig, const char *path)
+{
+  char **argv = calloc (4, sizeof *argv);
+
+  if (argv == NULL)
+    return NULL;
+  argv[0] = strdup (has_grub2_mkconfig ? "grub2-mkconfig" : "grub-mkconfig");
+  argv[1] = strdup ("-o");
+  argv[2] = strdup (path);
+  if (!argv[0] || !argv[1] || !argv[2]) {
+    free (argv[0]); free (argv[1]); free (argv[2]); free (argv);
+    return NULL;
+  }
+  return argv;
+}
+
+/* Is name a NIC name the VMware guest used: ethN, ensN, enoN, enpXsY...? */
+static size_t
+nic_name_at (const char *s, const char *p)
+{
+  static const char *const prefixes[] = { "eth", "ens", "eno", "enp", NULL };
+  size_t i, n;
+
+  if (p > s && (isalnum ((unsigned char) p[-1]) || p[-1] == '_' ||
+                p[-1] == '-' || p[-1] == '/' || p[-1] == '.'))
+    return 0;
+  for (i = 0; prefixes[i]; ++i)
+    if (strncmp (p, prefixes[i], 3) == 0)
+      break;
+  if (prefixes[i] == NULL || !isdigit ((unsigned char) p[3]))
+    return 0;
+  n = 3;
+  while (isalnum ((unsigned char) p[n]))
+    n++;
+  if (p[n] == '_' || p[n] == '-' || p[n] == '.' || n > 15)
+    return 0;
+  return n;
+}
+
+/* Add every NIC name in text to *names (a NULL-terminated list the caller
+ * frees), in order of first appearance, without duplicates.
+ */
+int
+v2v_nic_names_add (const char *text, char ***names, size_t *nr)
+{
+  const char *p;
+
+  for (p = text; *p; ++p) {
+    size_t n = nic_name_at (text, p), i;
+    char **nn;
+
+    if (n == 0)
+      continue;
+    for (i = 0; i < *nr; ++i)
+      if (strlen ((*names)[i]) == n && strncmp ((*names)[i], p, n) == 0)
+        break;
+    if (i == *nr) {
+      nn = realloc (*names, (*nr + 2) * sizeof *nn);
+      if (nn == NULL)
+        return -1;
+      *names = nn;
+      nn[*nr] = strndup (p, n);
+      if (nn[*nr] == NULL)
+        return -1;
+      nn[++*nr] = NULL;
+    }
+    p += n - 1;
+  }
+  return 0;
+}
+
+/* A systemd .link file that gives the NIC with mac its old name. */
+char *
+v2v_link_file (const char *mac, const char *name)
+{
+  char *s;
+
+  if (asprintf (&s,
+                "# v2vboot: keep the name this NIC had on VMware, so the\n"
+                "# guest's network configuration still applies on KVM.\n"
+                "[Match]\nMACAddress=%s\n\n[Link]\nName=%s\n", mac, name) == -1)
+    return NULL;
+  return s;
+}
+
+/* Is this installed package VMware's own Tools (which must go), as opposed
+ * to open-vm-tools (which stays harmlessly idle on KVM)?
+ */
+bool
+v2v_is_vmware_tools_package (const char *name)
+{
+  return strcmp (name, "VMwareTools") == 0 ||
+         strncmp (name, "vmware-tools", 12) == 0 ||
+         strncmp (name, "kmod-vmware-tools", 17) == 0 ||
+         strncmp (name, "vmware-guestproxy", 17) == 0;
+}

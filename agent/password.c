@@ -1,0 +1,104 @@
+/* Read the operator's password file.  The password lives in memory and in
+ * one 0600 file inside the 0700 work directory (for nbdkit's
+ * password=+FILE); it never reaches argv, logs or events.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MAX_PASSWORD 1024
+
+/* Returns the password (caller frees with v2v_free_password) or NULL. */
+char *
+v2v_read_password_file (struct run *run, const char *file)
+{
+  CLEANUP_CLOSE int fd = -1;
+  struct stat st;
+  char buf[MAX_PASSWORD + 2];
+  ssize_t n;
+  size_t len = 0;
+  char *pw;
+
+  fd = open (file, O_RDONLY | O_CLOEXEC);
+  if (fd == -1) {
+    v2v_error ("password file %s: %m", file);
+    return NULL;
+  }
+  if (fstat (fd, &st) == -1 || !S_ISREG (st.st_mode)) {
+    v2v_error ("password file %s: not a regular file", file);
+    return NULL;
+  }
+  if (st.st_mode & 077)
+    v2v_warning (run, "password file %s can be read by other users "
+                 "(mode %03o): make it 0600", file,
+                 (unsigned) (st.st_mode & 0777));
+  while (len < sizeof buf - 1) {
+    n = read (fd, buf + len, sizeof buf - 1 - len);
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n == -1) {
+      v2v_error ("password file %s: %m", file);
+      return NULL;
+    }
+    if (n == 0)
+      break;
+    len += (size_t) n;
+  }
+  if (len > MAX_PASSWORD) {
+    v2v_error ("password file %s: longer than %d bytes", file, MAX_PASSWORD);
+    return NULL;
+  }
+  /* One trailing newline is the editor's, not the password's. */
+  if (len > 0 && buf[len - 1] == '\n')
+    len--;
+  if (len > 0 && buf[len - 1] == '\r')
+    len--;
+  if (memchr (buf, '\0', len) != NULL) {
+    v2v_error ("password file %s: contains a NUL byte", file);
+    return NULL;
+  }
+  pw = strndup (buf, len);
+  explicit_bzero (buf, sizeof buf);
+  if (pw == NULL)
+    v2v_error ("strndup: %m");
+  return pw;
+}
+
+void
+v2v_free_password (char *pw)
+{
+  if (pw) {
+    explicit_bzero (pw, strlen (pw));
+    free (pw);
+  }
+}
+
+/* Write the password to a new 0600 file; returns its path (caller frees). */
+char *
+v2v_write_secret (const char *workdir, const char *name, const char *secret)
+{
+  char *path;
+  int fd;
+  size_t len = strlen (secret);
+
+  if (asprintf (&path, "%s/%s", workdir, name) == -1) {
+    v2v_error ("out of memory");
+    return NULL;
+  }
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd == -1 || write (fd, secret, len) != (ssize_t) len) {
+    v2v_error ("%s: %m", path);
+    if (fd >= 0)
+      close (fd);
+    free (path);
+    return NULL;
+  }
+  close (fd);
+  return path;
+}

@@ -1,0 +1,236 @@
+/* v2v_run: the pipeline.  Every stage reports its own error; the big copy
+ * comes last, after every check, so a failure before it costs seconds and
+ * writes nothing to the destination.
+ *
+ *   destination -> source -> overlay -> inspect -> convert -> fstrim
+ *     -> size-check -> [check mode stops here] -> copy -> define
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <guestfs.h>
+
+#include "internal.h"
+
+static int
+remove_entry (const char *path, const struct stat *st, int flag,
+              struct FTW *ftw)
+{
+  (void) st; (void) flag; (void) ftw;
+  return remove (path) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+static int
+make_workdir (struct run *run)
+{
+  const char *cfgdir = run->cfg->workdir;
+  const char *tmp = getenv ("TMPDIR");
+
+  if (cfgdir)
+    return asprintf (&run->workdir, "%s/v2vboot.XXXXXX", cfgdir) == -1 ||
+           mkdtemp (run->workdir) == NULL
+      ? (v2v_error ("work directory in %s: %m", cfgdir), -1) : 0;
+  /* Overlays hold what conversion reads: /var/tmp, not a small tmpfs. */
+  if (asprintf (&run->workdir, "%s/v2vboot.XXXXXX",
+                tmp ? tmp : "/var/tmp") == -1 ||
+      mkdtemp (run->workdir) == NULL) {
+    v2v_error ("cannot create a work directory: %m");
+    return -1;
+  }
+  v2v_debug ("work directory %s", run->workdir);
+  return 0;
+}
+
+static int
+setup_nics (struct run *run)
+{
+  /* One NIC until .vmx discovery tells us the source MACs. */
+  run->nics = calloc (1, sizeof *run->nics);
+  if (run->nics == NULL)
+    return -1;
+  run->nr_nics = 1;
+  run->nics[0].mac = v2v_random_mac ();
+  run->nics[0].network = run->cfg->nr_netmaps > 0
+    ? run->cfg->netmaps[0].to : "default";
+  return run->nics[0].mac ? 0 : -1;
+}
+
+static int
+stage_source (struct run *run)
+{
+  const struct v2v_source *src = &run->cfg->source;
+
+  v2v_event_stage (run, "source", -1);
+  if (src->type != V2V_SOURCE_HTTPS) {
+    v2v_error ("only HTTPS sources are supported so far");
+    return -1;
+  }
+  if (src->password_file) {
+    run->password = v2v_read_password_file (run, src->password_file);
+    if (run->password == NULL)
+      return -1;
+    run->password_file = v2v_write_secret (run->workdir, "password",
+                                           run->password);
+    if (run->password_file == NULL)
+      return -1;
+  }
+  return v2v_https_probe (run);
+}
+
+static int
+stage_overlay (struct run *run)
+{
+  size_t i;
+
+  v2v_event_stage (run, "overlay", -1);
+  for (i = 0; i < run->nr_disks; ++i) {
+    if (v2v_nbdkit_start (run, &run->disks[i], i) == -1 ||
+        v2v_overlay_create (run, &run->disks[i], i) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+static int
+stage_inspect (struct run *run)
+{
+  v2v_event_stage (run, "inspect", -1);
+  if (v2v_guest_launch (run) == -1 || v2v_guest_inspect (run) == -1)
+    return -1;
+  /* Before the slow conversion: the used data of the guest must fit. */
+  v2v_set_stage ("destination");
+  return v2v_local_space (run, run->guest.used_bytes * 9 / 10,
+                          "at least 90% of the guest's used filesystem "
+                          "space, checked again exactly before the copy");
+}
+
+static int
+stage_size_check (struct run *run, uint64_t *total)
+{
+  size_t i;
+
+  v2v_event_stage (run, "size-check", -1);
+  *total = 0;
+  for (i = 0; i < run->nr_disks; ++i) {
+    if (v2v_measure (run, &run->disks[i]) == -1)
+      return -1;
+    *total += run->disks[i].required;
+    v2v_info (run, "disk %zu: %" PRIu64 " MiB of data to copy (of %" PRIu64
+              " MiB)", i, run->disks[i].data_bytes >> 20,
+              run->disks[i].size >> 20);
+  }
+  return v2v_local_space (run, *total, "exact size of the converted disks");
+}
+
+static void
+cleanup (struct run *run, bool failed)
+{
+  size_t i;
+
+  if (run->g) {
+    guestfs_close (run->g);
+    run->g = NULL;
+  }
+  for (i = 0; i < run->nr_disks; ++i)
+    v2v_nbdkit_stop (&run->disks[i]);
+  if (failed)
+    v2v_local_abort (run);
+  if (run->workdir && getenv ("V2VBOOT_KEEP_WORKDIR") == NULL)
+    nftw (run->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  for (i = 0; i < run->nr_disks; ++i) {
+    struct disk_state *d = &run->disks[i];
+    free (d->url); free (d->socket); free (d->overlay);
+    free (d->out_path); free (d->out_tmp);
+  }
+  free (run->disks);
+  for (i = 0; i < run->nr_nics; ++i)
+    free (run->nics[i].mac);
+  free (run->nics);
+  v2v_free_password (run->password);
+  free (run->password_file);
+  free (run->cainfo);
+  free (run->workdir);
+  free (run->dest_dir);
+  free (run->xml_path);
+  free (run->guest.root); free (run->guest.type); free (run->guest.distro);
+  free (run->guest.product); free (run->guest.arch);
+  v2v_cleanup_free_strv (&run->guest.mountpoints);
+}
+
+int
+v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
+         v2v_progress_fn progress, void *opaque)
+{
+  struct run run = { .cfg = cfg, .progress = progress, .opaque = opaque };
+  uint64_t total = 0;
+  size_t i;
+  double start = v2v_now ();
+  CLEANUP_FREE char *summary = NULL;
+
+  v2v_clear_error ();
+  v2v_verbose = cfg->verbose;
+  v2v_set_stage ("config");
+  run.nr_disks = cfg->nr_disks;
+  run.disks = calloc (cfg->nr_disks, sizeof *run.disks);
+  if (run.disks == NULL || cfg->nr_disks == 0 || cfg->vm.name == NULL) {
+    v2v_error (cfg->nr_disks == 0 ? "no disk to convert"
+               : "the VM has no name");
+    goto fail;
+  }
+  for (i = 0; i < cfg->nr_disks; ++i)
+    run.disks[i].label = cfg->disks[i].path;
+
+  v2v_event_stage (&run, "destination", -1);
+  if (make_workdir (&run) == -1 || setup_nics (&run) == -1 ||
+      v2v_local_check (&run) == -1)
+    goto fail;
+  if (stage_source (&run) == -1 || stage_overlay (&run) == -1 ||
+      stage_inspect (&run) == -1)
+    goto fail;
+  v2v_event_stage (&run, "convert", -1);
+  if (v2v_convert_linux (&run) == -1)
+    goto fail;
+  v2v_event_stage (&run, "fstrim", -1);
+  if (v2v_guest_trim (&run) == -1)
+    goto fail;
+  if (stage_size_check (&run, &total) == -1)
+    goto fail;
+
+  if (mode == V2V_MODE_CHECK) {
+    if (asprintf (&summary, "all checks passed: %s would be written to %s "
+                  "(%" PRIu64 " MiB)", cfg->vm.name, run.dest_dir,
+                  total >> 20) == -1)
+      summary = NULL;
+    v2v_event_done (&run, true, summary);
+    cleanup (&run, false);
+    return 0;
+  }
+
+  for (i = 0; i < run.nr_disks; ++i) {
+    v2v_event_stage (&run, "copy", (int) i);
+    if (v2v_copy_disk (&run, &run.disks[i], (int) i) == -1)
+      goto fail;
+  }
+  v2v_event_stage (&run, "define", -1);
+  if (v2v_local_finish (&run) == -1)
+    goto fail;
+  if (asprintf (&summary, "converted %s into %s in %.0f s (%" PRIu64
+                " MiB written); start it with: virsh define %s",
+                cfg->vm.name, run.dest_dir, v2v_now () - start,
+                total >> 20, run.xml_path) == -1)
+    summary = NULL;
+  v2v_event_done (&run, true, summary);
+  cleanup (&run, false);
+  return 0;
+
+ fail:
+  v2v_event_error (&run);
+  cleanup (&run, true);
+  v2v_event_done (&run, false, v2v_last_error ());
+  return -1;
+}

@@ -1,0 +1,228 @@
+/* HTTPS source: before anything else, prove that every disk can be read
+ * (credentials, TLS trust, path), and learn its size.  Each failure says
+ * what the operator must fix.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "internal.h"
+
+static size_t
+discard_body (char *ptr, size_t size, size_t nmemb, void *opaque)
+{
+  (void) ptr; (void) opaque;
+  return size * nmemb;
+}
+
+/* Options common to every request to the source. */
+static void
+set_common (CURL *curl, struct run *run, const char *url, char *errbuf)
+{
+  const struct v2v_source *src = &run->cfg->source;
+
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 15L);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard_body);
+  if (src->user) {
+    curl_easy_setopt (curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt (curl, CURLOPT_USERNAME, src->user);
+    curl_easy_setopt (curl, CURLOPT_PASSWORD,
+                      run->password ? run->password : "");
+  }
+  if (src->insecure) {
+    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  else if (run->cainfo)
+    curl_easy_setopt (curl, CURLOPT_CAINFO, run->cainfo);
+}
+
+static int
+tls_error (struct run *run, const char *errbuf)
+{
+  const char *server = run->cfg->source.server;
+  CLEANUP_FREE char *fp = v2v_server_fingerprint (server);
+
+  v2v_clear_error ();
+  if (run->cfg->source.thumbprint)
+    v2v_error ("%s: the pinned certificate (SHA-256 fingerprint %s) does not "
+               "verify for this host name: %s; give the CA with --cacert, "
+               "or --insecure", server, fp ? fp : "unknown", errbuf);
+  else
+    v2v_error ("%s: certificate not trusted (SHA-256 fingerprint %s): %s; "
+               "if that fingerprint is your server's, pin it with "
+               "--thumbprint=%s, or give its CA with --cacert=FILE",
+               server, fp ? fp : "unknown", errbuf, fp ? fp : "FINGERPRINT");
+  return -1;
+}
+
+/* Explain a transfer that did not get an HTTP answer. */
+static int
+transport_error (struct run *run, CURLcode rc, const char *errbuf)
+{
+  const char *server = run->cfg->source.server;
+  const char *why = errbuf[0] ? errbuf : curl_easy_strerror (rc);
+
+  switch (rc) {
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CACERT_BADFILE:
+    if (rc == CURLE_SSL_CACERT_BADFILE) {
+      v2v_error ("%s: cannot use the CA file %s: %s", server,
+                 run->cainfo ? run->cainfo : "(system)", why);
+      return -1;
+    }
+    return tls_error (run, why);
+  case CURLE_COULDNT_RESOLVE_HOST:
+    v2v_error ("%s: cannot resolve the host name: check --server and the "
+               "DNS settings", server);
+    return -1;
+  case CURLE_COULDNT_CONNECT:
+    v2v_error ("%s: cannot connect (%s): is the server up and listening on "
+               "that port?", server, why);
+    return -1;
+  case CURLE_OPERATION_TIMEDOUT:
+    v2v_error ("%s: timed out (%s): check the network path to the server",
+               server, why);
+    return -1;
+  default:
+    v2v_error ("%s: %s", server, why);
+    return -1;
+  }
+}
+
+static int
+http_error (struct run *run, long code, const struct disk_state *d)
+{
+  const char *server = run->cfg->source.server;
+  const char *user = run->cfg->source.user;
+
+  switch (code) {
+  case 401:
+    v2v_error ("%s: wrong user or password for '%s' (HTTP 401)", server,
+               user ? user : "");
+    return -1;
+  case 403:
+    v2v_error ("%s: user '%s' may not read %s (HTTP 403)", server,
+               user ? user : "", d->label);
+    return -1;
+  case 404:
+    v2v_error ("%s: no such file on datastore: %s (HTTP 404)", server,
+               d->label);
+    return -1;
+  default:
+    v2v_error ("%s: %s: unexpected HTTP status %ld", server, d->label, code);
+    return -1;
+  }
+}
+
+/* Size of the disk from a HEAD, or from a 1-byte ranged GET when the
+ * server does not say on HEAD.
+ */
+int
+v2v_https_probe_disk (struct run *run, struct disk_state *d)
+{
+  CURL *curl;
+  CURLcode rc;
+  long code = 0;
+  curl_off_t len = -1;
+  char errbuf[CURL_ERROR_SIZE] = "";
+  int ret = -1;
+
+  curl = curl_easy_init ();
+  if (curl == NULL) {
+    v2v_error ("curl_easy_init failed");
+    return -1;
+  }
+  set_common (curl, run, d->url, errbuf);
+  curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
+  rc = curl_easy_perform (curl);
+  if (rc != CURLE_OK) {
+    transport_error (run, rc, errbuf);
+    goto out;
+  }
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
+  if (code != 200) {
+    http_error (run, code, d);
+    goto out;
+  }
+  curl_easy_getinfo (curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
+  if (len < 0) {
+    struct curl_header *h = NULL;
+    const char *slash;
+
+    curl_easy_setopt (curl, CURLOPT_NOBODY, 0L);
+    curl_easy_setopt (curl, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt (curl, CURLOPT_RANGE, "0-0");
+    rc = curl_easy_perform (curl);
+    if (rc != CURLE_OK) {
+      transport_error (run, rc, errbuf);
+      goto out;
+    }
+    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
+    if (code == 206 &&
+        curl_easy_header (curl, "Content-Range", 0, CURLH_HEADER, -1, &h)
+        == CURLHE_OK && (slash = strchr (h->value, '/')) != NULL) {
+      char *end;
+      unsigned long long v = strtoull (slash + 1, &end, 10);
+      if (end != slash + 1 && *end == '\0')
+        len = (curl_off_t) v;
+    }
+  }
+  if (len <= 0) {
+    v2v_error ("%s: %s: the server does not say how large the disk is",
+               run->cfg->source.server, d->label);
+    goto out;
+  }
+  if (len % 512 != 0)
+    v2v_warning (run, "%s: size %" PRIu64 " is not a multiple of 512: "
+                 "is this a disk image?", d->label, (uint64_t) len);
+  d->size = (uint64_t) len;
+  v2v_debug ("%s: %" PRIu64 " bytes", d->url, d->size);
+  ret = 0;
+ out:
+  curl_easy_cleanup (curl);
+  return ret;
+}
+
+/* Work out TLS trust once for the whole source, then probe every disk. */
+int
+v2v_https_probe (struct run *run)
+{
+  const struct v2v_source *src = &run->cfg->source;
+  size_t i;
+
+  if (src->insecure)
+    v2v_warning (run, "%s: TLS certificate NOT verified (--insecure)",
+                 src->server);
+  else if (src->thumbprint) {
+    run->cainfo = v2v_pin_certificate (run->workdir, src->server,
+                                       src->thumbprint);
+    if (run->cainfo == NULL)
+      return -1;
+  }
+  else if (src->cacert) {
+    run->cainfo = strdup (src->cacert);
+    if (run->cainfo == NULL) {
+      v2v_error ("out of memory");
+      return -1;
+    }
+  }
+  for (i = 0; i < run->nr_disks; ++i) {
+    struct disk_state *d = &run->disks[i];
+
+    d->url = v2v_https_url (src->server, &run->cfg->disks[i]);
+    if (d->url == NULL)
+      return -1;
+    if (v2v_https_probe_disk (run, d) == -1)
+      return -1;
+    v2v_info (run, "disk %zu: %s: %" PRIu64 " bytes", i, d->label, d->size);
+  }
+  return 0;
+}

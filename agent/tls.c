@@ -1,0 +1,212 @@
+/* TLS trust for HTTPS sources: fetch the server certificate, compute its
+ * SHA-256 fingerprint, and turn a pinned fingerprint into a one-certificate
+ * CA file that both libcurl and nbdkit's curl plugin verify against.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "internal.h"
+
+/* "AB:CD:..." from a binary digest.  Caller frees. */
+static char *
+format_fingerprint (const unsigned char *md, unsigned len)
+{
+  char *out = malloc (len * 3 + 1);
+  unsigned i;
+
+  if (out == NULL)
+    return NULL;
+  for (i = 0; i < len; ++i)
+    snprintf (out + i * 3, 4, "%02X%s", md[i], i + 1 < len ? ":" : "");
+  return out;
+}
+
+/* Normalise a fingerprint the operator typed: hex digits with optional
+ * ':' or ' ' separators, any case.  Returns the number of bytes (32 for
+ * SHA-256) written to md, or -1 if it is not hex.
+ */
+int
+v2v_parse_fingerprint (const char *s, unsigned char *md, size_t mdlen)
+{
+  size_t n = 0;
+  int hi = -1;
+
+  for (; *s; ++s) {
+    int v;
+    if (*s == ':' || *s == ' ')
+      continue;
+    if (!isxdigit ((unsigned char) *s))
+      return -1;
+    v = isdigit ((unsigned char) *s) ? *s - '0'
+      : tolower ((unsigned char) *s) - 'a' + 10;
+    if (hi < 0)
+      hi = v;
+    else {
+      if (n >= mdlen)
+        return -1;
+      md[n++] = (unsigned char) (hi << 4 | v);
+      hi = -1;
+    }
+  }
+  return hi < 0 ? (int) n : -1;
+}
+
+static size_t
+discard_body (char *ptr, size_t size, size_t nmemb, void *opaque)
+{
+  (void) ptr; (void) opaque;
+  return size * nmemb;
+}
+
+/* Connect without verification and return the leaf certificate as PEM
+ * (caller frees), or NULL with the error set.
+ */
+char *
+v2v_fetch_server_cert (const char *server)
+{
+  CURL *curl;
+  CURLcode rc;
+  struct curl_certinfo *ci = NULL;
+  CLEANUP_FREE char *url = NULL;
+  char errbuf[CURL_ERROR_SIZE] = "";
+  char *pem = NULL;
+  struct curl_slist *s;
+
+  if (asprintf (&url, "https://%s/", server) == -1) {
+    v2v_error ("out of memory");
+    return NULL;
+  }
+  curl = curl_easy_init ();
+  if (curl == NULL) {
+    v2v_error ("curl_easy_init failed");
+    return NULL;
+  }
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
+  curl_easy_setopt (curl, CURLOPT_CERTINFO, 1L);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 0L);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 15L);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard_body);
+  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
+  rc = curl_easy_perform (curl);
+  /* Any HTTP answer is fine: we only want the handshake. */
+  if (rc != CURLE_OK && rc != CURLE_HTTP_RETURNED_ERROR) {
+    v2v_error ("%s: cannot fetch the server certificate: %s", server,
+               errbuf[0] ? errbuf : curl_easy_strerror (rc));
+    goto out;
+  }
+  if (curl_easy_getinfo (curl, CURLINFO_CERTINFO, &ci) != CURLE_OK ||
+      ci == NULL || ci->num_of_certs < 1) {
+    v2v_error ("%s: the server sent no certificate", server);
+    goto out;
+  }
+  for (s = ci->certinfo[0]; s; s = s->next) {
+    if (strncmp (s->data, "Cert:", 5) == 0) {
+      pem = strdup (s->data + 5);
+      break;
+    }
+  }
+  if (pem == NULL)
+    v2v_error ("%s: cannot read the server certificate", server);
+ out:
+  curl_easy_cleanup (curl);
+  return pem;
+}
+
+/* SHA-256 fingerprint "AB:CD:..." of a PEM certificate.  Caller frees. */
+char *
+v2v_cert_fingerprint (const char *pem)
+{
+  BIO *bio;
+  X509 *x;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  char *fp = NULL;
+
+  bio = BIO_new_mem_buf (pem, -1);
+  if (bio == NULL)
+    return NULL;
+  x = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
+  BIO_free (bio);
+  if (x == NULL) {
+    v2v_error ("cannot parse the server certificate");
+    return NULL;
+  }
+  if (X509_digest (x, EVP_sha256 (), md, &len) == 1)
+    fp = format_fingerprint (md, len);
+  X509_free (x);
+  if (fp == NULL)
+    v2v_error ("cannot compute the certificate fingerprint");
+  return fp;
+}
+
+/* The fingerprint of the certificate SERVER presents now, for messages
+ * telling the operator what to pin.  Caller frees; NULL if unknown.
+ */
+char *
+v2v_server_fingerprint (const char *server)
+{
+  CLEANUP_FREE char *pem = v2v_fetch_server_cert (server);
+
+  return pem ? v2v_cert_fingerprint (pem) : NULL;
+}
+
+/* --thumbprint: fetch the certificate, compare it with the pin, and write
+ * it as the only trusted CA into the work directory.  Returns the file
+ * (caller frees) or NULL.
+ */
+char *
+v2v_pin_certificate (const char *workdir, const char *server,
+                     const char *thumbprint)
+{
+  unsigned char want[EVP_MAX_MD_SIZE], got[EVP_MAX_MD_SIZE];
+  int nwant, ngot;
+  CLEANUP_FREE char *pem = NULL, *fp = NULL;
+  char *path = NULL;
+  FILE *f;
+
+  nwant = v2v_parse_fingerprint (thumbprint, want, sizeof want);
+  if (nwant == 20) {
+    v2v_error ("--thumbprint=%s looks like a SHA-1 fingerprint: give the "
+               "SHA-256 one (64 hex digits)", thumbprint);
+    return NULL;
+  }
+  if (nwant != 32) {
+    v2v_error ("--thumbprint=%s: expected a SHA-256 fingerprint "
+               "(64 hex digits, ':' allowed)", thumbprint);
+    return NULL;
+  }
+  pem = v2v_fetch_server_cert (server);
+  if (pem == NULL)
+    return NULL;
+  fp = v2v_cert_fingerprint (pem);
+  if (fp == NULL)
+    return NULL;
+  ngot = v2v_parse_fingerprint (fp, got, sizeof got);
+  if (ngot != nwant || memcmp (got, want, (size_t) nwant) != 0) {
+    v2v_error ("%s: certificate fingerprint %s does not match the pinned "
+               "--thumbprint: this is not the server you pinned, or its "
+               "certificate changed", server, fp);
+    return NULL;
+  }
+  if (asprintf (&path, "%s/pinned-cert.pem", workdir) == -1) {
+    v2v_error ("out of memory");
+    return NULL;
+  }
+  f = fopen (path, "we");
+  if (f == NULL || fputs (pem, f) == EOF || fclose (f) == EOF) {
+    v2v_error ("%s: %m", path);
+    free (path);
+    return NULL;
+  }
+  return path;
+}

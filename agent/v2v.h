@@ -1,0 +1,114 @@
+/* v2vboot engine: public interface.
+ *
+ * Front ends (the kickstart path in v2vboot-agent, the ncurses wizard)
+ * fill one struct v2v_config and call v2v_run() with a progress callback.
+ * The engine never talks to a terminal; everything it has to say reaches
+ * the front end as a struct v2v_event.
+ */
+#ifndef V2V_H
+#define V2V_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define V2V_VERSION "0.1.0"
+
+enum v2v_source_type { V2V_SOURCE_NONE = 0, V2V_SOURCE_HTTPS, V2V_SOURCE_SSH };
+enum v2v_dest_type { V2V_DEST_NONE = 0, V2V_DEST_LOCAL, V2V_DEST_LIBVIRT };
+enum v2v_format { V2V_FORMAT_QCOW2 = 0, V2V_FORMAT_RAW };
+enum v2v_allocation { V2V_ALLOC_SPARSE = 0, V2V_ALLOC_PREALLOCATED };
+enum v2v_firmware { V2V_FW_AUTO = 0, V2V_FW_BIOS, V2V_FW_UEFI };
+enum v2v_after { V2V_AFTER_NONE = 0, V2V_AFTER_POWEROFF, V2V_AFTER_REBOOT,
+                 V2V_AFTER_SHELL };
+
+struct v2v_source {
+  enum v2v_source_type type;
+  char *server;             /* "HOST" or "HOST:PORT" or "[V6]:PORT" */
+  char *user;
+  char *password_file;      /* the password is read from here, never argv */
+  char *cacert;             /* PEM file of trusted CAs */
+  char *thumbprint;         /* pinned SHA-256 fingerprint of the server cert */
+  bool insecure;            /* skip TLS verification: operator's choice */
+};
+
+struct v2v_disk {
+  char *path;               /* "[ds] dir/file" or "/abs/path" */
+  char *datacenter;         /* for datastore paths; NULL = ha-datacenter */
+};
+
+struct v2v_vm {
+  char *name;               /* name of the converted VM */
+  unsigned memory_mib;      /* 0 = default (2048) */
+  unsigned vcpus;           /* 0 = default (1) */
+  enum v2v_firmware firmware;
+};
+
+struct v2v_destination {
+  enum v2v_dest_type type;
+  char *dir;
+  enum v2v_format format;
+  enum v2v_allocation allocation;
+};
+
+struct v2v_netmap {
+  char *from;               /* source network name, e.g. "VM Network" */
+  char *to;                 /* libvirt network name, e.g. "default" */
+};
+
+struct v2v_config {
+  struct v2v_source source;
+  struct v2v_disk *disks;
+  size_t nr_disks;
+  struct v2v_vm vm;
+  struct v2v_destination dest;
+  struct v2v_netmap *netmaps;
+  size_t nr_netmaps;
+  enum v2v_after after;
+  char *workdir;            /* NULL = a fresh directory under $TMPDIR */
+  bool verbose;
+};
+
+/* Progress events.  Strings are only valid during the callback. */
+enum v2v_event_type {
+  V2V_EVENT_STAGE,          /* stage, disk (-1 = all disks) */
+  V2V_EVENT_COPY,           /* disk, done, total, rate (bytes/s) */
+  V2V_EVENT_INFO,           /* message */
+  V2V_EVENT_WARNING,        /* message */
+  V2V_EVENT_ERROR,          /* stage, message */
+  V2V_EVENT_DONE,           /* ok, message (a summary) */
+};
+
+struct v2v_event {
+  enum v2v_event_type type;
+  const char *stage;
+  int disk;
+  uint64_t done, total;
+  double rate;
+  const char *message;
+  bool ok;
+};
+
+typedef void (*v2v_progress_fn) (const struct v2v_event *ev, void *opaque);
+
+enum v2v_mode { V2V_MODE_RUN, V2V_MODE_CHECK };
+
+/* Convert (V2V_MODE_RUN) or run every check and stop before the copy
+ * (V2V_MODE_CHECK).  Returns 0 or -1; on -1 v2v_last_error() says why.
+ */
+extern int v2v_run (const struct v2v_config *config, enum v2v_mode mode,
+                    v2v_progress_fn progress, void *opaque);
+
+/* The last error of this thread, "stage: message", or NULL.  The string
+ * belongs to the engine and is valid until the next engine call.
+ */
+extern const char *v2v_last_error (void);
+
+/* Stop the programs a run started (signal-safe), so that a front end
+ * can cancel: the run then fails, cleans up and returns.
+ */
+extern void v2v_kill_children (int sig);
+
+extern void v2v_config_free (struct v2v_config *config);
+
+#endif /* V2V_H */

@@ -1,0 +1,154 @@
+# Shared helpers for the integration tests (nbdkit's tests/functions.sh
+# style): requires/skip, cleanup traps, the test guest, the nginx HTTPS
+# source, kickstart files and the qemu boot check.
+#
+# Each test sources this file, then calls what it needs.  $T is a fresh
+# directory removed at exit (kept with V2VBOOT_KEEP=1).
+
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+agent=$top/build/v2vboot-agent
+export LIBGUESTFS_BACKEND=direct
+# KVM hangs on the CI machines; tests run qemu under TCG unless told.
+export LIBGUESTFS_BACKEND_SETTINGS=${LIBGUESTFS_BACKEND_SETTINGS-force_tcg}
+V2VBOOT_ACCEL=${V2VBOOT_ACCEL:-tcg}
+
+T=$(mktemp -d /var/tmp/v2vboot-test.XXXXXX)
+_cleanups=()
+cleanup_fn () { _cleanups+=("$*"); }
+_run_cleanups () {
+    local i
+    for (( i=${#_cleanups[@]}-1; i>=0; i-- )); do eval "${_cleanups[$i]}" || :; done
+    if [ -z "${V2VBOOT_KEEP:-}" ]; then rm -rf "$T"; else echo "kept $T" >&2; fi
+}
+trap _run_cleanups EXIT
+
+skip () { echo "SKIP: $*" >&2; exit 77; }
+fail () { echo "FAIL: $*" >&2; exit 1; }
+log () { echo "--- $*" >&2; }
+
+requires () {
+    "$@" >/dev/null 2>&1 || skip "$* failed"
+}
+
+free_port () {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# The cached VMware-like guest (built on first use, ~6 min).
+guest_image () {
+    local img=$T/guest-cache-copy.img
+    "$top/tests/guest/build-guest.sh" "$img" >&2
+    echo "$img"
+}
+
+# start_nginx: an ESXi-like HTTPS file server on 127.0.0.1.
+# Sets NGINX_PORT, NGINX_DIR, DATASTORE (dir of datastore "datastore1"),
+# CERT (its self-signed certificate), FINGERPRINT (SHA-256), USER,
+# PASSWORD_FILE, WRONG_PASSWORD_FILE.  /folder/ needs basic auth; /open/
+# serves the same files without (for virt-v2v in the bench).
+start_nginx () {
+    NGINX_DIR=$T/nginx
+    mkdir -p "$NGINX_DIR"/{tmp,ds/ha-datacenter/datastore1}
+    DATASTORE=$NGINX_DIR/ds/ha-datacenter/datastore1
+    NGINX_PORT=$(free_port)
+    CERT=$NGINX_DIR/cert.pem
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+        -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+        -keyout "$NGINX_DIR/key.pem" -out "$CERT" 2>/dev/null
+    FINGERPRINT=$(openssl x509 -in "$CERT" -noout -fingerprint -sha256 | cut -d= -f2)
+    USER=root
+    PASSWORD_FILE=$NGINX_DIR/password
+    WRONG_PASSWORD_FILE=$NGINX_DIR/wrong-password
+    (umask 077; printf 'Vmw@re-Secr3t-%s\n' "$RANDOM$RANDOM" >"$PASSWORD_FILE"
+     echo 'not-the-password' >"$WRONG_PASSWORD_FILE")
+    printf '%s:%s\n' "$USER" "$(openssl passwd -apr1 -in "$PASSWORD_FILE")" \
+        >"$NGINX_DIR/htpasswd"
+    cat >"$NGINX_DIR/nginx.conf" <<NGX
+user root;
+worker_processes 2;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log;
+events { worker_connections 512; }
+http {
+    log_format v2v '\$remote_addr "\$request" \$status \$body_bytes_sent';
+    access_log $NGINX_DIR/access.log v2v;
+    client_body_temp_path $NGINX_DIR/tmp;
+    proxy_temp_path $NGINX_DIR/tmp;
+    fastcgi_temp_path $NGINX_DIR/tmp;
+    uwsgi_temp_path $NGINX_DIR/tmp;
+    scgi_temp_path $NGINX_DIR/tmp;
+    server {
+        listen 127.0.0.1:$NGINX_PORT ssl;
+        ssl_certificate $CERT;
+        ssl_certificate_key $NGINX_DIR/key.pem;
+        location ~ ^/folder/(.+)\$ {
+            auth_basic "VMware HTTP server";
+            auth_basic_user_file $NGINX_DIR/htpasswd;
+            alias $NGINX_DIR/ds/\$arg_dcPath/\$arg_dsName/\$1;
+        }
+        location /open/ {
+            alias $NGINX_DIR/ds/ha-datacenter/datastore1/;
+        }
+        location / { return 404; }
+    }
+}
+NGX
+    nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" -e "$NGINX_DIR/error.log"
+    cleanup_fn 'kill $(cat "$NGINX_DIR/nginx.pid") 2>/dev/null'
+    local i
+    for i in $(seq 50); do
+        curl -sk -o /dev/null "https://127.0.0.1:$NGINX_PORT/" && return 0
+        sleep 0.1
+    done
+    fail "nginx did not start"
+}
+
+# put_guest_on_datastore VMDIR: the test guest as VMDIR/VMDIR-flat.vmdk.
+put_guest_on_datastore () {
+    local vm=$1
+    mkdir -p "$DATASTORE/$vm"
+    "$top/tests/guest/build-guest.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
+}
+
+# nginx bytes sent for requests matching a pattern.
+nginx_bytes () {
+    awk -v pat="$1" '$0 ~ pat { s += $(NF) } END { print s + 0 }' \
+        "$NGINX_DIR/access.log"
+}
+
+# write_ks FILE VM DESTDIR [extra source options]
+write_ks () {
+    local file=$1 vm=$2 dest=$3; shift 3
+    cat >"$file" <<KS
+# $vm from the test ESXi (nginx) into $dest
+source --type=https --server=127.0.0.1:$NGINX_PORT --user=$USER \\
+       --password-file=$PASSWORD_FILE $*
+disk --path="[datastore1] $vm/$vm-flat.vmdk"
+vm --name=$vm-kvm --memory=1024 --vcpus=2
+destination --type=local --dir=$dest --format=qcow2
+KS
+}
+
+# boot_disk DISK FORMAT LOG [TIMEOUT]: boot on virtio-blk (with a virtio
+# NIC of MAC $BOOT_MAC if set) until the marker's last line or an
+# initramfs shell.  Returns 0 if the marker appeared.
+boot_disk () {
+    local disk=$1 fmt=$2 log=$3 timeout=${4:-300} nic=()
+    [ -n "${BOOT_MAC:-}" ] && nic=(-netdev user,id=n0 -device "virtio-net-pci,netdev=n0,mac=$BOOT_MAC")
+    : >"$log"
+    qemu-system-x86_64 -accel "$V2VBOOT_ACCEL" -m 1024 -smp 2 -nodefaults \
+        -display none -no-reboot -serial "file:$log" \
+        -drive "file=$disk,format=$fmt,if=virtio,snapshot=on" \
+        "${nic[@]}" -net none &
+    local pid=$! i
+    for (( i=0; i<timeout; i++ )); do
+        if grep -q 'V2VBOOT-DONE' "$log"; then kill $pid; wait $pid 2>/dev/null || :; return 0; fi
+        if grep -qE 'ALERT!|\(initramfs\)|Kernel panic' "$log"; then sleep 2; break; fi
+        kill -0 $pid 2>/dev/null || break
+        sleep 1
+    done
+    kill $pid 2>/dev/null || :; wait $pid 2>/dev/null || :
+    return 1
+}
