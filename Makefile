@@ -40,8 +40,12 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRCS))
 
-.PHONY: all check check-unit check-integration bench example clean
+.PHONY: all setup unit-tests check check-unit check-integration bench example clean
 all: $(B)/v2vboot-agent
+
+# Installs missing Debian packages; a no-op when all are there.
+setup:
+	@tests/setup.sh
 
 $(B)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -68,18 +72,24 @@ $(B)/tests/san-%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v-san.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v-san.a $(PKG_LIBS)
 
-check-unit: $(UNIT_BINS) $(UNIT_SAN_BINS) $(B)/v2vboot-agent
+check-unit: setup
+	@$(MAKE) --no-print-directory unit-tests
+
+unit-tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(B)/v2vboot-agent
 	@tests/run-tests.sh unit $(UNIT_BINS) $(UNIT_SAN_BINS)
 
-check-integration: all
-	@tests/run-tests.sh integration tests/integration/test-*.sh
+check-integration: setup
+	@$(MAKE) --no-print-directory all
+	@tests/run-tests.sh integration $(sort $(wildcard tests/integration/test-*.sh))
 
 check: check-unit check-integration
 
-bench: all
+bench: setup
+	@$(MAKE) --no-print-directory all
 	tests/bench/bench.sh
 
-example: all
+example: setup
+	@$(MAKE) --no-print-directory all
 	tests/example.sh
 
 clean:

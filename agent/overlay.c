@@ -9,6 +9,10 @@
 
 #include "internal.h"
 
+#ifndef OVERLAY_CLUSTER_SIZE
+#define OVERLAY_CLUSTER_SIZE "64k"
+#endif
+
 int
 v2v_overlay_create (struct run *run, struct disk_state *d, size_t i)
 {
@@ -24,7 +28,8 @@ v2v_overlay_create (struct run *run, struct disk_state *d, size_t i)
   snprintf (size, sizeof size, "%" PRIu64, d->size);
   {
     const char *argv[] = {
-      "qemu-img", "create", "-q", "-f", "qcow2", "-o", "compat=1.1",
+      "qemu-img", "create", "-q", "-f", "qcow2",
+      "-o", "compat=1.1,cluster_size=" OVERLAY_CLUSTER_SIZE,
       "-F", "raw", "-b", backing, d->overlay, size, NULL
     };
     r = v2v_command (argv, &out);

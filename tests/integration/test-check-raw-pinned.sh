@@ -1,0 +1,34 @@
+#!/bin/bash
+# "check" runs every check and the conversion in the overlay but writes
+# nothing; then "run" with a pinned certificate fingerprint (no CA file)
+# converts to a sparse raw disk that boots on virtio-blk.
+source "$(dirname "$0")/../functions.sh"
+requires which nbdkit qemu-img qemu-system-x86_64 nginx
+
+start_nginx
+put_guest_on_datastore testvm
+dest=$T/out; mkdir -p "$dest" "$T/wd"
+write_ks "$T/ks" testvm "$dest" --thumbprint="$FINGERPRINT"
+sed -i 's/--format=qcow2/--format=raw --allocation=sparse/' "$T/ks"
+
+log "check"
+"$agent" check --kickstart "$T/ks" --workdir "$T/wd" 2>"$T/check.log" ||
+    { tail "$T/check.log"; fail "check failed"; }
+grep -q "all checks passed: testvm-kvm would be written to $dest ([0-9]* MiB)" "$T/check.log" ||
+    { tail "$T/check.log"; fail "check summary"; }
+[ -z "$(ls -A "$dest")" ] || fail "check wrote to the destination: $(ls -A "$dest")"
+grep -q '"GET /folder' "$NGINX_DIR/access.log" || fail "check read nothing from the source"
+
+log "run"
+"$agent" run --kickstart "$T/ks" --workdir "$T/wd" 2>"$T/run.log" ||
+    { tail "$T/run.log"; fail "run failed"; }
+disk=$dest/testvm-kvm-sda.img
+[ -f "$disk" ] || fail "no raw disk"
+qemu-img info --output=json "$disk" | grep -q '"format": "raw"' || fail "not raw"
+size=$(stat -c %s "$disk"); used=$(( $(stat -c %b "$disk") * 512 ))
+[ "$size" = 4294967296 ] || fail "virtual size $size"
+[ "$used" -lt $((size / 3)) ] || fail "raw disk is not sparse: $used of $size bytes allocated"
+grep -q "type='raw'" "$dest/testvm-kvm.xml" || fail "XML format"
+
+BOOT_MAC=$(grep -o "mac address='[^']*'" "$dest/testvm-kvm.xml" | cut -d"'" -f2)
+boot_disk "$disk" raw "$T/boot.log" || { tail -30 "$T/boot.log"; fail "raw disk did not boot"; }

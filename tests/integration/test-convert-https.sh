@@ -1,0 +1,86 @@
+#!/bin/bash
+# The core path: the VMware-like guest from the nginx "ESXi" over HTTPS
+# (CA file, basic auth) into a directory as qcow2.  Proves: exit 0, JSON
+# events, the converted disk boots on virtio-blk with its NIC name, the
+# boot path names no old disk, VMware Tools are gone, the source is
+# unchanged, and the password never shows in ps, logs or events.
+source "$(dirname "$0")/../functions.sh"
+requires which nbdkit qemu-img qemu-system-x86_64 nginx
+
+start_nginx
+put_guest_on_datastore testvm
+src=$DATASTORE/testvm/testvm-flat.vmdk
+before=$(sha256sum <"$src")
+dest=$T/out; mkdir -p "$dest" "$T/wd"
+write_ks "$T/ks" testvm "$dest" --cacert="$CERT"
+password=$(cat "$PASSWORD_FILE")
+
+log "converting"
+"$agent" run --kickstart "$T/ks" --machine-readable --workdir "$T/wd" -v \
+    >"$T/events.json" 2>"$T/agent.log" &
+pid=$!
+# Watch every process's argv while the conversion runs.
+while kill -0 $pid 2>/dev/null; do ps -eo args >>"$T/ps.log"; sleep 0.5; done
+wait $pid || { tail -20 "$T/agent.log"; fail "agent exited $?"; }
+
+log "no secret anywhere"
+grep -qF -- "$password" "$T/ps.log" && fail "password in ps output"
+grep -qF -- "$password" "$T/agent.log" "$T/events.json" && fail "password in logs or events"
+grep -q 'nbdkit.*password=+' "$T/ps.log" || fail "ps sampling did not see nbdkit (test is blind)"
+
+log "events"
+python3 - "$T/events.json" <<'PY'
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+stages = [e["stage"] for e in evs if e["event"] == "stage"]
+want = ["destination", "source", "overlay", "inspect", "convert", "fstrim",
+        "size-check", "copy", "define"]
+assert stages == want, stages
+copies = [e for e in evs if e["event"] == "copy"]
+assert copies and copies[-1]["done"] == copies[-1]["total"] > 100 << 20, copies[-1:]
+assert evs[-1]["event"] == "done" and evs[-1]["ok"] is True, evs[-1]
+PY
+
+log "destination holds exactly the disk and the XML"
+[ "$(ls -A "$dest" | sort | tr '\n' ' ')" = "testvm-kvm-sda.qcow2 testvm-kvm.xml " ] ||
+    fail "unexpected files: $(ls -A "$dest")"
+[ -z "$(ls -A "$T/wd")" ] || fail "work directory left behind: $(ls -A "$T/wd")"
+if command -v virt-xml-validate >/dev/null; then
+    virt-xml-validate "$dest/testvm-kvm.xml" domain >&2 || fail "invalid domain XML"
+fi
+grep -q "<memory unit='MiB'>1024</memory>" "$dest/testvm-kvm.xml" || fail "memory"
+grep -q "<vcpu>2</vcpu>" "$dest/testvm-kvm.xml" || fail "vcpus"
+
+log "source unchanged"
+[ "$(sha256sum <"$src")" = "$before" ] || fail "source disk changed"
+
+log "what the conversion wrote"
+guestfish --ro -a "$dest/testvm-kvm-sda.qcow2" -i <<'GF' >"$T/files.txt"
+echo ==fstab
+cat /etc/fstab
+echo ==default-grub
+cat /etc/default/grub
+echo ==grub.cfg
+cat /boot/grub/grub.cfg
+echo ==vmware
+exists /etc/vmware-tools
+exists /usr/bin/vmware-uninstall-tools.pl
+echo ==modules
+cat /etc/initramfs-tools/modules
+echo ==link
+cat /etc/systemd/network/70-v2vboot-ens192.link
+GF
+grep -q '^UUID=[0-9a-f-]* / ext4' "$T/files.txt" || fail "fstab root not by UUID"
+grep -q 'GRUB_DISABLE_LINUX_UUID=false' "$T/files.txt" || fail "/etc/default/grub"
+grep -q 'root=UUID=' "$T/files.txt" || fail "grub.cfg root not by UUID"
+grep -Eq '/dev/(sd|hd)[a-z]' "$T/files.txt" && fail "an old disk name survived: $(grep -E '/dev/(sd|hd)[a-z]' "$T/files.txt")"
+[ "$(sed -n '/==vmware/,/==modules/p' "$T/files.txt" | grep -c false)" = 2 ] || fail "VMware Tools not removed"
+grep -q '^virtio_blk$' "$T/files.txt" || fail "virtio_blk not in initramfs modules"
+
+log "boots on virtio-blk"
+BOOT_MAC=$(grep -o "mac address='[^']*'" "$dest/testvm-kvm.xml" | cut -d"'" -f2)
+boot_disk "$dest/testvm-kvm-sda.qcow2" qcow2 "$T/boot.log" ||
+    { tail -30 "$T/boot.log"; fail "converted guest did not boot on virtio-blk"; }
+grep -q 'V2VBOOT-ROOT: /dev/vda1' "$T/boot.log" || fail "root is not /dev/vda1"
+grep -q "V2VBOOT-NIC: ens192 $BOOT_MAC" "$T/boot.log" || fail "NIC did not keep its name ens192"
+log "source read $(nginx_bytes folder) bytes over HTTPS"

@@ -1,0 +1,43 @@
+/* The domain XML has virtio devices, MACs, escaping and firmware. */
+#include "internal.h"
+#include "unit.h"
+
+int
+main (void)
+{
+  struct v2v_domain_disk disks[] = {
+    { "/var/lib/libvirt/images/a&b-sda.qcow2", V2V_FORMAT_QCOW2 },
+    { "/var/lib/libvirt/images/a&b-sdb.img", V2V_FORMAT_RAW },
+  };
+  struct v2v_nic nics[] = { { (char *) "00:50:56:01:02:03", "default" } };
+  struct v2v_domain dom = {
+    .name = "a&b", .memory_mib = 4096, .vcpus = 4,
+    .firmware = V2V_FW_BIOS, .disks = disks, .nr_disks = 2,
+    .nics = nics, .nr_nics = 1,
+  };
+  char *xml, *mac;
+
+  xml = v2v_domain_xml (&dom);
+  CHECK_CONTAINS (xml, "<name>a&amp;b</name>");
+  CHECK_CONTAINS (xml, "<memory unit='MiB'>4096</memory>");
+  CHECK_CONTAINS (xml, "<vcpu>4</vcpu>");
+  CHECK_CONTAINS (xml, "<driver name='qemu' type='qcow2' discard='unmap'/>\n"
+                  "      <source file='/var/lib/libvirt/images/a&amp;b-sda"
+                  ".qcow2'/>\n      <target dev='vda' bus='virtio'/>");
+  CHECK_CONTAINS (xml, "type='raw'");
+  CHECK_CONTAINS (xml, "<target dev='vdb' bus='virtio'/>");
+  CHECK_CONTAINS (xml, "<mac address='00:50:56:01:02:03'/>");
+  CHECK_CONTAINS (xml, "<model type='virtio'/>");
+  CHECK (strstr (xml, "firmware='efi'") == NULL);
+  free (xml);
+
+  dom.firmware = V2V_FW_UEFI;
+  xml = v2v_domain_xml (&dom);
+  CHECK_CONTAINS (xml, "<os firmware='efi'>");
+  free (xml);
+
+  mac = v2v_random_mac ();
+  CHECK (mac && strlen (mac) == 17 && strncmp (mac, "52:54:00:", 9) == 0);
+  free (mac);
+  return unit_done ("domain-xml");
+}
