@@ -42,12 +42,23 @@ untrack (pid_t pid)
       children[i] = 0;
 }
 
-/* Send sig to every live child.  Async-signal-safe. */
+static volatile sig_atomic_t cancelled;
+
+bool
+v2v_cancelled (void)
+{
+  return cancelled;
+}
+
+/* Send sig to every live child and mark the run cancelled, so that it
+ * stops at the next stage.  Async-signal-safe.
+ */
 void
 v2v_kill_children (int sig)
 {
   size_t i;
 
+  cancelled = 1;
   for (i = 0; i < MAX_CHILDREN; ++i)
     if (children[i] > 0)
       kill (children[i], sig);

@@ -257,8 +257,10 @@ remove_vmware_tools (struct run *run)
     return 0;
   for (i = 0; i < apps->len; ++i)
     if (v2v_is_vmware_tools_package (apps->val[i].app2_name))
-      remove = v2v_strv_append (remove, apps->val[i].app2_name), n++;
+      remove = v2v_strv_append (remove, apps->val[i].app2_name);
   guestfs_free_application2_list (apps);
+  while (remove && remove[n])
+    n++;
   if (n == 0)
     return 0;
   rpm = guest_exists (g, "/usr/bin/rpm") || guest_exists (g, "/bin/rpm");

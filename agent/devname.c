@@ -126,9 +126,10 @@ v2v_grub_enable_uuid (const char *text, bool *changed)
   while (*p) {
     const char *eol = strchrnul (p, '\n');
     const char *q = p + strspn (p, " \t");
-    const char *v = q + sizeof key - 1;
+    bool is_key = strncmp (q, key, sizeof key - 1) == 0;
+    const char *v = is_key ? q + sizeof key - 1 : q;
 
-    if (strncmp (q, key, sizeof key - 1) == 0 &&
+    if (is_key &&
         strncmp (v, "false", 5) != 0 && strncmp (v, "\"false\"", 7) != 0) {
       v2v_sb_puts (&sb, "# v2vboot: disk names change on KVM, so the kernel "
                    "must find its root by UUID.\n"

@@ -14,14 +14,19 @@ emit (struct run *run, struct v2v_event *ev)
     run->progress (ev, run->opaque);
 }
 
-void
+int
 v2v_event_stage (struct run *run, const char *name, int disk)
 {
   struct v2v_event ev = { .type = V2V_EVENT_STAGE, .stage = name,
                           .disk = disk };
 
+  if (v2v_cancelled ()) {
+    v2v_error ("cancelled before this stage");
+    return -1;
+  }
   v2v_set_stage (name);
   emit (run, &ev);
+  return 0;
 }
 
 void

@@ -197,8 +197,9 @@ v2v_guest_inspect (struct run *run)
   gi->minor = guestfs_inspect_get_minor_version (g, gi->root);
   if (!gi->root || !gi->type || !gi->distro || !gi->product || !gi->arch)
     return v2v_guestfs_error (g, "inspection");
-  v2v_info (run, "found %s (%s %s %d.%d, %s) on %s", gi->product, gi->type,
-            gi->distro, gi->major, gi->minor, gi->arch, gi->root);
+  v2v_info (run, "found %s %s %d.%d (%s, \"%s\") on %s", gi->type,
+            gi->distro, gi->major, gi->minor, gi->arch, gi->product,
+            gi->root);
   if (strcmp (gi->type, "linux") != 0) {
     v2v_error ("%s guests (%s) cannot be converted yet", gi->type,
                gi->product);
@@ -241,6 +242,99 @@ trim_swap (struct run *run, const char *dev)
   v2v_debug ("swap %s discarded and recreated with UUID %s", dev, uuid);
 }
 
+struct device_reader {
+  guestfs_h *g;
+  const char *dev;
+};
+
+static int
+read_device (void *opaque, void *buf, size_t len, uint64_t off)
+{
+  struct device_reader *r = opaque;
+
+  while (len > 0) {
+    size_t n = len > (1 << 20) ? (1 << 20) : len, got;
+    char *data = guestfs_pread_device (r->g, r->dev, (int) n, (int64_t) off,
+                                       &got);
+    if (data == NULL || got != n) {
+      free (data);
+      return -1;
+    }
+    memcpy (buf, data, n);
+    free (data);
+    buf = (char *) buf + n;
+    off += n;
+    len -= n;
+  }
+  return 0;
+}
+
+/* Where the partition dev starts on its disk, and which disk it is. */
+static int
+partition_offset (guestfs_h *g, const char *dev, size_t *disk,
+                  uint64_t *start)
+{
+  CLEANUP_FREE char *parent = NULL;
+  struct guestfs_partition_list *parts;
+  int partnum, i;
+
+  if (strncmp (dev, "/dev/sd", 7) != 0)
+    return -1;                  /* LVM, md...: not a plain offset */
+  partnum = guestfs_part_to_partnum (g, dev);
+  parent = partnum > 0 ? guestfs_part_to_dev (g, dev) : strdup (dev);
+  if (parent == NULL)
+    return -1;
+  i = guestfs_device_index (g, parent);
+  if (i < 0)
+    return -1;
+  *disk = (size_t) i;
+  *start = 0;
+  if (partnum <= 0)
+    return 0;
+  parts = guestfs_part_list (g, parent);
+  if (parts == NULL)
+    return -1;
+  for (i = 0; i < (int) parts->len; ++i)
+    if (parts->val[i].part_num == partnum)
+      *start = parts->val[i].part_start;
+  guestfs_free_partition_list (parts);
+  return *start > 0 ? 0 : -1;
+}
+
+/* ext2/3/4 metadata that holds nothing: see ext4_unused.c. */
+static void
+find_unused_metadata (struct run *run, char **fses)
+{
+  size_t i, j;
+
+  for (i = 0; fses && fses[i]; i += 2) {
+    struct device_reader r = { run->g, fses[i] };
+    struct v2v_ranges found;
+    struct disk_state *d;
+    size_t disk;
+    uint64_t start;
+
+    if (strncmp (fses[i + 1], "ext", 3) != 0 ||
+        partition_offset (run->g, fses[i], &disk, &start) == -1 ||
+        disk >= run->nr_disks)
+      continue;
+    if (v2v_ext4_unused (read_device, &r, &found) != 0)
+      continue;
+    d = &run->disks[disk];
+    for (j = 0; j < found.nr; ++j) {
+      struct v2v_range *nr = realloc (d->unused.ranges,
+                                      (d->unused.nr + 1) * sizeof *nr);
+      if (nr == NULL)
+        break;
+      d->unused.ranges = nr;
+      nr[d->unused.nr].off = start + found.ranges[j].off;
+      nr[d->unused.nr].len = found.ranges[j].len;
+      d->unused.nr++;
+    }
+    free (found.ranges);
+  }
+}
+
 int
 v2v_guest_trim (struct run *run)
 {
@@ -260,9 +354,13 @@ v2v_guest_trim (struct run *run)
   for (i = 0; fses && fses[i]; i += 2)
     if (strcmp (fses[i + 1], "swap") == 0)
       trim_swap (run, fses[i]);
+  find_unused_metadata (run, fses);
   if (guestfs_shutdown (g) == -1)
     return v2v_guestfs_error (g, "shut down the appliance");
   guestfs_close (g);
   run->g = NULL;
+  for (i = 0; i < run->nr_disks; ++i)
+    if (v2v_overlay_zero_unused (run, &run->disks[i]) == -1)
+      return -1;
   return 0;
 }

@@ -13,6 +13,15 @@
 
 struct guestfs_h;
 
+/* Byte ranges (ext4_unused.c, overlay.c). */
+struct v2v_range {
+  uint64_t off, len;        /* bytes */
+};
+struct v2v_ranges {
+  struct v2v_range *ranges;
+  size_t nr;
+};
+
 /* One source disk on its way through the pipeline. */
 struct disk_state {
   const char *label;        /* the path the operator gave */
@@ -24,6 +33,7 @@ struct disk_state {
   uint64_t data_bytes;      /* data the copy writes (qemu-img measure) */
   uint64_t required;        /* bytes the destination must have free */
   char *out_path, *out_tmp; /* final and temporary output files */
+  struct v2v_ranges unused; /* disk bytes that hold nothing (ext4_unused.c) */
   bool out_created, out_final;
 };
 
@@ -71,7 +81,8 @@ extern void v2v_debug (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
 
 /* events.c */
-extern void v2v_event_stage (struct run *run, const char *name, int disk);
+/* Returns -1 (error set) if the run was cancelled. */
+extern int v2v_event_stage (struct run *run, const char *name, int disk);
 extern void v2v_event_copy (struct run *run, int disk, uint64_t done,
                             uint64_t total, double rate);
 extern void v2v_info (struct run *run, const char *fmt, ...)
@@ -104,6 +115,7 @@ extern int v2v_command_lines (const char *const *argv, char **output,
 extern pid_t v2v_spawn_logged (const char *const *argv, const char *logfile);
 extern void v2v_kill_wait (pid_t pid);
 extern void v2v_track_child (pid_t pid);
+extern bool v2v_cancelled (void);
 extern char *v2v_chomp (char *s);
 extern const char *v2v_last_line (char *s);
 
@@ -137,8 +149,10 @@ extern int v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i);
 extern void v2v_nbdkit_stop (struct disk_state *d);
 
 /* overlay.c */
+#define V2V_OVERLAY_CLUSTER 65536
 extern int v2v_overlay_create (struct run *run, struct disk_state *d,
                                size_t i);
+extern int v2v_overlay_zero_unused (struct run *run, struct disk_state *d);
 
 /* guest.c */
 extern int v2v_guestfs_error (struct guestfs_h *g, const char *what);
@@ -178,6 +192,12 @@ extern char **v2v_grub_mkconfig_command (bool has_grub2_mkconfig,
 extern int v2v_nic_names_add (const char *text, char ***names, size_t *nr);
 extern char *v2v_link_file (const char *mac, const char *name);
 extern bool v2v_is_vmware_tools_package (const char *name);
+
+/* ext4_unused.c */
+typedef int (*v2v_read_fn) (void *opaque, void *buf, size_t len,
+                            uint64_t off);
+extern int v2v_ext4_unused (v2v_read_fn read, void *opaque,
+                            struct v2v_ranges *r);
 
 /* convert_linux.c */
 extern int v2v_convert_linux (struct run *run);

@@ -25,21 +25,23 @@ remove_entry (const char *path, const struct stat *st, int flag,
   return remove (path) == -1 && errno != ENOENT ? -1 : 0;
 }
 
+/* A fresh 0700 directory for overlays, sockets and the password copy.
+ * Overlays hold what the conversion reads: /var/tmp, not a small tmpfs.
+ */
 static int
 make_workdir (struct run *run)
 {
-  const char *cfgdir = run->cfg->workdir;
-  const char *tmp = getenv ("TMPDIR");
+  const char *parent = run->cfg->workdir;
 
-  if (cfgdir)
-    return asprintf (&run->workdir, "%s/v2vboot.XXXXXX", cfgdir) == -1 ||
-           mkdtemp (run->workdir) == NULL
-      ? (v2v_error ("work directory in %s: %m", cfgdir), -1) : 0;
-  /* Overlays hold what conversion reads: /var/tmp, not a small tmpfs. */
-  if (asprintf (&run->workdir, "%s/v2vboot.XXXXXX",
-                tmp ? tmp : "/var/tmp") == -1 ||
+  if (parent == NULL)
+    parent = getenv ("TMPDIR");
+  if (parent == NULL)
+    parent = "/var/tmp";
+  if (asprintf (&run->workdir, "%s/v2vboot.XXXXXX", parent) == -1 ||
       mkdtemp (run->workdir) == NULL) {
-    v2v_error ("cannot create a work directory: %m");
+    v2v_error ("cannot create a work directory in %s: %m", parent);
+    free (run->workdir);
+    run->workdir = NULL;
     return -1;
   }
   v2v_debug ("work directory %s", run->workdir);
@@ -65,7 +67,8 @@ stage_source (struct run *run)
 {
   const struct v2v_source *src = &run->cfg->source;
 
-  v2v_event_stage (run, "source", -1);
+  if (v2v_event_stage (run, "source", -1) == -1)
+    return -1;
   if (src->type != V2V_SOURCE_HTTPS) {
     v2v_error ("only HTTPS sources are supported so far");
     return -1;
@@ -87,7 +90,8 @@ stage_overlay (struct run *run)
 {
   size_t i;
 
-  v2v_event_stage (run, "overlay", -1);
+  if (v2v_event_stage (run, "overlay", -1) == -1)
+    return -1;
   for (i = 0; i < run->nr_disks; ++i) {
     if (v2v_nbdkit_start (run, &run->disks[i], i) == -1 ||
         v2v_overlay_create (run, &run->disks[i], i) == -1)
@@ -99,7 +103,8 @@ stage_overlay (struct run *run)
 static int
 stage_inspect (struct run *run)
 {
-  v2v_event_stage (run, "inspect", -1);
+  if (v2v_event_stage (run, "inspect", -1) == -1)
+    return -1;
   if (v2v_guest_launch (run) == -1 || v2v_guest_inspect (run) == -1)
     return -1;
   /* Before the slow conversion: the used data of the guest must fit. */
@@ -114,7 +119,8 @@ stage_size_check (struct run *run, uint64_t *total)
 {
   size_t i;
 
-  v2v_event_stage (run, "size-check", -1);
+  if (v2v_event_stage (run, "size-check", -1) == -1)
+    return -1;
   *total = 0;
   for (i = 0; i < run->nr_disks; ++i) {
     if (v2v_measure (run, &run->disks[i]) == -1)
@@ -146,6 +152,7 @@ cleanup (struct run *run, bool failed)
     struct disk_state *d = &run->disks[i];
     free (d->url); free (d->socket); free (d->overlay);
     free (d->out_path); free (d->out_tmp);
+    free (d->unused.ranges);
   }
   free (run->disks);
   for (i = 0; i < run->nr_nics; ++i)
@@ -185,18 +192,18 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
   for (i = 0; i < cfg->nr_disks; ++i)
     run.disks[i].label = cfg->disks[i].path;
 
-  v2v_event_stage (&run, "destination", -1);
-  if (make_workdir (&run) == -1 || setup_nics (&run) == -1 ||
+  if (v2v_event_stage (&run, "destination", -1) == -1 ||
+      make_workdir (&run) == -1 || setup_nics (&run) == -1 ||
       v2v_local_check (&run) == -1)
     goto fail;
   if (stage_source (&run) == -1 || stage_overlay (&run) == -1 ||
       stage_inspect (&run) == -1)
     goto fail;
-  v2v_event_stage (&run, "convert", -1);
-  if (v2v_convert_linux (&run) == -1)
+  if (v2v_event_stage (&run, "convert", -1) == -1 ||
+      v2v_convert_linux (&run) == -1)
     goto fail;
-  v2v_event_stage (&run, "fstrim", -1);
-  if (v2v_guest_trim (&run) == -1)
+  if (v2v_event_stage (&run, "fstrim", -1) == -1 ||
+      v2v_guest_trim (&run) == -1)
     goto fail;
   if (stage_size_check (&run, &total) == -1)
     goto fail;
@@ -212,12 +219,12 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
   }
 
   for (i = 0; i < run.nr_disks; ++i) {
-    v2v_event_stage (&run, "copy", (int) i);
-    if (v2v_copy_disk (&run, &run.disks[i], (int) i) == -1)
+    if (v2v_event_stage (&run, "copy", (int) i) == -1 ||
+        v2v_copy_disk (&run, &run.disks[i], (int) i) == -1)
       goto fail;
   }
-  v2v_event_stage (&run, "define", -1);
-  if (v2v_local_finish (&run) == -1)
+  if (v2v_event_stage (&run, "define", -1) == -1 ||
+      v2v_local_finish (&run) == -1)
     goto fail;
   if (asprintf (&summary, "converted %s into %s in %.0f s (%" PRIu64
                 " MiB written); start it with: virsh define %s",
@@ -229,6 +236,11 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
   return 0;
 
  fail:
+  if (v2v_cancelled ()) {
+    v2v_set_stage ("cancel");
+    v2v_error ("the run was cancelled (%s); nothing of it is left in the "
+               "destination", v2v_last_error () ? v2v_last_error () : "");
+  }
   v2v_event_error (&run);
   cleanup (&run, true);
   v2v_event_done (&run, false, v2v_last_error ());

@@ -43,7 +43,8 @@ guest_image () {
     echo "$img"
 }
 
-# start_nginx: an ESXi-like HTTPS file server on 127.0.0.1.
+# start_nginx: an ESXi-like HTTPS file server on 127.0.0.1 (each response
+# limited to $NGINX_LIMIT_RATE bytes/s if set, e.g. 10m).
 # Sets NGINX_PORT, NGINX_DIR, DATASTORE (dir of datastore "datastore1"),
 # CERT (its self-signed certificate), FINGERPRINT (SHA-256), USER,
 # PASSWORD_FILE, WRONG_PASSWORD_FILE.  /folder/ needs basic auth; /open/
@@ -83,6 +84,7 @@ http {
         listen 127.0.0.1:$NGINX_PORT ssl;
         ssl_certificate $CERT;
         ssl_certificate_key $NGINX_DIR/key.pem;
+        ${NGINX_LIMIT_RATE:+limit_rate $NGINX_LIMIT_RATE;}
         location ~ ^/folder/(.+)\$ {
             auth_basic "VMware HTTP server";
             auth_basic_user_file $NGINX_DIR/htpasswd;

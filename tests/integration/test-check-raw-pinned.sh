@@ -29,6 +29,12 @@ size=$(stat -c %s "$disk"); used=$(( $(stat -c %b "$disk") * 512 ))
 [ "$size" = 4294967296 ] || fail "virtual size $size"
 [ "$used" -lt $((size / 3)) ] || fail "raw disk is not sparse: $used of $size bytes allocated"
 grep -q "type='raw'" "$dest/testvm-kvm.xml" || fail "XML format"
+grep -q 'MiB of unused inode tables and empty journal will be neither read nor copied' "$T/run.log" ||
+    fail "the ext4 metadata pass found nothing"
+
+log "the filesystem is consistent after the unused metadata was zeroed"
+guestfish --ro -a "$disk" run : debug sh "e2fsck -fn /dev/sda1; echo e2fsck-exit=\$?" >"$T/fsck.log" 2>&1
+grep -q '^e2fsck-exit=0$' "$T/fsck.log" || { cat "$T/fsck.log"; fail "e2fsck found problems"; }
 
 BOOT_MAC=$(grep -o "mac address='[^']*'" "$dest/testvm-kvm.xml" | cut -d"'" -f2)
 boot_disk "$disk" raw "$T/boot.log" || { tail -30 "$T/boot.log"; fail "raw disk did not boot"; }
