@@ -89,40 +89,52 @@ debug_argv (const char *const *argv)
   v2v_debug ("exec: %s", line);
 }
 
-/* Fork and exec argv with stdout and stderr on a pipe whose read end
- * goes to *fd_ret.  stdin is /dev/null.  Returns the pid or -1.
+/* Fork and exec argv with stdin on /dev/null and stdout and stderr on
+ * out_fd (which the parent keeps).  Returns the pid or -1.
  */
 static pid_t
-spawn_piped (const char *const *argv, int *fd_ret)
+spawn (const char *const *argv, int out_fd)
 {
-  int fds[2];
   pid_t pid;
 
   debug_argv (argv);
-  if (pipe2 (fds, O_CLOEXEC) == -1) {
-    v2v_error ("pipe: %m");
-    return -1;
-  }
   pid = fork ();
   if (pid == -1) {
     v2v_error ("fork: %m");
-    close (fds[0]);
-    close (fds[1]);
     return -1;
   }
   if (pid == 0) {
     int null = open ("/dev/null", O_RDONLY);
     if (null >= 0)
       dup2 (null, 0);
-    dup2 (fds[1], 1);
-    dup2 (fds[1], 2);
+    dup2 (out_fd, 1);
+    dup2 (out_fd, 2);
     signal (SIGPIPE, SIG_DFL);
     execvp (argv[0], (char *const *) argv);
     fprintf (stderr, "%s: %s\n", argv[0], strerror (errno));
     _exit (127);
   }
-  close (fds[1]);
   track (pid);
+  return pid;
+}
+
+/* spawn() with output on a pipe whose read end goes to *fd_ret. */
+static pid_t
+spawn_piped (const char *const *argv, int *fd_ret)
+{
+  int fds[2];
+  pid_t pid;
+
+  if (pipe2 (fds, O_CLOEXEC) == -1) {
+    v2v_error ("pipe: %m");
+    return -1;
+  }
+  pid = spawn (argv, fds[1]);
+  close (fds[1]);
+  if (pid == -1) {
+    close (fds[0]);
+    return -1;
+  }
   *fd_ret = fds[0];
   return pid;
 }
@@ -244,30 +256,13 @@ v2v_spawn_logged (const char *const *argv, const char *logfile)
   pid_t pid;
   int fd;
 
-  debug_argv (argv);
   fd = open (logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd == -1) {
     v2v_error ("%s: %m", logfile);
     return -1;
   }
-  pid = fork ();
-  if (pid == -1) {
-    v2v_error ("fork: %m");
-    close (fd);
-    return -1;
-  }
-  if (pid == 0) {
-    int null = open ("/dev/null", O_RDONLY);
-    if (null >= 0)
-      dup2 (null, 0);
-    dup2 (fd, 1);
-    dup2 (fd, 2);
-    execvp (argv[0], (char *const *) argv);
-    fprintf (stderr, "%s: %s\n", argv[0], strerror (errno));
-    _exit (127);
-  }
+  pid = spawn (argv, fd);
   close (fd);
-  track (pid);
   return pid;
 }
 

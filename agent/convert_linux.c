@@ -105,6 +105,95 @@ guest_command (struct run *run, char **argv)
   return 0;
 }
 
+/* Commands that run in the guest at the same time (the initramfs
+ * rebuilds and grub-mkconfig: each writes a new file and renames it, and
+ * grub-mkconfig needs only the names of the initramfs files).  Under
+ * software emulation this saves the whole grub-mkconfig time.
+ */
+struct jobs {
+  char **argv[16];
+  char *what[16];
+  bool must_succeed[16];
+  size_t n;
+};
+
+/* Takes argv and what (freed by free_jobs). */
+static int
+add_job (struct jobs *j, char **argv, char *what, bool must_succeed)
+{
+  if (argv == NULL || what == NULL || j->n == 16) {
+    v2v_cleanup_free_strv (&argv);
+    free (what);
+    v2v_error (j->n == 16 ? "too many kernels and boot loader files"
+               : "out of memory");
+    return -1;
+  }
+  j->argv[j->n] = argv;
+  j->what[j->n] = what;
+  j->must_succeed[j->n++] = must_succeed;
+  return 0;
+}
+
+static void
+free_jobs (struct jobs *j)
+{
+  size_t i;
+
+  for (i = 0; i < j->n; ++i) {
+    v2v_cleanup_free_strv (&j->argv[i]);
+    free (j->what[i]);
+  }
+  j->n = 0;
+}
+
+/* Run every job at once in the guest; a failed job that must succeed is
+ * an error (with its output), any other a warning.
+ */
+static int
+run_jobs (struct run *run, struct jobs *j)
+{
+  CLEANUP_FREE char *script = NULL, *out = NULL;
+  char *argv[] = { (char *) "/bin/sh", (char *) "-c", NULL, NULL };
+  size_t i;
+  int ret = 0;
+
+  if (j->n == 0)
+    return 0;
+  for (i = 0; i < j->n; ++i)
+    v2v_info (run, "%s (%s)", j->what[i], j->argv[i][0]);
+  script = v2v_parallel_script (j->argv, j->n, "/tmp/v2vboot-job");
+  if (script == NULL) {
+    v2v_error ("out of memory");
+    return -1;
+  }
+  argv[2] = script;
+  out = guestfs_command (run->g, argv);
+  if (out == NULL)
+    return v2v_guestfs_error (run->g, "in the guest, /bin/sh");
+  for (i = 0; i < j->n; ++i) {
+    CLEANUP_FREE char *log = NULL, *logfile = NULL;
+    int status = v2v_parallel_status (out, i);
+
+    if (asprintf (&logfile, "/tmp/v2vboot-job%zu.log", i) == -1)
+      return -1;
+    log = read_guest_file (run->g, logfile);
+    guestfs_rm_f (run->g, logfile);
+    v2v_debug ("%s: exit %d: %s", j->argv[i][0], status, log ? log : "");
+    if (status == 0)
+      continue;
+    if (j->must_succeed[i] && ret == 0) {
+      v2v_error ("in the guest, %s failed (exit %d): %s", j->argv[i][0],
+                 status, log ? v2v_last_line (log) : "");
+      ret = -1;
+    }
+    else if (!j->must_succeed[i])
+      v2v_warning (run, "in the guest, %s failed (exit %d): %s; its disk "
+                   "names were replaced instead", j->argv[i][0], status,
+                   log ? v2v_last_line (log) : "");
+  }
+  return ret;
+}
+
 static void
 free_devmap (struct v2v_devmap *map, size_t nr)
 {
@@ -437,7 +526,7 @@ plan_initrd (struct run *run, enum v2v_initrd_tool *tool, char ***kernels)
 
 static int
 add_virtio_to_initrd (struct run *run, enum v2v_initrd_tool tool,
-                      char **kernels)
+                      char **kernels, struct jobs *jobs)
 {
   guestfs_h *g = run->g;
   size_t i;
@@ -466,13 +555,13 @@ add_virtio_to_initrd (struct run *run, enum v2v_initrd_tool tool,
   }
   for (i = 0; kernels[i]; ++i) {
     CLEANUP_FREE char *initrd = existing_initrd (g, tool, kernels[i]);
-    CLEANUP_FREE_STRV char **argv = v2v_initrd_command (tool, kernels[i],
-                                                        initrd);
-    if (argv == NULL)
-      return -1;
-    v2v_info (run, "rebuilding the initramfs of %s with virtio drivers (%s)",
-              kernels[i], argv[0]);
-    if (guest_command (run, argv) == -1)
+    char **argv = v2v_initrd_command (tool, kernels[i], initrd);
+    char *what = NULL;
+
+    if (asprintf (&what, "rebuilding the initramfs of %s with virtio drivers",
+                  kernels[i]) == -1)
+      what = NULL;
+    if (add_job (jobs, argv, what, true) == -1)
       return -1;
   }
   return 0;
@@ -486,7 +575,7 @@ has_linux_entries (const char *text)
 }
 
 static int
-regenerate_grub (struct run *run, const struct v2v_devmap *umap, size_t nu)
+regenerate_grub (struct run *run, struct jobs *jobs)
 {
   guestfs_h *g = run->g;
   bool grub2 = guest_exists (g, "/usr/sbin/grub2-mkconfig") ||
@@ -499,7 +588,7 @@ regenerate_grub (struct run *run, const struct v2v_devmap *umap, size_t nu)
 
     for (i = 0; files && files[i]; ++i) {
       CLEANUP_FREE char *text = read_guest_file (g, files[i]);
-      CLEANUP_FREE_STRV char **argv = NULL;
+      char *what = NULL;
 
       if (text == NULL || !has_linux_entries (text))
         continue;               /* a stub that loads the real one */
@@ -508,19 +597,14 @@ regenerate_grub (struct run *run, const struct v2v_devmap *umap, size_t nu)
                      "disk names were replaced", files[i]);
         continue;
       }
-      argv = v2v_grub_mkconfig_command (grub2, files[i]);
-      if (argv == NULL)
+      if (asprintf (&what, "regenerating %s", files[i]) == -1)
+        what = NULL;
+      if (add_job (jobs, v2v_grub_mkconfig_command (grub2, files[i]), what,
+                   false) == -1)
         return -1;
-      v2v_info (run, "regenerating %s (%s)", files[i], argv[0]);
-      if (guest_command (run, argv) == -1) {
-        v2v_warning (run, "%s; its disk names were replaced instead",
-                     v2v_last_error ());
-        v2v_clear_error ();
-      }
     }
   }
-  /* Whatever grub-mkconfig wrote, no old name may survive. */
-  return rewrite_files (run, grub_cfgs, umap, nu);
+  return 0;
 }
 
 /* Last look: name every boot-path file that still has an old disk name. */
@@ -564,6 +648,7 @@ v2v_convert_linux (struct run *run)
   CLEANUP_FREE_STRV char **kernels = NULL;
   struct v2v_devmap *umap = NULL, *rmap = NULL;
   size_t nu = 0, nrn = 0;
+  struct jobs jobs = { .n = 0 };
   int ret = -1;
 
   if (plan_initrd (run, &tool, &kernels) == -1)
@@ -576,13 +661,18 @@ v2v_convert_linux (struct run *run)
       rewrite_files (run, rename_files, rmap, nrn) == -1)
     goto out;
   if (keep_nic_names (run) == -1 ||
-      add_virtio_to_initrd (run, tool, kernels) == -1 ||
-      regenerate_grub (run, umap, nu) == -1)
+      add_virtio_to_initrd (run, tool, kernels, &jobs) == -1 ||
+      regenerate_grub (run, &jobs) == -1 ||
+      run_jobs (run, &jobs) == -1)
+    goto out;
+  /* Whatever grub-mkconfig wrote, no old name may survive. */
+  if (rewrite_files (run, grub_cfgs, umap, nu) == -1)
     goto out;
   verify_boot_path (run);
   selinux_relabel (run);
   ret = 0;
  out:
+  free_jobs (&jobs);
   free_devmap (umap, nu);
   free_devmap (rmap, nrn);
   return ret;

@@ -132,6 +132,8 @@ extern char *v2v_write_secret (const char *workdir, const char *name,
                                const char *secret);
 
 /* tls.c */
+extern size_t v2v_curl_discard (char *ptr, size_t size, size_t nmemb,
+                                void *opaque);
 extern int v2v_parse_fingerprint (const char *s, unsigned char *md,
                                   size_t mdlen);
 extern char *v2v_fetch_server_cert (const char *server);
@@ -192,6 +194,9 @@ extern char **v2v_grub_mkconfig_command (bool has_grub2_mkconfig,
 extern int v2v_nic_names_add (const char *text, char ***names, size_t *nr);
 extern char *v2v_link_file (const char *mac, const char *name);
 extern bool v2v_is_vmware_tools_package (const char *name);
+extern char *v2v_parallel_script (char **const *argvs, size_t n,
+                                  const char *logprefix);
+extern int v2v_parallel_status (const char *output, size_t i);
 
 /* ext4_unused.c */
 typedef int (*v2v_read_fn) (void *opaque, void *buf, size_t len,

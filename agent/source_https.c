@@ -10,13 +10,6 @@
 
 #include "internal.h"
 
-static size_t
-discard_body (char *ptr, size_t size, size_t nmemb, void *opaque)
-{
-  (void) ptr; (void) opaque;
-  return size * nmemb;
-}
-
 /* Options common to every request to the source. */
 static void
 set_common (CURL *curl, struct run *run, const char *url, char *errbuf)
@@ -29,7 +22,7 @@ set_common (CURL *curl, struct run *run, const char *url, char *errbuf)
   curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "https");
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard_body);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_discard);
   if (src->user) {
     curl_easy_setopt (curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt (curl, CURLOPT_USERNAME, src->user);

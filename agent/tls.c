@@ -58,8 +58,9 @@ v2v_parse_fingerprint (const char *s, unsigned char *md, size_t mdlen)
   return hi < 0 ? (int) n : -1;
 }
 
-static size_t
-discard_body (char *ptr, size_t size, size_t nmemb, void *opaque)
+/* libcurl write callback that drops the body: probes need only headers. */
+size_t
+v2v_curl_discard (char *ptr, size_t size, size_t nmemb, void *opaque)
 {
   (void) ptr; (void) opaque;
   return size * nmemb;
@@ -95,7 +96,7 @@ v2v_fetch_server_cert (const char *server)
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 0L);
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 15L);
   curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard_body);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_discard);
   curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
   rc = curl_easy_perform (curl);
   /* Any HTTP answer is fine: we only want the handshake. */

@@ -120,5 +120,30 @@ main (void)
   CHECK (!v2v_is_vmware_tools_package ("open-vm-tools-desktop"));
   CHECK (!v2v_is_vmware_tools_package ("vmware-view"));
 
+  /* initramfs and grub-mkconfig run at once, quoted for the shell */
+  {
+    char *a0[] = { (char *) "update-initramfs", (char *) "-u", (char *) "-k",
+                   (char *) "6.1.0-18-amd64", NULL };
+    char *a1[] = { (char *) "grub-mkconfig", (char *) "-o",
+                   (char *) "/boot/it's grub.cfg", NULL };
+    char **argvs[] = { a0, a1 };
+    s = v2v_parallel_script (argvs, 2, "/tmp/job");
+    CHECK_STR (s,
+               "( 'update-initramfs' '-u' '-k' '6.1.0-18-amd64' ) </dev/null "
+               ">/tmp/job0.log 2>&1 &\np0=$!\n"
+               "( 'grub-mkconfig' '-o' '/boot/it'\\''s grub.cfg' ) </dev/null "
+               ">/tmp/job1.log 2>&1 &\np1=$!\n"
+               "wait $p0; echo \"v2vboot-job 0 $?\"\n"
+               "wait $p1; echo \"v2vboot-job 1 $?\"\n");
+    free (s);
+    CHECK (v2v_parallel_status ("noise\nv2vboot-job 0 0\nv2vboot-job 1 127\n",
+                                0) == 0);
+    CHECK (v2v_parallel_status ("v2vboot-job 0 0\nv2vboot-job 1 127\n", 1)
+           == 127);
+    CHECK (v2v_parallel_status ("v2vboot-job 0 0\n", 1) == -1);
+    CHECK (v2v_parallel_status ("xv2vboot-job 1 0\nv2vboot-job 11 3\n", 1)
+           == -1);
+  }
+
   return unit_done ("linux-plan");
 }
