@@ -40,7 +40,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRCS))
 
-.PHONY: all setup unit-tests check check-unit check-integration bench example clean
+.PHONY: all setup fuzz unit-tests check check-unit check-integration bench example clean
 all: $(B)/v2vboot-agent
 
 # Installs missing Debian packages; a no-op when all are there.
@@ -72,6 +72,22 @@ $(B)/tests/san-%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v-san.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v-san.a $(PKG_LIBS)
 
+# Fuzz targets (libFuzzer + ASan + UBSan), run for a bounded time by
+# tests/integration/test-fuzz.sh.
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+               -Iagent -Ikickstart $(PKG_CFLAGS)
+$(B)/fuzz/fuzz-vmx: tests/fuzz/fuzz-vmx.c agent/vmx.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vmx.c agent/vmx.c
+
+$(B)/fuzz/fuzz-kickstart: tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c
+
+fuzz: $(B)/fuzz/fuzz-vmx $(B)/fuzz/fuzz-kickstart
+
 check-unit: setup
 	@$(MAKE) --no-print-directory unit-tests
 
@@ -79,7 +95,7 @@ unit-tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(B)/v2vboot-agent
 	@tests/run-tests.sh unit $(UNIT_BINS) $(UNIT_SAN_BINS)
 
 check-integration: setup
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all fuzz
 	@tests/run-tests.sh integration $(sort $(wildcard tests/integration/test-*.sh))
 
 check: check-unit check-integration

@@ -19,6 +19,8 @@ v2v_config_free (struct v2v_config *c)
   }
   free (c->disks);
   free (c->vm.name);
+  free (c->vm.vmx);
+  free (c->vm.datacenter);
   free (c->dest.dir);
   for (i = 0; i < c->nr_netmaps; ++i) {
     free (c->netmaps[i].from);

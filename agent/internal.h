@@ -24,7 +24,9 @@ struct v2v_ranges {
 
 /* One source disk on its way through the pipeline. */
 struct disk_state {
-  const char *label;        /* the path the operator gave */
+  char *path;               /* "[ds] dir/x-flat.vmdk" or /abs/path */
+  const char *datacenter;   /* of a datastore path, or NULL */
+  const char *label;        /* for messages: the path */
   char *url;                /* HTTPS URL */
   uint64_t size;            /* virtual size */
   pid_t nbdkit_pid;
@@ -68,6 +70,10 @@ struct run {
   struct v2v_guest guest;
   char *dest_dir;
   char *xml_path;
+  /* The VM as it will be: the kickstart's, else the .vmx's, else defaults. */
+  char *name;
+  unsigned memory_mib, vcpus;
+  enum v2v_firmware firmware;   /* V2V_FW_AUTO: as the guest has it */
 };
 
 /* error.c */
@@ -144,7 +150,10 @@ extern char *v2v_pin_certificate (const char *workdir, const char *server,
 
 /* source_https.c */
 extern int v2v_https_probe_disk (struct run *run, struct disk_state *d);
+extern int v2v_https_trust (struct run *run);
 extern int v2v_https_probe (struct run *run);
+extern char *v2v_https_get (struct run *run, const char *url,
+                            const char *label, size_t max, size_t *len);
 
 /* nbdkit.c */
 extern int v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i);
@@ -204,6 +213,36 @@ typedef int (*v2v_read_fn) (void *opaque, void *buf, size_t len,
 extern int v2v_ext4_unused (v2v_read_fn read, void *opaque,
                             struct v2v_ranges *r);
 
+/* vmx.c */
+struct v2v_vmx_disk {
+  int ctrl;                 /* 0 scsi, 1 sata, 2 nvme, 3 ide */
+  unsigned bus, unit;
+  char *file;               /* as written: relative or /vmfs/volumes/... */
+};
+struct v2v_vmx_nic {
+  char *mac;                /* lower case, or NULL if none or malformed */
+  char *network;            /* "" if none */
+  char *model;
+};
+struct v2v_vmx {
+  char *name, *guest_os;
+  unsigned memory_mib, vcpus;   /* 0 if not given */
+  enum v2v_firmware firmware;
+  struct v2v_vmx_disk *disks;   /* in controller, bus, unit order */
+  size_t nr_disks;
+  struct v2v_vmx_nic *nics;
+  size_t nr_nics;
+};
+extern int v2v_vmx_parse (const char *text, size_t len, struct v2v_vmx *vmx,
+                          char *err, size_t errlen);
+extern void v2v_vmx_free (struct v2v_vmx *vmx);
+extern char *v2v_vmdk_extent (const char *text, size_t len, char *err,
+                              size_t errlen);
+
+/* source_vmx.c */
+extern int v2v_vm_from_vmx (struct run *run);
+extern int v2v_vm_from_config (struct run *run);
+
 /* convert_linux.c */
 extern int v2v_convert_linux (struct run *run);
 
@@ -229,7 +268,8 @@ extern int v2v_measure (struct run *run, struct disk_state *d);
 extern int v2v_copy_disk (struct run *run, struct disk_state *d, int i);
 
 /* output_local.c */
-extern int v2v_local_check (struct run *run);
+extern int v2v_local_check_dir (struct run *run);
+extern int v2v_local_check_names (struct run *run);
 extern int v2v_local_space (struct run *run, uint64_t need, const char *what);
 extern int v2v_local_finish (struct run *run);
 extern void v2v_local_abort (struct run *run);

@@ -29,15 +29,14 @@ disk_letters (size_t i)
   return strdup (buf + n);
 }
 
+/* The directory exists and can really be written. */
 int
-v2v_local_check (struct run *run)
+v2v_local_check_dir (struct run *run)
 {
   const struct v2v_destination *dest = &run->cfg->dest;
-  const char *ext = dest->format == V2V_FORMAT_RAW ? "img" : "qcow2";
   char real[PATH_MAX];
   struct stat st;
   CLEANUP_FREE char *probe = NULL;
-  size_t i;
   int fd;
 
   if (stat (dest->dir, &st) == -1) {
@@ -62,9 +61,20 @@ v2v_local_check (struct run *run)
   }
   close (fd);
   unlink (probe);
-
   run->dest_dir = strdup (real);
-  if (asprintf (&run->xml_path, "%s/%s.xml", real, run->cfg->vm.name) == -1)
+  return run->dest_dir ? 0 : -1;
+}
+
+/* Nothing we will write exists already. */
+int
+v2v_local_check_names (struct run *run)
+{
+  const char *ext = run->cfg->dest.format == V2V_FORMAT_RAW ? "img"
+                    : "qcow2";
+  const char *real = run->dest_dir;
+  size_t i;
+
+  if (asprintf (&run->xml_path, "%s/%s.xml", real, run->name) == -1)
     return -1;
   if (access (run->xml_path, F_OK) == 0) {
     v2v_error ("%s already exists: choose another VM name (vm --name) or "
@@ -76,10 +86,10 @@ v2v_local_check (struct run *run)
     CLEANUP_FREE char *letters = disk_letters (i);
 
     if (letters == NULL ||
-        asprintf (&d->out_path, "%s/%s-sd%s.%s", real, run->cfg->vm.name,
+        asprintf (&d->out_path, "%s/%s-sd%s.%s", real, run->name,
                   letters, ext) == -1 ||
         asprintf (&d->out_tmp, "%s/.%s-sd%s.%s.part", real,
-                  run->cfg->vm.name, letters, ext) == -1)
+                  run->name, letters, ext) == -1)
       return -1;
     if (access (d->out_path, F_OK) == 0) {
       v2v_error ("%s already exists: choose another VM name (vm --name) "
@@ -155,11 +165,11 @@ v2v_local_finish (struct run *run)
     disks[i].path = run->disks[i].out_path;
     disks[i].format = run->cfg->dest.format;
   }
-  dom.name = run->cfg->vm.name;
-  dom.memory_mib = run->cfg->vm.memory_mib ? run->cfg->vm.memory_mib : 2048;
-  dom.vcpus = run->cfg->vm.vcpus ? run->cfg->vm.vcpus : 1;
-  dom.firmware = run->cfg->vm.firmware != V2V_FW_AUTO
-    ? run->cfg->vm.firmware : run->guest.firmware;
+  dom.name = run->name;
+  dom.memory_mib = run->memory_mib;
+  dom.vcpus = run->vcpus;
+  dom.firmware = run->firmware != V2V_FW_AUTO ? run->firmware
+    : run->guest.firmware;
   dom.disks = disks;
   dom.nr_disks = run->nr_disks;
   dom.nics = run->nics;

@@ -49,20 +49,6 @@ make_workdir (struct run *run)
 }
 
 static int
-setup_nics (struct run *run)
-{
-  /* One NIC until .vmx discovery tells us the source MACs. */
-  run->nics = calloc (1, sizeof *run->nics);
-  if (run->nics == NULL)
-    return -1;
-  run->nr_nics = 1;
-  run->nics[0].mac = v2v_random_mac ();
-  run->nics[0].network = run->cfg->nr_netmaps > 0
-    ? run->cfg->netmaps[0].to : "default";
-  return run->nics[0].mac ? 0 : -1;
-}
-
-static int
 stage_source (struct run *run)
 {
   const struct v2v_source *src = &run->cfg->source;
@@ -82,7 +68,16 @@ stage_source (struct run *run)
     if (run->password_file == NULL)
       return -1;
   }
-  return v2v_https_probe (run);
+  if (v2v_https_trust (run) == -1)
+    return -1;
+  if ((run->cfg->vm.vmx ? v2v_vm_from_vmx (run)
+       : v2v_vm_from_config (run)) == -1)
+    return -1;
+  if (v2v_https_probe (run) == -1)
+    return -1;
+  /* The names of what we will write are known now: check them early. */
+  v2v_set_stage ("destination");
+  return v2v_local_check_names (run);
 }
 
 static int
@@ -150,7 +145,7 @@ cleanup (struct run *run, bool failed)
     nftw (run->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
-    free (d->url); free (d->socket); free (d->overlay);
+    free (d->path); free (d->url); free (d->socket); free (d->overlay);
     free (d->out_path); free (d->out_tmp);
     free (d->unused.ranges);
   }
@@ -164,6 +159,7 @@ cleanup (struct run *run, bool failed)
   free (run->workdir);
   free (run->dest_dir);
   free (run->xml_path);
+  free (run->name);
   free (run->guest.root); free (run->guest.type); free (run->guest.distro);
   free (run->guest.product); free (run->guest.arch);
   v2v_cleanup_free_strv (&run->guest.mountpoints);
@@ -182,19 +178,15 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
   v2v_clear_error ();
   v2v_verbose = cfg->verbose;
   v2v_set_stage ("config");
-  run.nr_disks = cfg->nr_disks;
-  run.disks = calloc (cfg->nr_disks, sizeof *run.disks);
-  if (run.disks == NULL || cfg->nr_disks == 0 || cfg->vm.name == NULL) {
-    v2v_error (cfg->nr_disks == 0 ? "no disk to convert"
-               : "the VM has no name");
+  if ((cfg->nr_disks == 0 && cfg->vm.vmx == NULL) ||
+      (cfg->vm.name == NULL && cfg->vm.vmx == NULL)) {
+    v2v_error ("no disk or no name: give vm --vmx, or vm --name and disk "
+               "commands");
     goto fail;
   }
-  for (i = 0; i < cfg->nr_disks; ++i)
-    run.disks[i].label = cfg->disks[i].path;
 
   if (v2v_event_stage (&run, "destination", -1) == -1 ||
-      make_workdir (&run) == -1 || setup_nics (&run) == -1 ||
-      v2v_local_check (&run) == -1)
+      make_workdir (&run) == -1 || v2v_local_check_dir (&run) == -1)
     goto fail;
   if (stage_source (&run) == -1 || stage_overlay (&run) == -1 ||
       stage_inspect (&run) == -1)
@@ -210,7 +202,7 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
 
   if (mode == V2V_MODE_CHECK) {
     if (asprintf (&summary, "all checks passed: %s would be written to %s "
-                  "(%" PRIu64 " MiB)", cfg->vm.name, run.dest_dir,
+                  "(%" PRIu64 " MiB)", run.name, run.dest_dir,
                   total >> 20) == -1)
       summary = NULL;
     v2v_event_done (&run, true, summary);
@@ -228,7 +220,7 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
     goto fail;
   if (asprintf (&summary, "converted %s into %s in %.0f s (%" PRIu64
                 " MiB written); start it with: virsh define %s",
-                cfg->vm.name, run.dest_dir, v2v_now () - start,
+                run.name, run.dest_dir, v2v_now () - start,
                 total >> 20, run.xml_path) == -1)
     summary = NULL;
   v2v_event_done (&run, true, summary);

@@ -91,7 +91,7 @@ transport_error (struct run *run, CURLcode rc, const char *errbuf)
 }
 
 static int
-http_error (struct run *run, long code, const struct disk_state *d)
+http_error (struct run *run, long code, const char *label)
 {
   const char *server = run->cfg->source.server;
   const char *user = run->cfg->source.user;
@@ -103,16 +103,33 @@ http_error (struct run *run, long code, const struct disk_state *d)
     return -1;
   case 403:
     v2v_error ("%s: user '%s' may not read %s (HTTP 403)", server,
-               user ? user : "", d->label);
+               user ? user : "", label);
     return -1;
   case 404:
     v2v_error ("%s: no such file on datastore: %s (HTTP 404)", server,
-               d->label);
+               label);
     return -1;
   default:
-    v2v_error ("%s: %s: unexpected HTTP status %ld", server, d->label, code);
+    v2v_error ("%s: %s: unexpected HTTP status %ld", server, label, code);
     return -1;
   }
+}
+
+/* Perform the request; any answer but 200 or 206 is reported as an
+ * error that says what to fix.
+ */
+static int
+perform (struct run *run, CURL *curl, const char *label, const char *errbuf)
+{
+  CURLcode rc = curl_easy_perform (curl);
+  long code = 0;
+
+  if (rc != CURLE_OK)
+    return transport_error (run, rc, errbuf);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
+  if (code != 200 && code != 206)
+    return http_error (run, code, label);
+  return 0;
 }
 
 /* Size of the disk from a HEAD, or from a 1-byte ranged GET when the
@@ -122,7 +139,6 @@ int
 v2v_https_probe_disk (struct run *run, struct disk_state *d)
 {
   CURL *curl;
-  CURLcode rc;
   long code = 0;
   curl_off_t len = -1;
   char errbuf[CURL_ERROR_SIZE] = "";
@@ -135,16 +151,8 @@ v2v_https_probe_disk (struct run *run, struct disk_state *d)
   }
   set_common (curl, run, d->url, errbuf);
   curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
-  rc = curl_easy_perform (curl);
-  if (rc != CURLE_OK) {
-    transport_error (run, rc, errbuf);
+  if (perform (run, curl, d->label, errbuf) == -1)
     goto out;
-  }
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
-  if (code != 200) {
-    http_error (run, code, d);
-    goto out;
-  }
   curl_easy_getinfo (curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
   if (len < 0) {
     struct curl_header *h = NULL;
@@ -153,11 +161,8 @@ v2v_https_probe_disk (struct run *run, struct disk_state *d)
     curl_easy_setopt (curl, CURLOPT_NOBODY, 0L);
     curl_easy_setopt (curl, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt (curl, CURLOPT_RANGE, "0-0");
-    rc = curl_easy_perform (curl);
-    if (rc != CURLE_OK) {
-      transport_error (run, rc, errbuf);
+    if (perform (run, curl, d->label, errbuf) == -1)
       goto out;
-    }
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
     if (code == 206 &&
         curl_easy_header (curl, "Content-Range", 0, CURLH_HEADER, -1, &h)
@@ -184,12 +189,73 @@ v2v_https_probe_disk (struct run *run, struct disk_state *d)
   return ret;
 }
 
+struct body {
+  char *buf;
+  size_t len, max;
+  bool too_big;
+};
+
+static size_t
+collect_body (char *ptr, size_t size, size_t nmemb, void *opaque)
+{
+  struct body *b = opaque;
+  size_t n = size * nmemb;
+  char *nb;
+
+  if (b->len + n > b->max) {
+    b->too_big = true;
+    return 0;                   /* makes libcurl stop */
+  }
+  nb = realloc (b->buf, b->len + n + 1);
+  if (nb == NULL)
+    return 0;
+  memcpy (nb + b->len, ptr, n);
+  b->buf = nb;
+  b->len += n;
+  b->buf[b->len] = '\0';
+  return n;
+}
+
+/* GET a small file (a .vmx, a descriptor) of at most max bytes.  Returns
+ * its contents, NUL-terminated (caller frees), and its length.
+ */
+char *
+v2v_https_get (struct run *run, const char *url, const char *label,
+               size_t max, size_t *len)
+{
+  CURL *curl = curl_easy_init ();
+  char errbuf[CURL_ERROR_SIZE] = "";
+  struct body b = { .max = max };
+  int r;
+
+  if (curl == NULL) {
+    v2v_error ("curl_easy_init failed");
+    return NULL;
+  }
+  set_common (curl, run, url, errbuf);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect_body);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, &b);
+  r = perform (run, curl, label, errbuf);
+  curl_easy_cleanup (curl);
+  if (b.too_big) {
+    v2v_clear_error ();
+    v2v_error ("%s is larger than %zu bytes: is it the right file?", label,
+               max);
+    r = -1;
+  }
+  if (r == -1) {
+    free (b.buf);
+    return NULL;
+  }
+  *len = b.len;
+  return b.buf ? b.buf : strdup ("");
+}
+
 /* Work out TLS trust once for the whole source, then probe every disk. */
 int
-v2v_https_probe (struct run *run)
+v2v_https_trust (struct run *run)
 {
   const struct v2v_source *src = &run->cfg->source;
-  size_t i;
 
   if (src->insecure)
     v2v_warning (run, "%s: TLS certificate NOT verified (--insecure)",
@@ -207,10 +273,20 @@ v2v_https_probe (struct run *run)
       return -1;
     }
   }
+  return 0;
+}
+
+int
+v2v_https_probe (struct run *run)
+{
+  size_t i;
+
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
+    struct v2v_disk where = { .path = d->path,
+                              .datacenter = (char *) d->datacenter };
 
-    d->url = v2v_https_url (src->server, &run->cfg->disks[i]);
+    d->url = v2v_https_url (run->cfg->source.server, &where);
     if (d->url == NULL)
       return -1;
     if (v2v_https_probe_disk (run, d) == -1)

@@ -38,6 +38,8 @@ struct v2v_disk {
 };
 
 struct v2v_vm {
+  char *vmx;                /* "[ds] dir/name.vmx": disks, NICs, sizes */
+  char *datacenter;         /* of the .vmx; NULL = ha-datacenter */
   char *name;               /* name of the converted VM */
   unsigned memory_mib;      /* 0 = default (2048) */
   unsigned vcpus;           /* 0 = default (1) */

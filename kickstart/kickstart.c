@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -199,6 +200,11 @@ static const struct ks_option source_opts[] = {
 };
 
 static const struct ks_option vm_opts[] = {
+  { "vmx", KS_STRING, offsetof (struct v2v_vm, vmx), NULL, 0, 0,
+    "\"[DATASTORE] DIR/NAME.vmx\"", "the VM's .vmx: its disks, NICs, "
+    "memory, vCPUs, firmware and name" },
+  { "datacenter", KS_STRING, offsetof (struct v2v_vm, datacenter), NULL,
+    0, 0, "DC", "ESXi datacenter of the .vmx (ha-datacenter)" },
   { "name", KS_STRING, offsetof (struct v2v_vm, name), NULL, 0, 0,
     "NAME", "name of the converted VM" },
   { "memory", KS_UINT, offsetof (struct v2v_vm, memory_mib), NULL, 64,
@@ -586,17 +592,30 @@ validate (struct ks_ctx *ctx, struct v2v_config *cfg)
   }
 
   ctx->line = ctx->vm_line;
-  if (!cfg->vm.name)
+  if (cfg->vm.vmx) {
+    const char *x = cfg->vm.vmx;
+    if (!(x[0] == '/' || (x[0] == '[' && strchr (x, ']'))) ||
+        strlen (x) < 5 || strcasecmp (x + strlen (x) - 4, ".vmx") != 0)
+      ks_err (ctx, "vm: --vmx=%s: expected \"[DATASTORE] DIR/NAME.vmx\" or "
+              "an absolute path to a .vmx", x);
+    if (cfg->nr_disks > 0)
+      ks_err (ctx, "vm: --vmx gives the disks: remove the disk commands, "
+              "or --vmx");
+  }
+  else if (cfg->vm.datacenter)
+    ks_err (ctx, "vm: --datacenter goes with --vmx (disks take their own "
+            "--datacenter)");
+  if (!cfg->vm.name && !cfg->vm.vmx)
     ks_err (ctx, "vm: --name=NAME is required: the converted VM needs a "
             "name");
-  else if (!valid_vm_name (cfg->vm.name))
+  else if (cfg->vm.name && !valid_vm_name (cfg->vm.name))
     ks_err (ctx, "vm: --name=%s: use letters, digits, '.', '_' and '-' "
             "(at most 64, not starting with '.' or '-')", cfg->vm.name);
 
   ctx->line = 0;
-  if (cfg->nr_disks == 0)
-    ks_err (ctx, "no disk command: give each disk of the VM with "
-            "disk --path=...");
+  if (cfg->nr_disks == 0 && !cfg->vm.vmx)
+    ks_err (ctx, "no disk command: give the VM's .vmx (vm --vmx=...) or "
+            "each of its disks (disk --path=...)");
   for (i = 0; i < cfg->nr_disks; ++i) {
     const char *p = cfg->disks[i].path;
     if (p == NULL)

@@ -114,6 +114,48 @@ put_guest_on_datastore () {
     "$top/tests/guest/build-guest.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
 }
 
+# put_vmx_on_datastore VM MAC: a .vmx and descriptor .vmdk beside the
+# flat disk, as ESXi lays them out.
+put_vmx_on_datastore () {
+    local vm=$1 mac=$2 dir=$DATASTORE/$1
+    cat >"$dir/$vm.vmx" <<VMX
+.encoding = "UTF-8"
+config.version = "8"
+virtualHW.version = "19"
+displayName = "$vm (prod)"
+guestOS = "debian12-64"
+memSize = "1536"
+numvcpus = "2"
+scsi0.present = "TRUE"
+scsi0.virtualDev = "pvscsi"
+scsi0:0.present = "TRUE"
+scsi0:0.fileName = "$vm.vmdk"
+scsi0:0.deviceType = "scsi-hardDisk"
+sata0:0.present = "TRUE"
+sata0:0.deviceType = "cdrom-image"
+sata0:0.fileName = "/vmfs/volumes/datastore1/iso/debian.iso"
+ethernet0.present = "TRUE"
+ethernet0.virtualDev = "vmxnet3"
+ethernet0.networkName = "VM Network"
+ethernet0.addressType = "static"
+ethernet0.address = "$mac"
+VMX
+    cat >"$dir/$vm.vmdk" <<VMDK
+# Disk DescriptorFile
+version=1
+encoding="UTF-8"
+CID=fffffffe
+parentCID=ffffffff
+createType="vmfs"
+
+# Extent description
+RW $(( $(stat -c %s "$dir/$vm-flat.vmdk") / 512 )) VMFS "$vm-flat.vmdk"
+
+# The Disk Data Base
+ddb.adapterType = "pvscsi"
+VMDK
+}
+
 # nginx bytes sent for requests matching a pattern.
 nginx_bytes () {
     awk -v pat="$1" '$0 ~ pat { s += $(NF) } END { print s + 0 }' \

@@ -12,7 +12,7 @@ pkgs=(
     libguestfs0 nbdkit qemu-utils qemu-system-x86 linux-image-amd64
     # tests: guest build, servers, checks
     guestfish debootstrap nginx-light openssl curl python3 procps
-    libvirt-clients valgrind util-linux bc
+    libvirt-clients valgrind util-linux bc clang libclang-rt-14-dev
     # bench: the reference converter
     virt-v2v libnbd-bin
 )

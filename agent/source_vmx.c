@@ -1,0 +1,229 @@
+/* The VM to convert: from the kickstart's disk commands, or discovered
+ * from its .vmx on the source (disks in controller order, each
+ * descriptor resolved to its flat extent; NICs with their MACs and
+ * networks; name, memory, vCPUs, firmware).  Every refusal (snapshot,
+ * RDM, encrypted, sparse) happens here, before any overlay exists.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_VMX (1024 * 1024)
+#define MAX_DESCRIPTOR 65536
+
+/* The libvirt network for a source network name: the first matching
+ * network --map, else "default".
+ */
+static const char *
+map_network (const struct v2v_config *cfg, const char *from)
+{
+  size_t i;
+
+  for (i = 0; i < cfg->nr_netmaps; ++i)
+    if (strcmp (cfg->netmaps[i].from, from) == 0)
+      return cfg->netmaps[i].to;
+  return "default";
+}
+
+static int
+add_nic (struct run *run, const char *mac, const char *network)
+{
+  struct v2v_nic *n = realloc (run->nics, (run->nr_nics + 1) * sizeof *n);
+
+  if (n == NULL)
+    return -1;
+  run->nics = n;
+  n[run->nr_nics].mac = mac ? strdup (mac) : v2v_random_mac ();
+  n[run->nr_nics].network = network;
+  if (n[run->nr_nics].mac == NULL)
+    return -1;
+  run->nr_nics++;
+  return 0;
+}
+
+static int
+add_disk (struct run *run, char *path, const char *datacenter)
+{
+  struct disk_state *d = realloc (run->disks,
+                                  (run->nr_disks + 1) * sizeof *d);
+
+  if (d == NULL || path == NULL) {
+    free (path);
+    v2v_error ("out of memory");
+    return -1;
+  }
+  run->disks = d;
+  memset (&d[run->nr_disks], 0, sizeof *d);
+  d[run->nr_disks].path = path;
+  d[run->nr_disks].label = path;
+  d[run->nr_disks].datacenter = datacenter;
+  run->nr_disks++;
+  return 0;
+}
+
+static void
+apply_overrides (struct run *run)
+{
+  const struct v2v_vm *vm = &run->cfg->vm;
+
+  if (vm->memory_mib)
+    run->memory_mib = vm->memory_mib;
+  if (vm->vcpus)
+    run->vcpus = vm->vcpus;
+  if (vm->firmware != V2V_FW_AUTO)
+    run->firmware = vm->firmware;
+  if (run->memory_mib == 0)
+    run->memory_mib = 2048;
+  if (run->vcpus == 0)
+    run->vcpus = 1;
+}
+
+int
+v2v_vm_from_config (struct run *run)
+{
+  const struct v2v_config *cfg = run->cfg;
+  size_t i;
+
+  for (i = 0; i < cfg->nr_disks; ++i)
+    if (add_disk (run, strdup (cfg->disks[i].path),
+                  cfg->disks[i].datacenter) == -1)
+      return -1;
+  run->name = strdup (cfg->vm.name);
+  /* One NIC until the source says more. */
+  if (run->name == NULL ||
+      add_nic (run, NULL, cfg->nr_netmaps > 0 ? cfg->netmaps[0].to
+               : "default") == -1) {
+    v2v_error ("out of memory");
+    return -1;
+  }
+  apply_overrides (run);
+  return 0;
+}
+
+/* A VM name libvirt and file names accept, from a display name. */
+static char *
+sanitize_name (const char *display)
+{
+  char *s = strdup (display[0] ? display : "converted-vm");
+  size_t i;
+
+  if (s == NULL)
+    return NULL;
+  for (i = 0; s[i]; ++i)
+    if (!isalnum ((unsigned char) s[i]) && !strchr ("._-", s[i]))
+      s[i] = '-';
+  if (s[0] == '.' || s[0] == '-')
+    s[0] = 'v';
+  if (i > 64)
+    s[64] = '\0';
+  return s;
+}
+
+/* Where a file named in the .vmx lives, as a disk path: relative names
+ * are in the .vmx's directory; /vmfs/volumes/DS/rest is "[DS] rest".
+ */
+static char *
+resolve (const char *vmx_path, const char *file)
+{
+  char *out = NULL;
+  const char *slash = strrchr (vmx_path, '/');
+  const char *close = strchr (vmx_path, ']');
+
+  if (file[0] == '/') {
+    if (strncmp (file, "/vmfs/volumes/", 14) == 0) {
+      const char *ds = file + 14, *rest = strchr (ds, '/');
+      if (rest && rest > ds &&
+          asprintf (&out, "[%.*s] %s", (int) (rest - ds), ds, rest + 1) == -1)
+        out = NULL;
+      return out;
+    }
+    return strdup (file);
+  }
+  if (slash == NULL && close != NULL)   /* "[ds] name.vmx" */
+    slash = close;
+  if (slash == NULL)
+    return NULL;
+  if (asprintf (&out, "%.*s%s%s", (int) (slash - vmx_path + 1), vmx_path,
+                *slash == ']' ? " " : "", file) == -1)
+    out = NULL;
+  return out;
+}
+
+static char *
+fetch (struct run *run, const char *path, const char *datacenter,
+       size_t max, size_t *len)
+{
+  struct v2v_disk where = { .path = (char *) path,
+                            .datacenter = (char *) datacenter };
+  CLEANUP_FREE char *url = v2v_https_url (run->cfg->source.server, &where);
+
+  return url ? v2v_https_get (run, url, path, max, len) : NULL;
+}
+
+int
+v2v_vm_from_vmx (struct run *run)
+{
+  const struct v2v_config *cfg = run->cfg;
+  const char *dc = cfg->vm.datacenter;
+  CLEANUP_FREE char *text = NULL;
+  struct v2v_vmx vmx;
+  char err[256];
+  size_t len, i;
+  int ret = -1;
+
+  text = fetch (run, cfg->vm.vmx, dc, MAX_VMX, &len);
+  if (text == NULL)
+    return -1;
+  if (v2v_vmx_parse (text, len, &vmx, err, sizeof err) == -1) {
+    v2v_error ("%s: %s", cfg->vm.vmx, err);
+    return -1;
+  }
+  for (i = 0; i < vmx.nr_disks; ++i) {
+    CLEANUP_FREE char *desc_path = resolve (cfg->vm.vmx, vmx.disks[i].file);
+    CLEANUP_FREE char *desc = NULL, *extent = NULL;
+
+    if (desc_path == NULL) {
+      v2v_error ("%s: cannot locate disk %s", cfg->vm.vmx,
+                 vmx.disks[i].file);
+      goto out;
+    }
+    desc = fetch (run, desc_path, dc, MAX_DESCRIPTOR, &len);
+    if (desc == NULL)
+      goto out;
+    extent = v2v_vmdk_extent (desc, len, err, sizeof err);
+    if (extent == NULL) {
+      v2v_error ("%s: %s", desc_path, err);
+      goto out;
+    }
+    if (add_disk (run, resolve (desc_path, extent), dc) == -1)
+      goto out;
+    v2v_info (run, "disk %zu: %s", i, run->disks[i].path);
+  }
+  for (i = 0; i < vmx.nr_nics; ++i) {
+    const char *net = map_network (cfg, vmx.nics[i].network);
+    if (add_nic (run, vmx.nics[i].mac, net) == -1)
+      goto out;
+    v2v_info (run, "NIC %zu: %s on \"%s\" -> network %s", i,
+              run->nics[i].mac, vmx.nics[i].network, net);
+  }
+  run->name = cfg->vm.name ? strdup (cfg->vm.name) : sanitize_name (vmx.name);
+  if (run->name == NULL)
+    goto out;
+  run->memory_mib = vmx.memory_mib;
+  run->vcpus = vmx.vcpus;
+  run->firmware = vmx.firmware;
+  apply_overrides (run);
+  v2v_info (run, "%s: \"%s\" (%s), %u MiB, %u vCPUs, %s, %zu disk%s, "
+            "%zu NIC%s", cfg->vm.vmx, vmx.name, vmx.guest_os,
+            run->memory_mib, run->vcpus,
+            run->firmware == V2V_FW_UEFI ? "UEFI" : "BIOS", vmx.nr_disks,
+            vmx.nr_disks == 1 ? "" : "s", vmx.nr_nics,
+            vmx.nr_nics == 1 ? "" : "s");
+  ret = 0;
+ out:
+  v2v_vmx_free (&vmx);
+  return ret;
+}
