@@ -12,7 +12,7 @@ CC ?= gcc
 WERROR ?= 1
 B := build
 
-PKGS := libguestfs libcurl openssl
+PKGS := libguestfs libcurl openssl libssh
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

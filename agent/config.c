@@ -13,6 +13,8 @@ v2v_config_free (struct v2v_config *c)
   free (c->source.password_file);
   free (c->source.cacert);
   free (c->source.thumbprint);
+  free (c->source.identity);
+  free (c->source.known_hosts);
   for (i = 0; i < c->nr_disks; ++i) {
     free (c->disks[i].path);
     free (c->disks[i].datacenter);

@@ -12,6 +12,8 @@
 #include "cleanup.h"
 
 struct guestfs_h;
+struct ssh_session_struct;
+struct sftp_session_struct;
 
 /* Byte ranges (ext4_unused.c, overlay.c). */
 struct v2v_range {
@@ -28,6 +30,7 @@ struct disk_state {
   const char *datacenter;   /* of a datastore path, or NULL */
   const char *label;        /* for messages: the path */
   char *url;                /* HTTPS URL */
+  char *remote_path;        /* SSH path on the host */
   uint64_t size;            /* virtual size */
   pid_t nbdkit_pid;
   char *socket;             /* nbdkit's NBD socket */
@@ -62,6 +65,8 @@ struct run {
   char *password;           /* in memory only; zeroed when freed */
   char *password_file;      /* 0600 copy in workdir for nbdkit */
   char *cainfo;             /* CA file for TLS, or NULL for the system's */
+  struct ssh_session_struct *ssh;   /* during the source stage */
+  struct sftp_session_struct *sftp;
   struct disk_state *disks;
   size_t nr_disks;
   struct v2v_nic *nics;
@@ -130,6 +135,8 @@ extern int v2v_parse_datastore_path (const char *path, char **ds, char **rel);
 extern char *v2v_url_escape (const char *s, bool keep_slash);
 extern char *v2v_https_url (const char *server, const struct v2v_disk *disk);
 extern char *v2v_ssh_path (const struct v2v_disk *disk);
+extern int v2v_split_server (const char *server, char **host,
+                             unsigned *port);
 
 /* password.c */
 extern char *v2v_read_password_file (struct run *run, const char *file);
@@ -154,6 +161,13 @@ extern int v2v_https_trust (struct run *run);
 extern int v2v_https_probe (struct run *run);
 extern char *v2v_https_get (struct run *run, const char *url,
                             const char *label, size_t max, size_t *len);
+
+/* source_ssh.c */
+extern int v2v_ssh_connect (struct run *run);
+extern void v2v_ssh_close (struct run *run);
+extern int v2v_ssh_probe (struct run *run);
+extern char *v2v_ssh_get (struct run *run, const char *path,
+                          const char *label, size_t max, size_t *len);
 
 /* nbdkit.c */
 extern int v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i);

@@ -1,4 +1,6 @@
-/* Serve a remote disk on a local NBD socket with nbdkit's curl plugin.
+/* Serve a remote disk on a local NBD socket with nbdkit's curl plugin
+ * (HTTPS) or ssh plugin (SSH: same known-hosts file and login as the
+ * probe in source_ssh.c).
  *
  * Why nbdkit and not qemu's curl driver (docs/data-path.md): nbdkit reads
  * exactly the ranges it is asked for (qemu's curl driver reads ahead
@@ -42,21 +44,35 @@ wait_for_socket (pid_t pid, const char *sock, const char *log)
   return -1;
 }
 
+/* Append "key=value" (allocated, freed by the caller through strs). */
+static const char *
+kv (char **strs, size_t *ns, const char *key, const char *value)
+{
+  char *s;
+
+  if (asprintf (&s, "%s=%s", key, value) == -1)
+    return NULL;
+  strs[(*ns)++] = s;
+  return s;
+}
+
 int
 v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i)
 {
   const struct v2v_source *src = &run->cfg->source;
-  CLEANUP_FREE char *url = NULL, *user = NULL, *password = NULL;
-  CLEANUP_FREE char *cainfo = NULL, *log = NULL;
-  const char *argv[20];
-  size_t n = 0;
+  CLEANUP_FREE char *log = NULL, *pwarg = NULL, *host = NULL;
+  char *strs[8] = { NULL };
+  const char *argv[24];
+  size_t n = 0, ns = 0, k;
+  char port[16];
+  unsigned p = 22;
+  int ret = -1;
 
   if (asprintf (&d->socket, "%s/disk%zu.sock", run->workdir, i) == -1 ||
       asprintf (&log, "%s/nbdkit-disk%zu.log", run->workdir, i) == -1 ||
-      asprintf (&url, "url=%s", d->url) == -1) {
-    v2v_error ("out of memory");
-    return -1;
-  }
+      (run->password_file &&
+       asprintf (&pwarg, "password=+%s", run->password_file) == -1))
+    goto nomem;
   argv[n++] = "nbdkit";
   argv[n++] = "--exit-with-parent";
   argv[n++] = "--readonly";
@@ -64,39 +80,57 @@ v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i)
   argv[n++] = "--unix";
   argv[n++] = d->socket;
   argv[n++] = "--filter=retry-request";
-  argv[n++] = "curl";
-  argv[n++] = url;
+  if (src->type == V2V_SOURCE_SSH) {
+    if (v2v_split_server (src->server, &host, &p) == -1)
+      goto out;
+    snprintf (port, sizeof port, "%u", p);
+    argv[n++] = "ssh";
+    if (!(argv[n++] = kv (strs, &ns, "host", host)) ||
+        !(argv[n++] = kv (strs, &ns, "port", port)) ||
+        !(argv[n++] = kv (strs, &ns, "user", src->user)) ||
+        !(argv[n++] = kv (strs, &ns, "path", d->remote_path)))
+      goto nomem;
+    if (src->identity && !(argv[n++] = kv (strs, &ns, "identity",
+                                           src->identity)))
+      goto nomem;
+    if (src->known_hosts && !(argv[n++] = kv (strs, &ns, "known-hosts",
+                                              src->known_hosts)))
+      goto nomem;
+  }
+  else {
+    argv[n++] = "curl";
+    if (!(argv[n++] = kv (strs, &ns, "url", d->url)))
+      goto nomem;
+    if (src->user && !(argv[n++] = kv (strs, &ns, "user", src->user)))
+      goto nomem;
+    if (src->insecure)
+      argv[n++] = "sslverify=false";
+    else if (run->cainfo && !(argv[n++] = kv (strs, &ns, "cainfo",
+                                              run->cainfo)))
+      goto nomem;
+  }
+  if (pwarg)
+    argv[n++] = pwarg;
   argv[n++] = "retry-request-retries=5";
   argv[n++] = "retry-request-delay=2";
   argv[n++] = "timeout=60";
-  if (src->user) {
-    if (asprintf (&user, "user=%s", src->user) == -1 ||
-        asprintf (&password, "password=+%s", run->password_file) == -1) {
-      v2v_error ("out of memory");
-      return -1;
-    }
-    argv[n++] = user;
-    argv[n++] = password;
-  }
-  if (src->insecure)
-    argv[n++] = "sslverify=false";
-  else if (run->cainfo) {
-    if (asprintf (&cainfo, "cainfo=%s", run->cainfo) == -1) {
-      v2v_error ("out of memory");
-      return -1;
-    }
-    argv[n++] = cainfo;
-  }
   argv[n] = NULL;
 
   d->nbdkit_pid = v2v_spawn_logged (argv, log);
   if (d->nbdkit_pid == -1)
-    return -1;
+    goto out;
   if (wait_for_socket (d->nbdkit_pid, d->socket, log) == -1) {
     d->nbdkit_pid = 0;
-    return -1;
+    goto out;
   }
-  return 0;
+  ret = 0;
+  goto out;
+ nomem:
+  v2v_error ("out of memory");
+ out:
+  for (k = 0; k < ns; ++k)
+    free (strs[k]);
+  return ret;
 }
 
 void

@@ -55,10 +55,6 @@ stage_source (struct run *run)
 
   if (v2v_event_stage (run, "source", -1) == -1)
     return -1;
-  if (src->type != V2V_SOURCE_HTTPS) {
-    v2v_error ("only HTTPS sources are supported so far");
-    return -1;
-  }
   if (src->password_file) {
     run->password = v2v_read_password_file (run, src->password_file);
     if (run->password == NULL)
@@ -68,13 +64,16 @@ stage_source (struct run *run)
     if (run->password_file == NULL)
       return -1;
   }
-  if (v2v_https_trust (run) == -1)
+  if ((src->type == V2V_SOURCE_SSH ? v2v_ssh_connect (run)
+       : v2v_https_trust (run)) == -1)
     return -1;
   if ((run->cfg->vm.vmx ? v2v_vm_from_vmx (run)
        : v2v_vm_from_config (run)) == -1)
     return -1;
-  if (v2v_https_probe (run) == -1)
+  if ((src->type == V2V_SOURCE_SSH ? v2v_ssh_probe (run)
+       : v2v_https_probe (run)) == -1)
     return -1;
+  v2v_ssh_close (run);
   /* The names of what we will write are known now: check them early. */
   v2v_set_stage ("destination");
   return v2v_local_check_names (run);
@@ -137,6 +136,7 @@ cleanup (struct run *run, bool failed)
     guestfs_close (run->g);
     run->g = NULL;
   }
+  v2v_ssh_close (run);
   for (i = 0; i < run->nr_disks; ++i)
     v2v_nbdkit_stop (&run->disks[i]);
   if (failed)
@@ -145,7 +145,7 @@ cleanup (struct run *run, bool failed)
     nftw (run->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
-    free (d->path); free (d->url); free (d->socket); free (d->overlay);
+    free (d->path); free (d->url); free (d->remote_path); free (d->socket); free (d->overlay);
     free (d->out_path); free (d->out_tmp);
     free (d->unused.ranges);
   }

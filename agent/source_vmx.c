@@ -152,15 +152,21 @@ resolve (const char *vmx_path, const char *file)
   return out;
 }
 
+/* Read a small file from the source, whichever protocol it speaks. */
 static char *
 fetch (struct run *run, const char *path, const char *datacenter,
        size_t max, size_t *len)
 {
   struct v2v_disk where = { .path = (char *) path,
                             .datacenter = (char *) datacenter };
-  CLEANUP_FREE char *url = v2v_https_url (run->cfg->source.server, &where);
+  CLEANUP_FREE char *loc = NULL;
 
-  return url ? v2v_https_get (run, url, path, max, len) : NULL;
+  if (run->cfg->source.type == V2V_SOURCE_SSH) {
+    loc = v2v_ssh_path (&where);
+    return loc ? v2v_ssh_get (run, loc, path, max, len) : NULL;
+  }
+  loc = v2v_https_url (run->cfg->source.server, &where);
+  return loc ? v2v_https_get (run, loc, path, max, len) : NULL;
 }
 
 int

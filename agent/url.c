@@ -127,3 +127,41 @@ v2v_ssh_path (const struct v2v_disk *disk)
     v2v_error ("out of memory");
   return path;
 }
+
+/* "host", "host:port", "[v6]" or "[v6]:port" -> host (caller frees) and
+ * port (unchanged if not given).
+ */
+int
+v2v_split_server (const char *server, char **host, unsigned *port)
+{
+  const char *colon = NULL, *h = server, *he;
+
+  if (server[0] == '[') {
+    h = server + 1;
+    he = strchr (h, ']');
+    if (he == NULL)
+      goto bad;
+    if (he[1] == ':')
+      colon = he + 1;
+  }
+  else {
+    colon = strrchr (server, ':');
+    he = colon ? colon : server + strlen (server);
+  }
+  if (colon) {
+    char *end;
+    unsigned long p = strtoul (colon + 1, &end, 10);
+    if (end == colon + 1 || *end != '\0' || p < 1 || p > 65535)
+      goto bad;
+    *port = (unsigned) p;
+  }
+  *host = strndup (h, (size_t) (he - h));
+  if (*host == NULL || (*host)[0] == '\0') {
+    free (*host);
+    goto bad;
+  }
+  return 0;
+ bad:
+  v2v_error ("server '%s': expected HOST[:PORT]", server);
+  return -1;
+}

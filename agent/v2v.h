@@ -30,6 +30,8 @@ struct v2v_source {
   char *cacert;             /* PEM file of trusted CAs */
   char *thumbprint;         /* pinned SHA-256 fingerprint of the server cert */
   bool insecure;            /* skip TLS verification: operator's choice */
+  char *identity;           /* ssh: private key file */
+  char *known_hosts;        /* ssh: known_hosts file (default ~/.ssh/) */
 };
 
 struct v2v_disk {

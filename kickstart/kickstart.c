@@ -196,6 +196,10 @@ static const struct ks_option source_opts[] = {
     0, 0, "SHA256", "pinned SHA-256 fingerprint of the server certificate" },
   { "insecure", KS_FLAG, offsetof (struct v2v_source, insecure), NULL, 0, 0,
     NULL, "do not verify the server certificate" },
+  { "identity", KS_STRING, offsetof (struct v2v_source, identity), NULL, 0, 0,
+    "FILE", "ssh: private key to log in with" },
+  { "known-hosts", KS_STRING, offsetof (struct v2v_source, known_hosts),
+    NULL, 0, 0, "FILE", "ssh: known_hosts file with the host's key" },
   { NULL }
 };
 
@@ -570,14 +574,28 @@ validate (struct ks_ctx *ctx, struct v2v_config *cfg)
             "--type=https --server=HOST ...)");
   else if (src->type == V2V_SOURCE_NONE)
     ks_err (ctx, "source: --type=https|ssh is required");
-  else if (src->type == V2V_SOURCE_SSH)
-    ks_err (ctx, "source: --type=ssh is not supported by this version");
   else {
     if (!src->server)
       ks_err (ctx, "source: --server=HOST[:PORT] is required");
     else
       check_server (ctx, src->server);
-    if (src->user && !src->password_file)
+    if (src->type == V2V_SOURCE_SSH) {
+      if (!src->user)
+        ks_err (ctx, "source: --type=ssh needs --user=USER");
+      else if (!src->identity == !src->password_file)
+        ks_err (ctx, "source: --type=ssh needs one of --identity=FILE and "
+                "--password-file=FILE");
+      if (src->cacert || src->thumbprint || src->insecure)
+        ks_err (ctx, "source: --cacert, --thumbprint and --insecure are for "
+                "--type=https (ssh checks --known-hosts)");
+      if (src->identity)
+        check_readable (ctx, "source: --identity", src->identity);
+      if (src->known_hosts)
+        check_readable (ctx, "source: --known-hosts", src->known_hosts);
+    }
+    else if (src->identity || src->known_hosts)
+      ks_err (ctx, "source: --identity and --known-hosts are for --type=ssh");
+    if (src->type == V2V_SOURCE_HTTPS && src->user && !src->password_file)
       ks_err (ctx, "source: --user needs --password-file=FILE");
     if (src->password_file && !src->user)
       ks_err (ctx, "source: --password-file needs --user=USER");

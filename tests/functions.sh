@@ -107,6 +107,64 @@ NGX
     fail "nginx did not start"
 }
 
+# start_sshd: OpenSSH's sshd on 127.0.0.1 serving the nginx datastore
+# (start_nginx first) read-only as /vmfs/volumes/datastore1 over SFTP, to
+# user v2vboot-test (created if missing) chrooted, with key and password
+# logins.  Sets SSH_PORT, SSH_USER, SSH_KEY (private key), SSH_PASSWORD_FILE,
+# KNOWN_HOSTS (with the host key), HOST_FP (its SHA256 fingerprint).
+start_sshd () {
+    local d=$T/ssh
+    mkdir -p "$d" /run/sshd
+    SSH_USER=v2vboot-test
+    id "$SSH_USER" >/dev/null 2>&1 ||
+        useradd --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$SSH_USER"
+    SSH_PASSWORD_FILE=$d/password
+    (umask 077; printf 'Ssh-%s-pw\n' "$RANDOM$RANDOM$RANDOM" >"$SSH_PASSWORD_FILE")
+    printf '%s:%s\n' "$SSH_USER" "$(head -1 "$SSH_PASSWORD_FILE")" | chpasswd
+    # The chroot and every directory above it: root-owned, not writable
+    # by others (sshd checks); the datastore is bind-mounted read-only.
+    SSH_CHROOT=$(mktemp -d /run/v2vboot-sshd.XXXXXX)
+    chmod 755 "$SSH_CHROOT"
+    mkdir -p "$SSH_CHROOT/vmfs/volumes/datastore1"
+    mount --bind "$DATASTORE" "$SSH_CHROOT/vmfs/volumes/datastore1"
+    mount -o remount,ro,bind "$SSH_CHROOT/vmfs/volumes/datastore1"
+    cleanup_fn 'umount "$SSH_CHROOT/vmfs/volumes/datastore1"; rm -rf "$SSH_CHROOT"'
+    ssh-keygen -q -t ed25519 -N '' -f "$d/host_key"
+    ssh-keygen -q -t ed25519 -N '' -f "$d/id"
+    SSH_KEY=$d/id
+    install -m 644 "$d/id.pub" "$SSH_CHROOT/authorized_keys"
+    SSH_PORT=$(free_port)
+    cat >"$d/sshd_config" <<CFG
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $d/host_key
+PidFile $d/sshd.pid
+AuthorizedKeysFile $SSH_CHROOT/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+PermitRootLogin no
+AllowUsers $SSH_USER
+Subsystem sftp internal-sftp
+Match User $SSH_USER
+    ChrootDirectory $SSH_CHROOT
+    ForceCommand internal-sftp
+    AllowTcpForwarding no
+CFG
+    /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log"
+    cleanup_fn 'kill $(cat "$T/ssh/sshd.pid") 2>/dev/null'
+    KNOWN_HOSTS=$d/known_hosts
+    printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1-2 "$d/host_key.pub")" >"$KNOWN_HOSTS"
+    HOST_FP=$(ssh-keygen -lf "$d/host_key.pub" | cut -d' ' -f2)
+    local i
+    for i in $(seq 50); do
+        [ -s "$d/sshd.pid" ] && return 0
+        sleep 0.1
+    done
+    fail "sshd did not start: $(cat "$d/sshd.log")"
+}
+
 # put_guest_on_datastore VMDIR: the test guest as VMDIR/VMDIR-flat.vmdk.
 put_guest_on_datastore () {
     local vm=$1

@@ -7,11 +7,11 @@ set -euo pipefail
 
 pkgs=(
     # build
-    gcc make pkg-config libguestfs-dev libcurl4-openssl-dev libssl-dev
+    gcc make pkg-config libguestfs-dev libcurl4-openssl-dev libssl-dev libssh-dev
     # run: the agent's data path and conversion
     libguestfs0 nbdkit qemu-utils qemu-system-x86 linux-image-amd64
     # tests: guest build, servers, checks
-    guestfish debootstrap nginx-light openssl curl python3 procps
+    guestfish debootstrap nginx-light openssh-server openssl curl python3 procps
     libvirt-clients valgrind util-linux bc clang libclang-rt-14-dev
     # bench: the reference converter
     virt-v2v libnbd-bin
@@ -25,5 +25,12 @@ done
 echo "setup: installing ${missing[*]}" >&2
 SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
+# Tests start their own nginx and sshd on 127.0.0.1: do not let the
+# packages start daemons listening on :80 and :22.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod 755 /usr/sbin/policy-rc.d
+    trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

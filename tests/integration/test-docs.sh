@@ -29,7 +29,7 @@ echo pw >"$T/pw"
 awk '/^```kickstart/{n++; f=sprintf("'"$T"'/ex%d.ks", n); next} /^```/{f=""} f{print > f}' "$doc"
 ls "$T"/ex*.ks >/dev/null 2>&1 || fail "no kickstart examples in $doc"
 for ex in "$T"/ex*.ks; do
-    sed -i "s|/root/esx-password|$T/pw|; s|/root/esx-ca.pem|$T/pw|" "$ex"
+    sed -i "s|/root/esx-password|$T/pw|; s|/root/esx-ca.pem|$T/pw|; s|/root/esx-key|$T/pw|; s|/root/esx-known-hosts|$T/pw|" "$ex"
     "$agent" dump-config -k "$ex" >/dev/null || fail "example $(basename "$ex") does not parse"
 done
 for f in v2vboot-agent.1.md kickstart.md data-path.md hacking.md; do

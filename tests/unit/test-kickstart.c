@@ -23,12 +23,13 @@ parse (const char *text, size_t len, struct v2v_config *cfg, int *r)
   return msgs;
 }
 
+/* fmt with every %s replaced by the password file's name. */
 static char *
 with_pw (const char *fmt)
 {
   char *s;
 
-  if (asprintf (&s, fmt, pwfile) == -1)
+  if (asprintf (&s, fmt, pwfile, pwfile) == -1)
     abort ();
   return s;
 }
@@ -166,7 +167,23 @@ static const struct {
   { BASE_SOURCE BASE_REST "poweroff\nreboot\n", "test.ks:6: only one of poweroff, reboot and shell" },
   { BASE_SOURCE BASE_REST "disk stray\n", "test.ks:5: disk: unexpected 'stray'" },
   { BASE_SOURCE BASE_REST "%%pre\necho hi\n%%end\n", "test.ks:5: %%pre: sections are not supported" },
-  { "source --type=ssh --server=esx\n" BASE_REST, "source: --type=ssh is not supported by this version" },
+  { "source --type=ssh --server=esx\n" BASE_REST, "test.ks:1: source: --type=ssh needs --user=USER" },
+  { "source --type=ssh --server=esx --user=root\n" BASE_REST,
+    "source: --type=ssh needs one of --identity=FILE and --password-file=FILE" },
+  { "source --type=ssh --server=esx --user=root --password-file=%s --identity=%s\n" BASE_REST,
+    "source: --type=ssh needs one of --identity=FILE and --password-file=FILE" },
+  { "source --type=ssh --server=esx --user=root --password-file=%s --insecure\n" BASE_REST,
+    "--cacert, --thumbprint and --insecure are for --type=https" },
+  { "source --type=https --server=esx --identity=/x\n" BASE_REST,
+    "--identity and --known-hosts are for --type=ssh" },
+  { "source --type=ssh --server=esx --user=root --identity=/nonexistent/id\n" BASE_REST,
+    "--identity=/nonexistent/id: No such file or directory" },
+  { BASE_SOURCE "vm --vmx=web01.vmx\ndestination --type=local --dir=/tmp\n",
+    "vm: --vmx=web01.vmx: expected \"[DATASTORE] DIR/NAME.vmx\"" },
+  { BASE_SOURCE "disk --path=/d.img\nvm --vmx=\"[ds] a/a.vmx\"\ndestination --type=local --dir=/tmp\n",
+    "vm: --vmx gives the disks: remove the disk commands" },
+  { BASE_SOURCE "disk --path=/d.img\nvm --name=v --datacenter=DC\ndestination --type=local --dir=/tmp\n",
+    "vm: --datacenter goes with --vmx" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v\ndestination --type=libvirt --dir=/x\n",
     "destination: --type=libvirt is not supported by this version" },
 };

@@ -1,0 +1,231 @@
+/* SSH source (ESXi shell or any Linux host), through libssh and SFTP:
+ * the host key is verified against the known-hosts file, then the login
+ * (identity file or password), then every disk's size.  nbdkit's ssh
+ * plugin, which serves the disks afterwards, uses the same library and
+ * the same known-hosts file, so what passes here passes there.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libssh/libssh.h>
+#include <libssh/sftp.h>
+
+#include "internal.h"
+
+/* "SHA256:..." of the server's host key.  Caller frees. */
+static char *
+host_key_fingerprint (ssh_session s)
+{
+  ssh_key key = NULL;
+  unsigned char *hash = NULL;
+  size_t len = 0;
+  char *fp = NULL, *copy = NULL;
+
+  if (ssh_get_server_publickey (s, &key) != SSH_OK)
+    return NULL;
+  if (ssh_get_publickey_hash (key, SSH_PUBLICKEY_HASH_SHA256, &hash,
+                              &len) == 0)
+    fp = ssh_get_fingerprint_hash (SSH_PUBLICKEY_HASH_SHA256, hash, len);
+  ssh_clean_pubkey_hash (&hash);
+  ssh_key_free (key);
+  if (fp) {
+    copy = strdup (fp);
+    ssh_string_free_char (fp);
+  }
+  return copy;
+}
+
+static int
+verify_host (struct run *run, ssh_session s)
+{
+  const struct v2v_source *src = &run->cfg->source;
+  CLEANUP_FREE char *fp = host_key_fingerprint (s);
+  const char *kh = src->known_hosts ? src->known_hosts
+                   : "~/.ssh/known_hosts";
+
+  switch (ssh_session_is_known_server (s)) {
+  case SSH_KNOWN_HOSTS_OK:
+    return 0;
+  case SSH_KNOWN_HOSTS_CHANGED:
+  case SSH_KNOWN_HOSTS_OTHER:
+    v2v_error ("%s: the host key (%s) does NOT match the one in %s: "
+               "someone may be intercepting the connection; if the host "
+               "was reinstalled, replace its line in that file",
+               src->server, fp ? fp : "unknown", kh);
+    return -1;
+  case SSH_KNOWN_HOSTS_NOT_FOUND:
+  case SSH_KNOWN_HOSTS_UNKNOWN:
+    v2v_error ("%s: unknown host key %s: check it on the host "
+               "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it "
+               "to a known-hosts file (ssh-keyscan) and give "
+               "--known-hosts=FILE", src->server, fp ? fp : "");
+    return -1;
+  case SSH_KNOWN_HOSTS_ERROR:
+  default:
+    v2v_error ("%s: cannot check the host key: %s", src->server,
+               ssh_get_error (s));
+    return -1;
+  }
+}
+
+static int
+login (struct run *run, ssh_session s)
+{
+  const struct v2v_source *src = &run->cfg->source;
+  int r;
+
+  if (src->identity) {
+    ssh_key key = NULL;
+    if (ssh_pki_import_privkey_file (src->identity, NULL, NULL, NULL,
+                                     &key) != SSH_OK) {
+      v2v_error ("--identity=%s: cannot read the private key (is it a "
+                 "key without a passphrase?)", src->identity);
+      return -1;
+    }
+    r = ssh_userauth_publickey (s, NULL, key);
+    ssh_key_free (key);
+  }
+  else
+    r = ssh_userauth_password (s, NULL, run->password ? run->password : "");
+  if (r == SSH_AUTH_SUCCESS)
+    return 0;
+  v2v_error ("%s: login as '%s' refused: wrong %s", src->server, src->user,
+             src->identity ? "key (is it in the user's authorized_keys?)"
+             : "user or password");
+  return -1;
+}
+
+int
+v2v_ssh_connect (struct run *run)
+{
+  const struct v2v_source *src = &run->cfg->source;
+  CLEANUP_FREE char *host = NULL;
+  unsigned port = 22;
+  long timeout = 15;
+  ssh_session s;
+
+  if (v2v_split_server (src->server, &host, &port) == -1)
+    return -1;
+  s = ssh_new ();
+  if (s == NULL) {
+    v2v_error ("ssh_new failed");
+    return -1;
+  }
+  run->ssh = s;
+  ssh_options_set (s, SSH_OPTIONS_HOST, host);
+  ssh_options_set (s, SSH_OPTIONS_PORT, &port);
+  ssh_options_set (s, SSH_OPTIONS_USER, src->user);
+  ssh_options_set (s, SSH_OPTIONS_TIMEOUT, &timeout);
+  if (src->known_hosts)
+    ssh_options_set (s, SSH_OPTIONS_KNOWNHOSTS, src->known_hosts);
+  if (ssh_connect (s) != SSH_OK) {
+    v2v_error ("%s: cannot connect: %s: is sshd up and listening on that "
+               "port?", src->server, ssh_get_error (s));
+    return -1;
+  }
+  if (verify_host (run, s) == -1 || login (run, s) == -1)
+    return -1;
+  run->sftp = sftp_new (s);
+  if (run->sftp == NULL || sftp_init (run->sftp) != SSH_OK) {
+    v2v_error ("%s: SFTP is not available: %s (on ESXi, enable the SSH "
+               "service)", src->server, ssh_get_error (s));
+    return -1;
+  }
+  return 0;
+}
+
+void
+v2v_ssh_close (struct run *run)
+{
+  if (run->sftp)
+    sftp_free (run->sftp);
+  run->sftp = NULL;
+  if (run->ssh) {
+    ssh_disconnect (run->ssh);
+    ssh_free (run->ssh);
+  }
+  run->ssh = NULL;
+}
+
+static int
+sftp_failure (struct run *run, const char *label, const char *path)
+{
+  const char *server = run->cfg->source.server;
+
+  switch (sftp_get_error (run->sftp)) {
+  case SSH_FX_NO_SUCH_FILE:
+  case SSH_FX_NO_SUCH_PATH:
+    v2v_error ("%s: no such file on datastore: %s (%s)", server, label, path);
+    break;
+  case SSH_FX_PERMISSION_DENIED:
+    v2v_error ("%s: user '%s' may not read %s (%s)", server,
+               run->cfg->source.user, label, path);
+    break;
+  default:
+    v2v_error ("%s: %s: %s", server, path, ssh_get_error (run->ssh));
+  }
+  return -1;
+}
+
+int
+v2v_ssh_probe (struct run *run)
+{
+  size_t i;
+
+  for (i = 0; i < run->nr_disks; ++i) {
+    struct disk_state *d = &run->disks[i];
+    struct v2v_disk where = { .path = d->path };
+    sftp_attributes a;
+
+    d->remote_path = v2v_ssh_path (&where);
+    if (d->remote_path == NULL)
+      return -1;
+    a = sftp_stat (run->sftp, d->remote_path);
+    if (a == NULL)
+      return sftp_failure (run, d->label, d->remote_path);
+    d->size = a->size;
+    sftp_attributes_free (a);
+    if (d->size == 0) {
+      v2v_error ("%s: %s is empty", run->cfg->source.server, d->label);
+      return -1;
+    }
+    v2v_info (run, "disk %zu: %s: %" PRIu64 " bytes", i, d->label, d->size);
+  }
+  return 0;
+}
+
+/* Read a small file (at most max bytes) over SFTP.  Caller frees. */
+char *
+v2v_ssh_get (struct run *run, const char *path, const char *label,
+             size_t max, size_t *len)
+{
+  sftp_file f = sftp_open (run->sftp, path, O_RDONLY, 0);
+  char *buf;
+  size_t n = 0;
+  ssize_t r;
+
+  if (f == NULL) {
+    sftp_failure (run, label, path);
+    return NULL;
+  }
+  buf = malloc (max + 1);
+  if (buf == NULL) {
+    sftp_close (f);
+    v2v_error ("out of memory");
+    return NULL;
+  }
+  while (n <= max && (r = sftp_read (f, buf + n, max + 1 - n)) > 0)
+    n += (size_t) r;
+  sftp_close (f);
+  if (n > max) {
+    free (buf);
+    v2v_error ("%s is larger than %zu bytes: is it the right file?", label,
+               max);
+    return NULL;
+  }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
