@@ -10,9 +10,11 @@
 
 CC ?= gcc
 WERROR ?= 1
+# make V=1 shows the commands.
+Q := $(if $(filter 1,$(V)),,@)
 B := build
 
-PKGS := libguestfs libcurl openssl libssh
+PKGS := libguestfs libcurl openssl libssh libvirt libnbd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -49,28 +51,33 @@ setup:
 
 $(B)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(B)/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC-SAN  $<")
+	$(Q)$(CC) $(SAN_CFLAGS) -c $< -o $@
 
 $(B)/libv2v.a: $(LIB_OBJS)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/libv2v-san.a: $(SAN_OBJS)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/v2vboot-agent: $(B)/obj/agent/main.o $(B)/libv2v.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v.a $(PKG_LIBS)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v.a $(PKG_LIBS)
 
 $(B)/tests/san-%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v-san.a
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v-san.a $(PKG_LIBS)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v-san.a $(PKG_LIBS)
 
 # Fuzz targets (libFuzzer + ASan + UBSan), run for a bounded time by
 # tests/integration/test-fuzz.sh.
@@ -80,11 +87,13 @@ FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 \
                -Iagent -Ikickstart $(PKG_CFLAGS)
 $(B)/fuzz/fuzz-vmx: tests/fuzz/fuzz-vmx.c agent/vmx.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vmx.c agent/vmx.c
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vmx.c agent/vmx.c
 
 $(B)/fuzz/fuzz-kickstart: tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c
 
 fuzz: $(B)/fuzz/fuzz-vmx $(B)/fuzz/fuzz-kickstart
 

@@ -24,6 +24,10 @@ v2v_config_free (struct v2v_config *c)
   free (c->vm.vmx);
   free (c->vm.datacenter);
   free (c->dest.dir);
+  free (c->dest.uri);
+  free (c->dest.pool);
+  free (c->dest.identity);
+  free (c->dest.known_hosts);
   for (i = 0; i < c->nr_netmaps; ++i) {
     free (c->netmaps[i].from);
     free (c->netmaps[i].to);

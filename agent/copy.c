@@ -31,7 +31,7 @@ int
 v2v_measure (struct run *run, struct disk_state *d)
 {
   const struct v2v_destination *dest = &run->cfg->dest;
-  const char *fmt = dest->format == V2V_FORMAT_RAW ? "raw" : "qcow2";
+  const char *fmt = v2v_dest_raw (run) ? "raw" : "qcow2";
   const char *argv[] = { "qemu-img", "measure", "--output=json", "-O", fmt,
                          d->overlay, NULL };
   CLEANUP_FREE char *out = NULL;
@@ -84,7 +84,7 @@ int
 v2v_copy_disk (struct run *run, struct disk_state *d, int i)
 {
   const struct v2v_destination *dest = &run->cfg->dest;
-  bool raw = dest->format == V2V_FORMAT_RAW;
+  bool raw = v2v_dest_raw (run);
   bool prealloc = dest->allocation == V2V_ALLOC_PREALLOCATED;
   const char *opts = raw ? (prealloc ? "preallocation=falloc" : NULL)
     : (prealloc ? "compat=1.1,preallocation=falloc" : "compat=1.1");

@@ -6,7 +6,11 @@
  *     e2fsck then trust it), and whole tables of INODE_UNINIT groups;
  *   - the log blocks of an internal journal that is empty (cleanly
  *     unmounted: no needs_recovery flag, journal s_start == 0); its
- *     superblock (logical block 0) is kept.
+ *     superblock (logical block 0) is kept;
+ *   - the backup copies (groups other than 0) of the reserved GDT blocks
+ *     kept for online resize: nothing is in them until a resize writes
+ *     them.  The primary copies in group 0 are the resize inode's
+ *     indirect blocks and are kept.
  *
  * On the test guest these are 112 MiB of zeros and 29 MiB of stale
  * journal that a plain copy would read from the source (docs/data-path.md).
@@ -22,6 +26,9 @@
 
 #define EXT4_MAGIC 0xEF53
 #define COMPAT_HAS_JOURNAL 0x4
+#define COMPAT_RESIZE_INODE 0x10
+#define COMPAT_SPARSE_SUPER2 0x200
+#define RO_COMPAT_SPARSE_SUPER 0x1
 #define INCOMPAT_RECOVER 0x4
 #define INCOMPAT_JOURNAL_DEV 0x8
 #define INCOMPAT_META_BG 0x10
@@ -54,7 +61,7 @@ struct fs {
   uint64_t block_size, blocks;
   uint32_t first_data_block, inodes_per_group, blocks_per_group;
   uint32_t inode_size, desc_size, groups;
-  uint32_t compat, incompat, ro_compat, journal_inum;
+  uint32_t compat, incompat, ro_compat, journal_inum, reserved_gdt;
   unsigned char *gdt;
 };
 
@@ -101,6 +108,7 @@ read_super (struct fs *fs)
   fs->incompat = le32 (sb + 0x60);
   fs->ro_compat = le32 (sb + 0x64);
   fs->journal_inum = le32 (sb + 0xE0);
+  fs->reserved_gdt = le16 (sb + 0xCE);
   fs->blocks = le32 (sb + 0x4);
   fs->desc_size = 32;
   if (fs->incompat & INCOMPAT_64BIT) {
@@ -156,6 +164,51 @@ unused_inode_tables (struct fs *fs, struct v2v_ranges *r)
             fs->block_size * fs->block_size;
     end = table * fs->block_size + table_bytes;
     if (start < end && add_range (r, start, end - start) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+static bool
+is_power_of (uint32_t n, uint32_t base)
+{
+  while (n > 1 && n % base == 0)
+    n /= base;
+  return n == 1;
+}
+
+/* Does group g hold a backup superblock (and GDT)? */
+static bool
+has_backup (const struct fs *fs, uint32_t g)
+{
+  if (!(fs->ro_compat & RO_COMPAT_SPARSE_SUPER))
+    return true;
+  return g == 0 || g == 1 || is_power_of (g, 3) || is_power_of (g, 5) ||
+         is_power_of (g, 7);
+}
+
+static int
+reserved_gdt_backups (struct fs *fs, struct v2v_ranges *r)
+{
+  uint64_t gdt_blocks = ((uint64_t) fs->groups * fs->desc_size +
+                         fs->block_size - 1) / fs->block_size;
+  uint32_t g;
+
+  if (!(fs->compat & COMPAT_RESIZE_INODE) ||
+      (fs->compat & COMPAT_SPARSE_SUPER2) || fs->reserved_gdt == 0 ||
+      fs->reserved_gdt > fs->blocks_per_group)
+    return 0;
+  for (g = 1; g < fs->groups; ++g) {
+    uint64_t start;
+
+    if (!has_backup (fs, g))
+      continue;
+    start = fs->first_data_block + (uint64_t) g * fs->blocks_per_group +
+            1 + gdt_blocks;
+    if (start + fs->reserved_gdt > fs->blocks)
+      return 1;
+    if (add_range (r, start * fs->block_size,
+                   (uint64_t) fs->reserved_gdt * fs->block_size) == -1)
       return -1;
   }
   return 0;
@@ -246,6 +299,8 @@ v2v_ext4_unused (v2v_read_fn read, void *opaque, struct v2v_ranges *r)
     ret = unused_inode_tables (&fs, r);
   if (ret == 0)
     ret = empty_journal (&fs, r);
+  if (ret == 0)
+    ret = reserved_gdt_backups (&fs, r);
   free (fs.gdt);
   if (ret != 0) {
     free (r->ranges);

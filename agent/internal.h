@@ -14,6 +14,8 @@
 struct guestfs_h;
 struct ssh_session_struct;
 struct sftp_session_struct;
+struct _virConnect;
+struct _virStoragePool;
 
 /* Byte ranges (ext4_unused.c, overlay.c). */
 struct v2v_range {
@@ -38,6 +40,7 @@ struct disk_state {
   uint64_t data_bytes;      /* data the copy writes (qemu-img measure) */
   uint64_t required;        /* bytes the destination must have free */
   char *out_path, *out_tmp; /* final and temporary output files */
+  char *volume;             /* libvirt volume name */
   struct v2v_ranges unused; /* disk bytes that hold nothing (ext4_unused.c) */
   bool out_created, out_final;
 };
@@ -65,6 +68,9 @@ struct run {
   char *password;           /* in memory only; zeroed when freed */
   char *password_file;      /* 0600 copy in workdir for nbdkit */
   char *cainfo;             /* CA file for TLS, or NULL for the system's */
+  struct _virConnect *conn;         /* libvirt destination */
+  struct _virStoragePool *pool;
+  uint64_t libvirt_bytes;           /* data sent over the connection */
   struct ssh_session_struct *ssh;   /* during the source stage */
   struct sftp_session_struct *sftp;
   struct disk_state *disks;
@@ -75,6 +81,7 @@ struct run {
   struct v2v_guest guest;
   char *dest_dir;
   char *xml_path;
+  char *dest_text, *next_text;  /* for messages (output.c) */
   /* The VM as it will be: the kickstart's, else the .vmx's, else defaults. */
   char *name;
   unsigned memory_mib, vcpus;
@@ -281,11 +288,36 @@ extern char *v2v_random_mac (void);
 extern int v2v_measure (struct run *run, struct disk_state *d);
 extern int v2v_copy_disk (struct run *run, struct disk_state *d, int i);
 
+/* output_libvirt.c */
+extern char *v2v_libvirt_uri (const struct v2v_destination *dest);
+extern int v2v_libvirt_check_pool (struct run *run);
+extern int v2v_libvirt_check_names (struct run *run);
+extern int v2v_libvirt_space (struct run *run, uint64_t need,
+                              const char *what);
+extern int v2v_libvirt_copy_disk (struct run *run, struct disk_state *d,
+                                  int i);
+extern int v2v_libvirt_define (struct run *run, const char *xml);
+extern void v2v_libvirt_abort (struct run *run);
+extern void v2v_libvirt_close (struct run *run);
+
+/* output.c */
+extern bool v2v_dest_raw (const struct run *run);
+extern int v2v_dest_check (struct run *run);
+extern int v2v_dest_check_names (struct run *run);
+extern int v2v_dest_space (struct run *run, uint64_t need, const char *what);
+extern int v2v_dest_copy (struct run *run, struct disk_state *d, int i);
+extern int v2v_dest_finish (struct run *run);
+extern void v2v_dest_abort (struct run *run);
+extern void v2v_dest_close (struct run *run);
+extern const char *v2v_dest_describe (struct run *run);
+extern const char *v2v_dest_next_step (struct run *run);
+
 /* output_local.c */
 extern int v2v_local_check_dir (struct run *run);
 extern int v2v_local_check_names (struct run *run);
 extern int v2v_local_space (struct run *run, uint64_t need, const char *what);
-extern int v2v_local_finish (struct run *run);
+extern int v2v_local_finish (struct run *run, const char *xml);
+extern char *v2v_output_domain_xml (struct run *run);
 extern void v2v_local_abort (struct run *run);
 
 #endif /* V2V_INTERNAL_H */

@@ -69,8 +69,7 @@ v2v_local_check_dir (struct run *run)
 int
 v2v_local_check_names (struct run *run)
 {
-  const char *ext = run->cfg->dest.format == V2V_FORMAT_RAW ? "img"
-                    : "qcow2";
+  const char *ext = v2v_dest_raw (run) ? "img" : "qcow2";
   const char *real = run->dest_dir;
   size_t i;
 
@@ -151,34 +150,10 @@ write_file_atomic (const char *path, const char *text)
 }
 
 int
-v2v_local_finish (struct run *run)
+v2v_local_finish (struct run *run, const char *xml)
 {
-  struct v2v_domain dom = { 0 };
-  CLEANUP_FREE struct v2v_domain_disk *disks = NULL;
-  CLEANUP_FREE char *xml = NULL;
   size_t i;
 
-  disks = calloc (run->nr_disks, sizeof *disks);
-  if (disks == NULL)
-    return -1;
-  for (i = 0; i < run->nr_disks; ++i) {
-    disks[i].path = run->disks[i].out_path;
-    disks[i].format = run->cfg->dest.format;
-  }
-  dom.name = run->name;
-  dom.memory_mib = run->memory_mib;
-  dom.vcpus = run->vcpus;
-  dom.firmware = run->firmware != V2V_FW_AUTO ? run->firmware
-    : run->guest.firmware;
-  dom.disks = disks;
-  dom.nr_disks = run->nr_disks;
-  dom.nics = run->nics;
-  dom.nr_nics = run->nr_nics;
-  xml = v2v_domain_xml (&dom);
-  if (xml == NULL) {
-    v2v_error ("out of memory");
-    return -1;
-  }
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
     if (rename (d->out_tmp, d->out_path) == -1) {

@@ -84,8 +84,8 @@ v2v_overlay_zero_unused (struct run *run, struct disk_state *d)
     }
   }
   if (total > 0)
-    v2v_info (run, "%s: %" PRIu64 " MiB of unused inode tables and empty "
-              "journal will be neither read nor copied", d->label,
-              total >> 20);
+    v2v_info (run, "%s: %" PRIu64 " MiB of unused inode tables, empty "
+              "journal and resize reserve will be neither read nor copied",
+              d->label, total >> 20);
   return 0;
 }

@@ -76,7 +76,7 @@ stage_source (struct run *run)
   v2v_ssh_close (run);
   /* The names of what we will write are known now: check them early. */
   v2v_set_stage ("destination");
-  return v2v_local_check_names (run);
+  return v2v_dest_check_names (run);
 }
 
 static int
@@ -103,7 +103,7 @@ stage_inspect (struct run *run)
     return -1;
   /* Before the slow conversion: the used data of the guest must fit. */
   v2v_set_stage ("destination");
-  return v2v_local_space (run, run->guest.used_bytes * 9 / 10,
+  return v2v_dest_space (run, run->guest.used_bytes * 9 / 10,
                           "at least 90% of the guest's used filesystem "
                           "space, checked again exactly before the copy");
 }
@@ -124,7 +124,7 @@ stage_size_check (struct run *run, uint64_t *total)
               " MiB)", i, run->disks[i].data_bytes >> 20,
               run->disks[i].size >> 20);
   }
-  return v2v_local_space (run, *total, "exact size of the converted disks");
+  return v2v_dest_space (run, *total, "exact size of the converted disks");
 }
 
 static void
@@ -140,13 +140,14 @@ cleanup (struct run *run, bool failed)
   for (i = 0; i < run->nr_disks; ++i)
     v2v_nbdkit_stop (&run->disks[i]);
   if (failed)
-    v2v_local_abort (run);
+    v2v_dest_abort (run);
+  v2v_dest_close (run);
   if (run->workdir && getenv ("V2VBOOT_KEEP_WORKDIR") == NULL)
     nftw (run->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
     free (d->path); free (d->url); free (d->remote_path); free (d->socket); free (d->overlay);
-    free (d->out_path); free (d->out_tmp);
+    free (d->out_path); free (d->out_tmp); free (d->volume);
     free (d->unused.ranges);
   }
   free (run->disks);
@@ -159,6 +160,8 @@ cleanup (struct run *run, bool failed)
   free (run->workdir);
   free (run->dest_dir);
   free (run->xml_path);
+  free (run->dest_text);
+  free (run->next_text);
   free (run->name);
   free (run->guest.root); free (run->guest.type); free (run->guest.distro);
   free (run->guest.product); free (run->guest.arch);
@@ -186,7 +189,7 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
   }
 
   if (v2v_event_stage (&run, "destination", -1) == -1 ||
-      make_workdir (&run) == -1 || v2v_local_check_dir (&run) == -1)
+      make_workdir (&run) == -1 || v2v_dest_check (&run) == -1)
     goto fail;
   if (stage_source (&run) == -1 || stage_overlay (&run) == -1 ||
       stage_inspect (&run) == -1)
@@ -202,7 +205,7 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
 
   if (mode == V2V_MODE_CHECK) {
     if (asprintf (&summary, "all checks passed: %s would be written to %s "
-                  "(%" PRIu64 " MiB)", run.name, run.dest_dir,
+                  "(%" PRIu64 " MiB)", run.name, v2v_dest_describe (&run),
                   total >> 20) == -1)
       summary = NULL;
     v2v_event_done (&run, true, summary);
@@ -212,16 +215,16 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
 
   for (i = 0; i < run.nr_disks; ++i) {
     if (v2v_event_stage (&run, "copy", (int) i) == -1 ||
-        v2v_copy_disk (&run, &run.disks[i], (int) i) == -1)
+        v2v_dest_copy (&run, &run.disks[i], (int) i) == -1)
       goto fail;
   }
   if (v2v_event_stage (&run, "define", -1) == -1 ||
-      v2v_local_finish (&run) == -1)
+      v2v_dest_finish (&run) == -1)
     goto fail;
   if (asprintf (&summary, "converted %s into %s in %.0f s (%" PRIu64
-                " MiB written); start it with: virsh define %s",
-                run.name, run.dest_dir, v2v_now () - start,
-                total >> 20, run.xml_path) == -1)
+                " MiB written); %s", run.name, v2v_dest_describe (&run),
+                v2v_now () - start, total >> 20,
+                v2v_dest_next_step (&run)) == -1)
     summary = NULL;
   v2v_event_done (&run, true, summary);
   cleanup (&run, false);

@@ -16,7 +16,8 @@
 
 enum v2v_source_type { V2V_SOURCE_NONE = 0, V2V_SOURCE_HTTPS, V2V_SOURCE_SSH };
 enum v2v_dest_type { V2V_DEST_NONE = 0, V2V_DEST_LOCAL, V2V_DEST_LIBVIRT };
-enum v2v_format { V2V_FORMAT_QCOW2 = 0, V2V_FORMAT_RAW };
+/* DEFAULT: qcow2 in a directory, raw in a libvirt pool. */
+enum v2v_format { V2V_FORMAT_DEFAULT = 0, V2V_FORMAT_QCOW2, V2V_FORMAT_RAW };
 enum v2v_allocation { V2V_ALLOC_SPARSE = 0, V2V_ALLOC_PREALLOCATED };
 enum v2v_firmware { V2V_FW_AUTO = 0, V2V_FW_BIOS, V2V_FW_UEFI };
 enum v2v_after { V2V_AFTER_NONE = 0, V2V_AFTER_POWEROFF, V2V_AFTER_REBOOT,
@@ -50,7 +51,11 @@ struct v2v_vm {
 
 struct v2v_destination {
   enum v2v_dest_type type;
-  char *dir;
+  char *dir;                /* local */
+  char *uri;                /* libvirt: qemu+ssh://USER@HOST/system */
+  char *pool;               /* libvirt: storage pool */
+  char *identity;           /* libvirt over ssh: private key */
+  char *known_hosts;        /* libvirt over ssh: known_hosts file */
   enum v2v_format format;
   enum v2v_allocation allocation;
 };

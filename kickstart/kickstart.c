@@ -174,7 +174,7 @@ shell_complete (struct v2v_config *cfg, void *t, struct ks_ctx *ctx)
 
 static const char *const source_types[] = { "", "https", "ssh", NULL };
 static const char *const dest_types[] = { "", "local", "libvirt", NULL };
-static const char *const formats[] = { "qcow2", "raw", NULL };
+static const char *const formats[] = { "", "qcow2", "raw", NULL };
 static const char *const allocations[] = { "sparse", "preallocated", NULL };
 static const char *const firmwares[] = { "auto", "bios", "uefi", NULL };
 
@@ -230,11 +230,19 @@ static const struct ks_option disk_opts[] = {
 
 static const struct ks_option dest_opts[] = {
   { "type", KS_ENUM, offsetof (struct v2v_destination, type), dest_types,
-    0, 0, "local", "where the converted VM goes" },
+    0, 0, "local|libvirt", "where the converted VM goes" },
   { "dir", KS_STRING, offsetof (struct v2v_destination, dir), NULL, 0, 0,
-    "DIR", "directory for the disks and the domain XML" },
+    "DIR", "local: directory for the disks and the domain XML" },
+  { "uri", KS_STRING, offsetof (struct v2v_destination, uri), NULL, 0, 0,
+    "qemu+ssh://USER@HOST/system", "libvirt: the KVM host" },
+  { "pool", KS_STRING, offsetof (struct v2v_destination, pool), NULL, 0, 0,
+    "POOL", "libvirt: the storage pool for the disks" },
+  { "identity", KS_STRING, offsetof (struct v2v_destination, identity), NULL,
+    0, 0, "FILE", "libvirt: private key for the ssh login" },
+  { "known-hosts", KS_STRING, offsetof (struct v2v_destination, known_hosts),
+    NULL, 0, 0, "FILE", "libvirt: known_hosts file with the host's key" },
   { "format", KS_ENUM, offsetof (struct v2v_destination, format), formats,
-    0, 0, "qcow2|raw", "disk format (default qcow2)" },
+    0, 0, "qcow2|raw", "disk format (qcow2 in a directory, raw in a pool)" },
   { "allocation", KS_ENUM, offsetof (struct v2v_destination, allocation),
     allocations, 0, 0, "sparse|preallocated",
     "allocate only data (default) or the whole disk" },
@@ -649,11 +657,39 @@ validate (struct ks_ctx *ctx, struct v2v_config *cfg)
             "(destination --type=local --dir=DIR)");
   else if (cfg->dest.type == V2V_DEST_NONE)
     ks_err (ctx, "destination: --type=local is required");
-  else if (cfg->dest.type == V2V_DEST_LIBVIRT)
-    ks_err (ctx, "destination: --type=libvirt is not supported by this "
-            "version");
-  else if (!cfg->dest.dir)
-    ks_err (ctx, "destination: --dir=DIR is required");
+  else if (cfg->dest.type == V2V_DEST_LIBVIRT) {
+    const struct v2v_destination *d = &cfg->dest;
+    if (!d->uri)
+      ks_err (ctx, "destination: --type=libvirt needs "
+              "--uri=qemu+ssh://USER@HOST/system");
+    else if (strncmp (d->uri, "qemu+ssh://", 11) != 0 &&
+             strncmp (d->uri, "qemu+libssh://", 14) != 0 &&
+             strncmp (d->uri, "qemu:///", 8) != 0)
+      ks_err (ctx, "destination: --uri=%s: expected qemu+ssh://USER@HOST/"
+              "system (or qemu:///system on this host)", d->uri);
+    else if (strchr (d->uri, '?'))
+      ks_err (ctx, "destination: --uri=%s: give the key and known hosts as "
+              "--identity and --known-hosts, not in the URI", d->uri);
+    if (!d->pool)
+      ks_err (ctx, "destination: --type=libvirt needs --pool=POOL");
+    if (d->dir)
+      ks_err (ctx, "destination: --dir is for --type=local");
+    if (d->format == V2V_FORMAT_QCOW2)
+      ks_err (ctx, "destination: --format=qcow2: a libvirt pool receives "
+              "raw volumes (sparse), use --format=raw or leave it out");
+    if (d->identity)
+      check_readable (ctx, "destination: --identity", d->identity);
+    if (d->known_hosts)
+      check_readable (ctx, "destination: --known-hosts", d->known_hosts);
+  }
+  else {
+    if (!cfg->dest.dir)
+      ks_err (ctx, "destination: --dir=DIR is required");
+    if (cfg->dest.uri || cfg->dest.pool || cfg->dest.identity ||
+        cfg->dest.known_hosts)
+      ks_err (ctx, "destination: --uri, --pool, --identity and --known-hosts "
+              "are for --type=libvirt");
+  }
 }
 
 int

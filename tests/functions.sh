@@ -97,9 +97,22 @@ http {
     }
 }
 NGX
-    nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" -e "$NGINX_DIR/error.log"
-    cleanup_fn 'kill $(cat "$NGINX_DIR/nginx.pid") 2>/dev/null'
+    cleanup_fn 'stop_nginx'
+    restart_nginx
+}
+
+# Stop nginx at once: every connection is cut.
+stop_nginx () {
+    local pid
+    pid=$(cat "$NGINX_DIR/nginx.pid" 2>/dev/null) || return 0
+    kill -TERM "$pid" 2>/dev/null || :
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+}
+
+# (Re)start nginx with the configuration start_nginx wrote.
+restart_nginx () {
     local i
+    nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" -e "$NGINX_DIR/error.log"
     for i in $(seq 50); do
         curl -sk -o /dev/null "https://127.0.0.1:$NGINX_PORT/" && return 0
         sleep 0.1
@@ -163,6 +176,63 @@ CFG
         sleep 0.1
     done
     fail "sshd did not start: $(cat "$d/sshd.log")"
+}
+
+# start_libvirtd: the system libvirtd (started here, and stopped at the
+# end, unless one is already running).
+start_libvirtd () {
+    if virsh -c qemu:///system version >/dev/null 2>&1; then return 0; fi
+    mkdir -p /var/log/libvirt
+    libvirtd --daemon
+    cleanup_fn 'kill $(cat /run/libvirtd.pid) 2>/dev/null'
+    local i
+    for i in $(seq 50); do
+        virsh -c qemu:///system version >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    fail "libvirtd did not start"
+}
+
+# make_pool NAME DIR: an active directory pool, removed (with its volumes)
+# at the end.
+make_pool () {
+    mkdir -p "$2"
+    virsh -q pool-define-as "$1" dir --target "$2" >/dev/null
+    virsh -q pool-start "$1" >/dev/null
+    cleanup_fn "for v in \$(virsh -q vol-list $1 | awk '{print \$1}'); do virsh -q vol-delete \$v --pool $1; done; virsh -q pool-destroy $1; virsh -q pool-undefine $1"
+}
+
+# start_root_sshd: an sshd on 127.0.0.1 for root key logins (the KVM host
+# of qemu+ssh://root@127.0.0.1:PORT/system).  Sets ROOT_SSH_PORT,
+# ROOT_SSH_KEY, ROOT_KNOWN_HOSTS.
+start_root_sshd () {
+    local d=$T/rootssh
+    mkdir -p "$d" /run/sshd
+    ssh-keygen -q -t ed25519 -N '' -f "$d/host_key"
+    ssh-keygen -q -t ed25519 -N '' -f "$d/id"
+    ROOT_SSH_KEY=$d/id
+    install -m 644 "$d/id.pub" "$d/authorized_keys"
+    ROOT_SSH_PORT=$(free_port)
+    cat >"$d/sshd_config" <<CFG
+Port $ROOT_SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $d/host_key
+PidFile $d/sshd.pid
+AuthorizedKeysFile $d/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowUsers root
+CFG
+    /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log"
+    cleanup_fn 'kill $(cat "$T/rootssh/sshd.pid") 2>/dev/null'
+    ROOT_KNOWN_HOSTS=$d/known_hosts
+    printf '[127.0.0.1]:%s %s\n' "$ROOT_SSH_PORT" "$(cut -d' ' -f1-2 "$d/host_key.pub")" >"$ROOT_KNOWN_HOSTS"
+    local i
+    for i in $(seq 50); do [ -s "$d/sshd.pid" ] && return 0; sleep 0.1; done
+    fail "root sshd did not start: $(cat "$d/sshd.log")"
 }
 
 # put_guest_on_datastore VMDIR: the test guest as VMDIR/VMDIR-flat.vmdk.

@@ -29,7 +29,7 @@ size=$(stat -c %s "$disk"); used=$(( $(stat -c %b "$disk") * 512 ))
 [ "$size" = 4294967296 ] || fail "virtual size $size"
 [ "$used" -lt $((size / 3)) ] || fail "raw disk is not sparse: $used of $size bytes allocated"
 grep -q "type='raw'" "$dest/testvm-kvm.xml" || fail "XML format"
-grep -q 'MiB of unused inode tables and empty journal will be neither read nor copied' "$T/run.log" ||
+grep -q 'MiB of unused inode tables, empty journal and resize reserve will be neither read nor copied' "$T/run.log" ||
     fail "the ext4 metadata pass found nothing"
 
 log "the filesystem is consistent after the unused metadata was zeroed"

@@ -90,15 +90,40 @@ main (void)
   /* no checksums: itable_unused is not trusted, the journal still is */
   n = check_fs ("-t ext4 -O ^metadata_csum,^uninit_bg", NULL, 0);
   CHECK (n > 3 * 1024 * 1024 && n < 5 * 1024 * 1024);
-  /* ext3: block-mapped journal, no checksums: nothing */
+  /* ext3: block-mapped journal, no checksums: only the resize reserve */
   n = check_fs ("-t ext3", NULL, 0);
+  CHECK (n > 0 && n < 1024 * 1024);
+  n = check_fs ("-t ext3 -O ^resize_inode", NULL, 0);
   CHECK (n == 0);
   /* a journal that needs recovery is kept whole */
   {
     uint64_t clean = check_fs ("-t ext4 -O ^metadata_csum,^uninit_bg", NULL, 0);
     uint64_t dirty = check_fs ("-t ext4 -O ^metadata_csum,^uninit_bg",
                                "feature needs_recovery", 0);
-    CHECK (clean > 0 && dirty == 0);
+    CHECK (clean >= dirty + 3 * 1024 * 1024);
+  }
+  /* grown offline (resize2fs uses reserved GDT blocks), then zeroed */
+  n = check_fs ("-t ext4 -b 1024", NULL, 0);
+  CHECK (sh ("truncate -s 512M %1$s/fs.img && e2fsck -fy %1$s/fs.img >/dev/null 2>&1;"
+             " resize2fs %1$s/fs.img >/dev/null 2>&1", "") == 0);
+  {
+    struct v2v_ranges r;
+    char img[256];
+    int fd;
+    size_t i;
+    static char zeros[4096];
+    snprintf (img, sizeof img, "%s/fs.img", dir);
+    fd = open (img, O_RDWR);
+    CHECK (v2v_ext4_unused (pread_fd, &fd, &r) == 0 && r.nr > 0);
+    for (i = 0; i < r.nr; ++i)
+      for (uint64_t o = 0; o < r.ranges[i].len; o += sizeof zeros)
+        CHECK (pwrite (fd, zeros, sizeof zeros,
+                       (off_t) (r.ranges[i].off + o)) == sizeof zeros);
+    close (fd);
+    free (r.ranges);
+    CHECK (sh ("e2fsck -fn %1$s/fs.img >%1$s/fsck.log 2>&1", "") == 0);
+    CHECK (sh ("debugfs -R 'dump /etc/hello %1$s/out' %1$s/fs.img >/dev/null 2>&1"
+               " && cmp -s %1$s/out %1$s/files/etc/hello", "") == 0);
   }
   /* not ext*: nothing, and says so */
   CHECK (sh ("truncate -s 1M %1$s/zero.img", "") == 0);

@@ -1,0 +1,138 @@
+/* The destination, whichever it is: a directory (output_local.c) or a
+ * libvirt pool (output_libvirt.c).  The pipeline calls only these.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static bool
+is_libvirt (const struct run *run)
+{
+  return run->cfg->dest.type == V2V_DEST_LIBVIRT;
+}
+
+/* Raw disks: asked for, or the default in a libvirt pool. */
+bool
+v2v_dest_raw (const struct run *run)
+{
+  return run->cfg->dest.format == V2V_FORMAT_RAW ||
+         (run->cfg->dest.format == V2V_FORMAT_DEFAULT && is_libvirt (run));
+}
+
+int
+v2v_dest_check (struct run *run)
+{
+  return is_libvirt (run) ? v2v_libvirt_check_pool (run)
+    : v2v_local_check_dir (run);
+}
+
+int
+v2v_dest_check_names (struct run *run)
+{
+  return is_libvirt (run) ? v2v_libvirt_check_names (run)
+    : v2v_local_check_names (run);
+}
+
+int
+v2v_dest_space (struct run *run, uint64_t need, const char *what)
+{
+  return is_libvirt (run) ? v2v_libvirt_space (run, need, what)
+    : v2v_local_space (run, need, what);
+}
+
+int
+v2v_dest_copy (struct run *run, struct disk_state *d, int i)
+{
+  return is_libvirt (run) ? v2v_libvirt_copy_disk (run, d, i)
+    : v2v_copy_disk (run, d, i);
+}
+
+/* The domain XML of the converted VM.  Caller frees. */
+char *
+v2v_output_domain_xml (struct run *run)
+{
+  struct v2v_domain dom = { 0 };
+  CLEANUP_FREE struct v2v_domain_disk *disks = NULL;
+  size_t i;
+
+  disks = calloc (run->nr_disks, sizeof *disks);
+  if (disks == NULL)
+    return NULL;
+  for (i = 0; i < run->nr_disks; ++i) {
+    disks[i].path = run->disks[i].out_path;
+    disks[i].format = v2v_dest_raw (run) ? V2V_FORMAT_RAW : V2V_FORMAT_QCOW2;
+  }
+  dom.name = run->name;
+  dom.memory_mib = run->memory_mib;
+  dom.vcpus = run->vcpus;
+  dom.firmware = run->firmware != V2V_FW_AUTO ? run->firmware
+    : run->guest.firmware;
+  dom.disks = disks;
+  dom.nr_disks = run->nr_disks;
+  dom.nics = run->nics;
+  dom.nr_nics = run->nr_nics;
+  return v2v_domain_xml (&dom);
+}
+
+int
+v2v_dest_finish (struct run *run)
+{
+  CLEANUP_FREE char *xml = v2v_output_domain_xml (run);
+
+  if (xml == NULL) {
+    v2v_error ("out of memory");
+    return -1;
+  }
+  return is_libvirt (run) ? v2v_libvirt_define (run, xml)
+    : v2v_local_finish (run, xml);
+}
+
+void
+v2v_dest_abort (struct run *run)
+{
+  if (is_libvirt (run))
+    v2v_libvirt_abort (run);
+  else
+    v2v_local_abort (run);
+}
+
+void
+v2v_dest_close (struct run *run)
+{
+  if (is_libvirt (run))
+    v2v_libvirt_close (run);
+}
+
+/* "DIR" or "pool P on URI", for messages.  Owned by the run. */
+const char *
+v2v_dest_describe (struct run *run)
+{
+  const struct v2v_destination *d = &run->cfg->dest;
+
+  free (run->dest_text);
+  if (is_libvirt (run)) {
+    if (asprintf (&run->dest_text, "pool %s on %s", d->pool, d->uri) == -1)
+      run->dest_text = NULL;
+  }
+  else
+    run->dest_text = strdup (run->dest_dir ? run->dest_dir : d->dir);
+  return run->dest_text ? run->dest_text : "the destination";
+}
+
+/* What the operator does next.  Owned by the run. */
+const char *
+v2v_dest_next_step (struct run *run)
+{
+  free (run->next_text);
+  if (is_libvirt (run)) {
+    if (asprintf (&run->next_text, "start it with: virsh -c %s start %s",
+                  run->cfg->dest.uri, run->name) == -1)
+      run->next_text = NULL;
+  }
+  else if (asprintf (&run->next_text, "define it with: virsh define %s",
+                     run->xml_path) == -1)
+    run->next_text = NULL;
+  return run->next_text ? run->next_text : "";
+}

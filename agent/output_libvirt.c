@@ -1,0 +1,422 @@
+/* libvirt destination: a KVM host reached over SSH.
+ *
+ * Before anything is converted: connect (host key verified against the
+ * known-hosts file, key login), find the pool (active), and make sure no
+ * domain or volume of the names we will use exists.  The copy creates a
+ * raw volume per disk and streams the overlay into it with libvirt's
+ * sparse stream upload: data from a read-only qemu-nbd on the overlay
+ * (libnbd block status and reads), zero and trimmed areas sent as holes.
+ * Nothing of the disk is stored on this host.  Only when every volume is
+ * complete is the domain defined; any failure deletes the volumes this
+ * run created.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libnbd.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "internal.h"
+
+#define CHUNK (4 * 1024 * 1024)
+#define STATUS_WINDOW (512ULL * 1024 * 1024)
+
+static int
+libvirt_error (const char *what)
+{
+  const char *msg = virGetLastErrorMessage ();
+
+  v2v_error ("%s: %s", what, msg ? msg : "failed");
+  return -1;
+}
+
+/* qemu+ssh://U@H/system -> qemu+libssh://U@H/system?keyfile=..&known_hosts=..
+ * libvirt's OpenSSH transport ignores known_hosts=; its libssh transport
+ * verifies the host key against it.  Caller frees.
+ */
+char *
+v2v_libvirt_uri (const struct v2v_destination *dest)
+{
+  struct v2v_strbuf sb = { 0 };
+  const char *uri = dest->uri;
+  char sep = '?';
+
+  if (strncmp (uri, "qemu+ssh://", 11) == 0) {
+    v2v_sb_puts (&sb, "qemu+libssh://");
+    v2v_sb_puts (&sb, uri + 11);
+  }
+  else
+    v2v_sb_puts (&sb, uri);
+  if (strncmp (uri, "qemu:///", 8) != 0) {
+    if (dest->identity) {
+      CLEANUP_FREE char *e = v2v_url_escape (dest->identity, true);
+      v2v_sb_printf (&sb, "%ckeyfile=%s", sep, e ? e : "");
+      sep = '&';
+    }
+    if (dest->known_hosts) {
+      CLEANUP_FREE char *e = v2v_url_escape (dest->known_hosts, true);
+      v2v_sb_printf (&sb, "%cknown_hosts=%s", sep, e ? e : "");
+      sep = '&';
+    }
+    v2v_sb_printf (&sb, "%cknown_hosts_verify=normal", sep);
+  }
+  return v2v_sb_finish (&sb);
+}
+
+/* libvirt prints every error on stderr by default; we report them. */
+static void
+quiet (void *opaque, virErrorPtr err)
+{
+  (void) opaque; (void) err;
+}
+
+int
+v2v_libvirt_check_pool (struct run *run)
+{
+  const struct v2v_destination *dest = &run->cfg->dest;
+  CLEANUP_FREE char *uri = v2v_libvirt_uri (dest);
+  const char *msg;
+
+  if (uri == NULL)
+    return -1;
+  virSetErrorFunc (NULL, quiet);
+  v2v_debug ("libvirt URI %s", uri);
+  run->conn = virConnectOpen (uri);
+  if (run->conn == NULL) {
+    msg = virGetLastErrorMessage ();
+    v2v_error ("cannot connect to %s: %s%s", dest->uri, msg,
+               strstr (msg, "host key") ? ": check the host's key "
+               "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on it) and put "
+               "it in the --known-hosts file" : "");
+    return -1;
+  }
+  run->pool = virStoragePoolLookupByName (run->conn, dest->pool);
+  if (run->pool == NULL) {
+    v2v_error ("%s has no storage pool '%s': virsh -c %s pool-list --all "
+               "shows the pools", dest->uri, dest->pool, dest->uri);
+    return -1;
+  }
+  if (virStoragePoolIsActive (run->pool) != 1) {
+    v2v_error ("storage pool '%s' on %s is not active: start it with "
+               "virsh pool-start %s", dest->pool, dest->uri, dest->pool);
+    return -1;
+  }
+  if (virStoragePoolRefresh (run->pool, 0) == -1)
+    return libvirt_error ("refresh the storage pool");
+  return 0;
+}
+
+static char *
+volume_name (struct run *run, size_t i)
+{
+  char *s;
+  char letters[8];
+  size_t n = sizeof letters - 1, k = i;
+
+  letters[n] = '\0';
+  do {
+    letters[--n] = (char) ('a' + k % 26);
+    k /= 26;
+  } while (k-- > 0 && n > 0);
+  if (asprintf (&s, "%s-sd%s", run->name, letters + n) == -1)
+    return NULL;
+  return s;
+}
+
+int
+v2v_libvirt_check_names (struct run *run)
+{
+  const struct v2v_destination *dest = &run->cfg->dest;
+  virDomainPtr dom;
+  size_t i;
+
+  dom = virDomainLookupByName (run->conn, run->name);
+  if (dom) {
+    virDomainFree (dom);
+    v2v_error ("a domain named '%s' already exists on %s: choose another "
+               "name (vm --name)", run->name, dest->uri);
+    return -1;
+  }
+  for (i = 0; i < run->nr_disks; ++i) {
+    struct disk_state *d = &run->disks[i];
+    virStorageVolPtr vol;
+
+    d->volume = volume_name (run, i);
+    if (d->volume == NULL)
+      return -1;
+    vol = virStorageVolLookupByName (run->pool, d->volume);
+    if (vol) {
+      virStorageVolFree (vol);
+      v2v_error ("storage pool '%s' already has a volume '%s': choose "
+                 "another name (vm --name) or delete it", dest->pool,
+                 d->volume);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int
+v2v_libvirt_space (struct run *run, uint64_t need, const char *what)
+{
+  virStoragePoolInfo info;
+
+  if (virStoragePoolGetInfo (run->pool, &info) == -1)
+    return libvirt_error ("storage pool information");
+  if (info.available < need) {
+    v2v_error ("not enough space in storage pool '%s': %llu MiB free, the "
+               "VM needs %" PRIu64 " MiB (%s): free some space or choose "
+               "another pool", run->cfg->dest.pool, info.available >> 20,
+               (need + (1 << 20) - 1) >> 20, what);
+    return -1;
+  }
+  return 0;
+}
+
+/* Extents of the overlay from block status: (length, is_zero) pairs. */
+struct extents {
+  uint64_t len[1024];
+  bool zero[1024];
+  size_t n;
+};
+
+static int
+extent_cb (void *opaque, const char *ctx, uint64_t off, uint32_t *entries,
+           size_t nr, int *error)
+{
+  struct extents *e = opaque;
+  size_t i;
+
+  (void) off; (void) error;
+  if (strcmp (ctx, LIBNBD_CONTEXT_BASE_ALLOCATION) != 0)
+    return 0;
+  for (i = 0; i + 1 < nr && e->n < 1024; i += 2) {
+    e->len[e->n] = entries[i];
+    e->zero[e->n] = (entries[i + 1] & LIBNBD_STATE_ZERO) != 0;
+    e->n++;
+  }
+  return 0;
+}
+
+static bool
+all_zero (const char *buf, size_t n)
+{
+  return n == 0 || (buf[0] == 0 && memcmp (buf, buf + 1, n - 1) == 0);
+}
+
+/* Serve the overlay read-only on a socket with qemu-nbd. */
+static pid_t
+serve_overlay (struct run *run, struct disk_state *d, size_t i, char **sock)
+{
+  CLEANUP_FREE char *log = NULL;
+  pid_t pid;
+  struct stat st;
+  int k;
+
+  if (asprintf (sock, "%s/overlay%zu.sock", run->workdir, i) == -1 ||
+      asprintf (&log, "%s/qemu-nbd%zu.log", run->workdir, i) == -1)
+    return -1;
+  {
+    const char *argv[] = { "qemu-nbd", "--read-only", "--format=qcow2",
+                           "--shared=1", "--socket", *sock, d->overlay,
+                           NULL };
+    pid = v2v_spawn_logged (argv, log);
+  }
+  for (k = 0; pid > 0 && k < 300; ++k) {
+    struct timespec ts = { 0, 50 * 1000 * 1000 };
+    if (stat (*sock, &st) == 0)
+      return pid;
+    nanosleep (&ts, NULL);
+  }
+  v2v_kill_wait (pid);
+  v2v_error ("qemu-nbd did not serve the overlay");
+  return -1;
+}
+
+static int
+upload (struct run *run, struct disk_state *d, int i, struct nbd_handle *nbd,
+        virStreamPtr st)
+{
+  CLEANUP_FREE char *buf = malloc (CHUNK);
+  uint64_t off = 0, sent = 0;
+  double start = v2v_now (), last = 0;
+
+  if (buf == NULL)
+    return -1;
+  while (off < d->size) {
+    struct extents e = { .n = 0 };
+    uint64_t window = d->size - off < STATUS_WINDOW ? d->size - off
+                      : STATUS_WINDOW;
+    size_t k;
+
+    if (nbd_block_status (nbd, window, off,
+                          (nbd_extent_callback) { .callback = extent_cb,
+                                                  .user_data = &e }, 0) == -1) {
+      v2v_error ("block status of %s: %s", d->label, nbd_get_error ());
+      return -1;
+    }
+    if (e.n == 0) {
+      v2v_error ("block status of %s: no extents", d->label);
+      return -1;
+    }
+    for (k = 0; k < e.n && off < d->size; ++k) {
+      uint64_t len = e.len[k];
+      if (off + len > d->size)
+        len = d->size - off;
+      if (e.zero[k]) {
+        if (virStreamSendHole (st, (long long) len, 0) == -1)
+          return libvirt_error ("send a hole");
+        off += len;
+        continue;
+      }
+      while (len > 0) {
+        size_t n = len < CHUNK ? len : CHUNK;
+        if (nbd_pread (nbd, buf, n, off, 0) == -1) {
+          v2v_error ("read %s: %s", d->label, nbd_get_error ());
+          return -1;
+        }
+        if (all_zero (buf, n)) {
+          if (virStreamSendHole (st, (long long) n, 0) == -1)
+            return libvirt_error ("send a hole");
+        }
+        else {
+          size_t done = 0;
+          while (done < n) {
+            int r = virStreamSend (st, buf + done, n - done);
+            if (r < 0)
+              return libvirt_error ("send data to the volume");
+            done += (size_t) r;
+          }
+          sent += n;
+          run->libvirt_bytes += n;
+        }
+        off += n;
+        len -= n;
+        if (v2v_now () - last > 0.5) {
+          last = v2v_now ();
+          v2v_event_copy (run, i, sent < d->data_bytes ? sent : d->data_bytes,
+                          d->data_bytes, sent / (last - start + 1e-9));
+        }
+      }
+    }
+  }
+  v2v_event_copy (run, i, d->data_bytes, d->data_bytes,
+                  sent / (v2v_now () - start + 1e-9));
+  v2v_info (run, "%s: %" PRIu64 " MiB of data sent over libvirt, the rest "
+            "as holes", d->volume, sent >> 20);
+  return 0;
+}
+
+int
+v2v_libvirt_copy_disk (struct run *run, struct disk_state *d, int i)
+{
+  bool prealloc = run->cfg->dest.allocation == V2V_ALLOC_PREALLOCATED;
+  CLEANUP_FREE char *xml = NULL, *sock = NULL;
+  struct nbd_handle *nbd = NULL;
+  virStorageVolPtr vol = NULL;
+  virStreamPtr st = NULL;
+  pid_t qnbd;
+  int ret = -1;
+
+  if (asprintf (&xml, "<volume><name>%s</name>"
+                "<capacity unit='bytes'>%" PRIu64 "</capacity>"
+                "<allocation unit='bytes'>%" PRIu64 "</allocation>"
+                "<target><format type='raw'/></target></volume>",
+                d->volume, d->size, prealloc ? d->size : 0) == -1)
+    return -1;
+  v2v_event_copy (run, i, 0, d->data_bytes, 0);
+  vol = virStorageVolCreateXML (run->pool, xml, 0);
+  if (vol == NULL)
+    return libvirt_error ("create the volume");
+  d->out_created = true;
+  d->out_path = virStorageVolGetPath (vol);
+  if (d->out_path == NULL) {
+    libvirt_error ("volume path");
+    goto out;
+  }
+  qnbd = serve_overlay (run, d, (size_t) i, &sock);
+  if (qnbd == -1)
+    goto out;
+  nbd = nbd_create ();
+  if (nbd == NULL ||
+      nbd_add_meta_context (nbd, LIBNBD_CONTEXT_BASE_ALLOCATION) == -1 ||
+      nbd_connect_unix (nbd, sock) == -1) {
+    v2v_error ("connect to qemu-nbd: %s", nbd_get_error ());
+    goto kill;
+  }
+  st = virStreamNew (run->conn, 0);
+  if (st == NULL ||
+      virStorageVolUpload (vol, st, 0, d->size,
+                           VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM) == -1) {
+    libvirt_error ("start the upload");
+    goto kill;
+  }
+  if (upload (run, d, i, nbd, st) == -1) {
+    virStreamAbort (st);
+    goto kill;
+  }
+  if (virStreamFinish (st) == -1) {
+    libvirt_error ("finish the upload");
+    goto kill;
+  }
+  ret = 0;
+ kill:
+  if (nbd)
+    nbd_close (nbd);
+  v2v_kill_wait (qnbd);
+ out:
+  if (st)
+    virStreamFree (st);
+  virStorageVolFree (vol);
+  return ret;
+}
+
+int
+v2v_libvirt_define (struct run *run, const char *xml)
+{
+  virDomainPtr dom = virDomainDefineXML (run->conn, xml);
+
+  if (dom == NULL)
+    return libvirt_error ("define the domain");
+  virDomainFree (dom);
+  v2v_info (run, "defined domain %s on %s", run->name, run->cfg->dest.uri);
+  return 0;
+}
+
+/* After a failure: delete every volume this run created. */
+void
+v2v_libvirt_abort (struct run *run)
+{
+  size_t i;
+
+  for (i = 0; run->pool && i < run->nr_disks; ++i) {
+    struct disk_state *d = &run->disks[i];
+    virStorageVolPtr vol;
+
+    if (!d->out_created || d->volume == NULL)
+      continue;
+    vol = virStorageVolLookupByName (run->pool, d->volume);
+    if (vol) {
+      if (virStorageVolDelete (vol, 0) == -1)
+        v2v_debug ("cannot delete volume %s: %s", d->volume,
+                   virGetLastErrorMessage ());
+      virStorageVolFree (vol);
+    }
+  }
+}
+
+void
+v2v_libvirt_close (struct run *run)
+{
+  if (run->pool)
+    virStoragePoolFree (run->pool);
+  run->pool = NULL;
+  if (run->conn)
+    virConnectClose (run->conn);
+  run->conn = NULL;
+}

@@ -1,0 +1,47 @@
+#!/bin/bash
+# The HTTPS source goes away during the copy.  Restarted within the retry
+# window (nbdkit's retry-request filter: 5 tries, 2 s apart), the copy
+# resumes and the guest boots.  Gone for good, the run fails with the
+# reason and the destination holds nothing.
+source "$(dirname "$0")/../functions.sh"
+requires which nbdkit qemu-img qemu-system-x86_64 nginx
+
+NGINX_LIMIT_RATE=3m start_nginx
+put_guest_on_datastore testvm
+mkdir -p "$T/wd"
+
+# run_until_copy NAME: start a conversion, return once it is copying.
+run_until_copy () {
+    mkdir -p "$T/$1"
+    write_ks "$T/$1.ks" testvm "$T/$1" --cacert="$CERT"
+    "$agent" run -k "$T/$1.ks" --workdir "$T/wd" --machine-readable \
+        >"$T/$1.json" 2>"$T/$1.log" &
+    pid=$!
+    for i in $(seq 900); do
+        grep -q '"event":"copy","disk":0,"done":[1-9]' "$T/$1.json" && return 0
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.2
+    done
+    tail "$T/$1.log"; fail "$1: the copy never started"
+}
+
+log "source restarted during the copy"
+run_until_copy restart
+stop_nginx
+sleep 3
+restart_nginx
+wait $pid || { tail "$T/restart.log"; fail "the run did not survive a source restart"; }
+grep -q '"event":"done","ok":true' "$T/restart.json" || fail "not done"
+BOOT_MAC=$(grep -o "mac address='[^']*'" "$T/restart/testvm-kvm.xml" | cut -d"'" -f2)
+boot_disk "$T/restart/testvm-kvm-sda.qcow2" qcow2 "$T/boot.log" ||
+    { tail -20 "$T/boot.log"; fail "the copy made across a restart does not boot"; }
+
+log "source gone for good during the copy"
+run_until_copy gone
+stop_nginx
+r=0; wait $pid || r=$?
+[ $r = 1 ] || { tail "$T/gone.log"; fail "exit $r, want 1"; }
+grep -q 'error: copy: copy of \[datastore1\] testvm/testvm-flat.vmdk failed' "$T/gone.log" ||
+    { tail "$T/gone.log"; fail "no clear reason"; }
+[ -z "$(ls -A "$T/gone")" ] || fail "destination not empty: $(ls -A "$T/gone")"
+[ -z "$(ls -A "$T/wd")" ] || fail "work directory left"
