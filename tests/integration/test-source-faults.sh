@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../functions.sh"
 requires which nbdkit qemu-img qemu-system-x86_64 nginx
 
-NGINX_LIMIT_RATE=3m start_nginx
+NGINX_LIMIT_RATE=6m start_nginx
 put_guest_on_datastore testvm
 mkdir -p "$T/wd"
 
