@@ -302,6 +302,7 @@ extern void v2v_libvirt_close (struct run *run);
 
 /* output.c */
 extern bool v2v_dest_raw (const struct run *run);
+extern char *v2v_disk_name (const struct run *run, size_t i);
 extern int v2v_dest_check (struct run *run);
 extern int v2v_dest_check_names (struct run *run);
 extern int v2v_dest_space (struct run *run, uint64_t need, const char *what);

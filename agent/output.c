@@ -49,6 +49,26 @@ v2v_dest_copy (struct run *run, struct disk_state *d, int i)
     : v2v_copy_disk (run, d, i);
 }
 
+/* "NAME-sda", "NAME-sdb", ... "NAME-sdaa": disk i of the converted VM,
+ * named as the guest knew it.  Caller frees.
+ */
+char *
+v2v_disk_name (const struct run *run, size_t i)
+{
+  char letters[8];
+  size_t n = sizeof letters - 1;
+  char *s;
+
+  letters[n] = '\0';
+  do {
+    letters[--n] = (char) ('a' + i % 26);
+    i /= 26;
+  } while (i-- > 0 && n > 0);
+  if (asprintf (&s, "%s-sd%s", run->name, letters + n) == -1)
+    return NULL;
+  return s;
+}
+
 /* The domain XML of the converted VM.  Caller frees. */
 char *
 v2v_output_domain_xml (struct run *run)

@@ -111,23 +111,6 @@ v2v_libvirt_check_pool (struct run *run)
   return 0;
 }
 
-static char *
-volume_name (struct run *run, size_t i)
-{
-  char *s;
-  char letters[8];
-  size_t n = sizeof letters - 1, k = i;
-
-  letters[n] = '\0';
-  do {
-    letters[--n] = (char) ('a' + k % 26);
-    k /= 26;
-  } while (k-- > 0 && n > 0);
-  if (asprintf (&s, "%s-sd%s", run->name, letters + n) == -1)
-    return NULL;
-  return s;
-}
-
 int
 v2v_libvirt_check_names (struct run *run)
 {
@@ -146,7 +129,7 @@ v2v_libvirt_check_names (struct run *run)
     struct disk_state *d = &run->disks[i];
     virStorageVolPtr vol;
 
-    d->volume = volume_name (run, i);
+    d->volume = v2v_disk_name (run, i);
     if (d->volume == NULL)
       return -1;
     vol = virStorageVolLookupByName (run->pool, d->volume);

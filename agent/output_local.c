@@ -15,20 +15,6 @@
 
 #include "internal.h"
 
-static char *
-disk_letters (size_t i)
-{
-  char buf[8];
-  size_t n = sizeof buf - 1;
-
-  buf[n] = '\0';
-  do {
-    buf[--n] = (char) ('a' + i % 26);
-    i = i / 26;
-  } while (i-- > 0 && n > 0);
-  return strdup (buf + n);
-}
-
 /* The directory exists and can really be written. */
 int
 v2v_local_check_dir (struct run *run)
@@ -82,13 +68,11 @@ v2v_local_check_names (struct run *run)
   }
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
-    CLEANUP_FREE char *letters = disk_letters (i);
+    CLEANUP_FREE char *name = v2v_disk_name (run, i);
 
-    if (letters == NULL ||
-        asprintf (&d->out_path, "%s/%s-sd%s.%s", real, run->name,
-                  letters, ext) == -1 ||
-        asprintf (&d->out_tmp, "%s/.%s-sd%s.%s.part", real,
-                  run->name, letters, ext) == -1)
+    if (name == NULL ||
+        asprintf (&d->out_path, "%s/%s.%s", real, name, ext) == -1 ||
+        asprintf (&d->out_tmp, "%s/.%s.%s.part", real, name, ext) == -1)
       return -1;
     if (access (d->out_path, F_OK) == 0) {
       v2v_error ("%s already exists: choose another VM name (vm --name) "

@@ -204,7 +204,7 @@ v2v_ssh_get (struct run *run, const char *path, const char *label,
   sftp_file f = sftp_open (run->sftp, path, O_RDONLY, 0);
   char *buf;
   size_t n = 0;
-  ssize_t r;
+  ssize_t r = 0;
 
   if (f == NULL) {
     sftp_failure (run, label, path);
@@ -219,6 +219,11 @@ v2v_ssh_get (struct run *run, const char *path, const char *label,
   while (n <= max && (r = sftp_read (f, buf + n, max + 1 - n)) > 0)
     n += (size_t) r;
   sftp_close (f);
+  if (r < 0) {
+    free (buf);
+    sftp_failure (run, label, path);
+    return NULL;
+  }
   if (n > max) {
     free (buf);
     v2v_error ("%s is larger than %zu bytes: is it the right file?", label,

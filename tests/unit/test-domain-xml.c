@@ -36,6 +36,21 @@ main (void)
   CHECK_CONTAINS (xml, "<os firmware='efi'>");
   free (xml);
 
+  /* disks keep the names the guest knew: sda ... sdz, sdaa ... */
+  {
+    struct run run = { .name = (char *) "web01" };
+    static const struct { size_t i; const char *want; } names[] = {
+      { 0, "web01-sda" }, { 1, "web01-sdb" }, { 25, "web01-sdz" },
+      { 26, "web01-sdaa" }, { 27, "web01-sdab" }, { 51, "web01-sdaz" },
+      { 52, "web01-sdba" }, { 701, "web01-sdzz" }, { 702, "web01-sdaaa" },
+    };
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; ++k) {
+      char *s = v2v_disk_name (&run, names[k].i);
+      CHECK_STR (s, names[k].want);
+      free (s);
+    }
+  }
+
   mac = v2v_random_mac ();
   CHECK (mac && strlen (mac) == 17 && strncmp (mac, "52:54:00:", 9) == 0);
   free (mac);
