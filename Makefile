@@ -112,6 +112,7 @@ check: check-unit check-integration
 bench: setup
 	@$(MAKE) --no-print-directory all
 	tests/bench/bench.sh
+	tests/bench/bench-libvirt.sh
 
 example: setup
 	@$(MAKE) --no-print-directory all

@@ -27,13 +27,17 @@ json_u64 (const char *json, const char *key, uint64_t *v)
   return end == p ? -1 : 0;
 }
 
+/* The data each disk will write.  Measured as qcow2 whatever the target:
+ * for a raw target qemu-img's "required" is the whole virtual size, even
+ * when the file will be sparse; qcow2's is the data plus a little
+ * metadata.  Preallocated targets need the whole disk.
+ */
 int
 v2v_measure (struct run *run, struct disk_state *d)
 {
   const struct v2v_destination *dest = &run->cfg->dest;
-  const char *fmt = v2v_dest_raw (run) ? "raw" : "qcow2";
-  const char *argv[] = { "qemu-img", "measure", "--output=json", "-O", fmt,
-                         d->overlay, NULL };
+  const char *argv[] = { "qemu-img", "measure", "--output=json", "-O",
+                         "qcow2", d->overlay, NULL };
   CLEANUP_FREE char *out = NULL;
   uint64_t required, full;
 
@@ -47,7 +51,10 @@ v2v_measure (struct run *run, struct disk_state *d)
     return -1;
   }
   d->data_bytes = required;
-  d->required = dest->allocation == V2V_ALLOC_PREALLOCATED ? full : required;
+  if (dest->allocation != V2V_ALLOC_PREALLOCATED)
+    d->required = required;
+  else
+    d->required = v2v_dest_raw (run) ? d->size : full;
   return 0;
 }
 

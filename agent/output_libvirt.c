@@ -290,8 +290,8 @@ upload (struct run *run, struct disk_state *d, int i, struct nbd_handle *nbd,
   }
   v2v_event_copy (run, i, d->data_bytes, d->data_bytes,
                   sent / (v2v_now () - start + 1e-9));
-  v2v_info (run, "%s: %" PRIu64 " MiB of data sent over libvirt, the rest "
-            "as holes", d->volume, sent >> 20);
+  v2v_info (run, "%s: %" PRIu64 " MiB of data sent over libvirt (%" PRIu64
+            " bytes), the rest as holes", d->volume, sent >> 20, sent);
   return 0;
 }
 

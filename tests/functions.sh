@@ -131,8 +131,15 @@ start_sshd () {
     SSH_USER=v2vboot-test
     id "$SSH_USER" >/dev/null 2>&1 ||
         useradd --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$SSH_USER"
-    SSH_PASSWORD_FILE=$d/password
-    (umask 077; printf 'Ssh-%s-pw\n' "$RANDOM$RANDOM$RANDOM" >"$SSH_PASSWORD_FILE")
+    # One password per machine, made once: test runs at the same time
+    # share the user, so none may change it under another.
+    SSH_PASSWORD_FILE=${V2VBOOT_CACHE:-/var/cache/v2vboot}/sftp-password
+    if [ ! -s "$SSH_PASSWORD_FILE" ]; then
+        mkdir -p "$(dirname "$SSH_PASSWORD_FILE")"
+        (umask 077; printf 'Ssh-%s-pw\n' "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" \
+            >"$SSH_PASSWORD_FILE.new" && mv -n "$SSH_PASSWORD_FILE.new" "$SSH_PASSWORD_FILE")
+        rm -f "$SSH_PASSWORD_FILE.new"
+    fi
     printf '%s:%s\n' "$SSH_USER" "$(head -1 "$SSH_PASSWORD_FILE")" | chpasswd
     # The chroot and every directory above it: root-owned, not writable
     # by others (sshd checks); the datastore is bind-mounted read-only.
