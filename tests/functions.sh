@@ -101,6 +101,20 @@ NGX
     restart_nginx
 }
 
+# wait_for_copy EVENTS PID: wait until the agent PID, writing
+# --machine-readable events to EVENTS, has copied its first bytes (up to
+# 10 min: a loaded machine converts slowly).  Returns 1 if it ended
+# before that.
+wait_for_copy () {
+    local i
+    for i in $(seq 3000); do
+        grep -q '"event":"copy","disk":0,"done":[1-9]' "$1" && return 0
+        kill -0 "$2" 2>/dev/null || return 1
+        sleep 0.2
+    done
+    return 1
+}
+
 # Stop nginx at once: every connection is cut.
 stop_nginx () {
     local pid

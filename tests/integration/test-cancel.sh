@@ -13,11 +13,7 @@ write_ks "$T/ks" testvm "$dest" --cacert="$CERT"
 "$agent" run --kickstart "$T/ks" --workdir "$T/wd" --machine-readable \
     >"$T/events.json" 2>"$T/agent.log" &
 pid=$!
-for i in $(seq 600); do
-    grep -q '"event":"copy","disk":0,"done":[1-9]' "$T/events.json" && break
-    kill -0 $pid 2>/dev/null || break
-    sleep 0.5
-done
+wait_for_copy "$T/events.json" $pid || :
 ls -A "$dest" | grep -q '\.part$' || { tail "$T/agent.log"; fail "copy never started (test is blind)"; }
 kill -TERM $pid
 r=0; wait $pid || r=$?

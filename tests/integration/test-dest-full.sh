@@ -13,11 +13,7 @@ cleanup_fn 'umount "$dest"'
 write_ks "$T/ks" testvm "$dest" --cacert="$CERT"
 "$agent" run -k "$T/ks" --workdir "$T/wd" --machine-readable >"$T/events.json" 2>"$T/run.log" &
 pid=$!
-for i in $(seq 900); do
-    grep -q '"event":"copy","disk":0,"done":[1-9]' "$T/events.json" && break
-    kill -0 $pid 2>/dev/null || break
-    sleep 0.2
-done
+wait_for_copy "$T/events.json" $pid || :
 ls -A "$dest" | grep -q '\.part$' || { tail "$T/run.log"; fail "the copy never started (test is blind)"; }
 # Another writer takes what is left.
 free=$(( $(stat -f -c '%a*%S' "$dest") ))

@@ -20,11 +20,7 @@ run_until_copy () {
     "$agent" run -k "$T/$1.ks" --workdir "$T/wd" --machine-readable \
         >"$T/$1.json" 2>"$T/$1.log" &
     pid=$!
-    for i in $(seq 900); do
-        grep -q '"event":"copy","disk":0,"done":[1-9]' "$T/$1.json" && return 0
-        kill -0 $pid 2>/dev/null || break
-        sleep 0.2
-    done
+    wait_for_copy "$T/$1.json" $pid && return 0
     tail "$T/$1.log"; fail "$1: the copy never started"
 }
 
