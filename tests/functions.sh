@@ -27,6 +27,9 @@ trap _run_cleanups EXIT
 skip () { echo "SKIP: $*" >&2; exit 77; }
 fail () { echo "FAIL: $*" >&2; exit 1; }
 log () { echo "--- $*" >&2; }
+# re_quote STRING: STRING as a grep -E pattern matching itself (SSH
+# fingerprints are base64 and may hold '+').
+re_quote () { printf '%s' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'; }
 
 requires () {
     "$@" >/dev/null 2>&1 || skip "$* failed"

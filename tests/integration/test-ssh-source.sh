@@ -11,6 +11,7 @@ put_guest_on_datastore testvm
 mac=00:50:56:aa:bb:01
 put_vmx_on_datastore testvm "$mac"
 start_sshd
+host_fp_re=$(re_quote "$HOST_FP")
 dest=$T/out; mkdir -p "$dest" "$T/wd"
 # ks NAME SOURCE-OPTIONS...: an ssh kickstart for the .vmx.
 ks () {
@@ -31,12 +32,12 @@ expect_fail () {
 
 : >"$T/empty_known_hosts"
 ks unknown --identity="$SSH_KEY" --known-hosts="$T/empty_known_hosts"
-expect_fail unknown "unknown host key $HOST_FP: check it on the host"
+expect_fail unknown "unknown host key $host_fp_re: check it on the host"
 
 ssh-keygen -q -t ed25519 -N '' -f "$T/other"
 printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1-2 "$T/other.pub")" >"$T/wrong_known_hosts"
 ks changed --identity="$SSH_KEY" --known-hosts="$T/wrong_known_hosts"
-expect_fail changed "the host key \($HOST_FP\) does NOT match"
+expect_fail changed "the host key \($host_fp_re\) does NOT match"
 
 ks wrongkey --identity="$T/other" --known-hosts="$KNOWN_HOSTS"
 expect_fail wrongkey "login as '$SSH_USER' refused: wrong key"
