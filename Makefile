@@ -16,7 +16,7 @@ B := build
 
 PKGS := libguestfs libcurl openssl libssh libvirt libnbd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 WARN := -Wall -Wextra -Wshadow -Wvla -Wmissing-prototypes \
         -Wformat=2 -Wno-format-nonliteral

@@ -288,6 +288,12 @@ extern char *v2v_random_mac (void);
 extern int v2v_measure (struct run *run, struct disk_state *d);
 extern int v2v_copy_disk (struct run *run, struct disk_state *d, int i);
 
+/* upload_stream.c */
+struct nbd_handle;
+struct _virStream;
+extern int v2v_upload_stream (struct run *run, struct disk_state *d, int i,
+                              struct nbd_handle *nbd, struct _virStream *st);
+
 /* output_libvirt.c */
 extern char *v2v_libvirt_uri (const struct v2v_destination *dest);
 extern int v2v_libvirt_check_pool (struct run *run);

@@ -4,8 +4,8 @@
  * known-hosts file, key login), find the pool (active), and make sure no
  * domain or volume of the names we will use exists.  The copy creates a
  * raw volume per disk and streams the overlay into it with libvirt's
- * sparse stream upload: data from a read-only qemu-nbd on the overlay
- * (libnbd block status and reads), zero and trimmed areas sent as holes.
+ * sparse stream upload (upload_stream.c): data from a read-only
+ * qemu-nbd on the overlay, zero and trimmed areas sent as holes.
  * Nothing of the disk is stored on this host.  Only when every volume is
  * complete is the domain defined; any failure deletes the volumes this
  * run created.
@@ -23,8 +23,6 @@
 
 #include "internal.h"
 
-#define CHUNK (4 * 1024 * 1024)
-#define STATUS_WINDOW (512ULL * 1024 * 1024)
 
 static int
 libvirt_error (const char *what)
@@ -162,36 +160,6 @@ v2v_libvirt_space (struct run *run, uint64_t need, const char *what)
 }
 
 /* Extents of the overlay from block status: (length, is_zero) pairs. */
-struct extents {
-  uint64_t len[1024];
-  bool zero[1024];
-  size_t n;
-};
-
-static int
-extent_cb (void *opaque, const char *ctx, uint64_t off, uint32_t *entries,
-           size_t nr, int *error)
-{
-  struct extents *e = opaque;
-  size_t i;
-
-  (void) off; (void) error;
-  if (strcmp (ctx, LIBNBD_CONTEXT_BASE_ALLOCATION) != 0)
-    return 0;
-  for (i = 0; i + 1 < nr && e->n < 1024; i += 2) {
-    e->len[e->n] = entries[i];
-    e->zero[e->n] = (entries[i + 1] & LIBNBD_STATE_ZERO) != 0;
-    e->n++;
-  }
-  return 0;
-}
-
-static bool
-all_zero (const char *buf, size_t n)
-{
-  return n == 0 || (buf[0] == 0 && memcmp (buf, buf + 1, n - 1) == 0);
-}
-
 /* Serve the overlay read-only on a socket with qemu-nbd. */
 static pid_t
 serve_overlay (struct run *run, struct disk_state *d, size_t i, char **sock)
@@ -219,80 +187,6 @@ serve_overlay (struct run *run, struct disk_state *d, size_t i, char **sock)
   v2v_kill_wait (pid);
   v2v_error ("qemu-nbd did not serve the overlay");
   return -1;
-}
-
-static int
-upload (struct run *run, struct disk_state *d, int i, struct nbd_handle *nbd,
-        virStreamPtr st)
-{
-  CLEANUP_FREE char *buf = malloc (CHUNK);
-  uint64_t off = 0, sent = 0;
-  double start = v2v_now (), last = 0;
-
-  if (buf == NULL)
-    return -1;
-  while (off < d->size) {
-    struct extents e = { .n = 0 };
-    uint64_t window = d->size - off < STATUS_WINDOW ? d->size - off
-                      : STATUS_WINDOW;
-    size_t k;
-
-    if (nbd_block_status (nbd, window, off,
-                          (nbd_extent_callback) { .callback = extent_cb,
-                                                  .user_data = &e }, 0) == -1) {
-      v2v_error ("block status of %s: %s", d->label, nbd_get_error ());
-      return -1;
-    }
-    if (e.n == 0) {
-      v2v_error ("block status of %s: no extents", d->label);
-      return -1;
-    }
-    for (k = 0; k < e.n && off < d->size; ++k) {
-      uint64_t len = e.len[k];
-      if (off + len > d->size)
-        len = d->size - off;
-      if (e.zero[k]) {
-        if (virStreamSendHole (st, (long long) len, 0) == -1)
-          return libvirt_error ("send a hole");
-        off += len;
-        continue;
-      }
-      while (len > 0) {
-        size_t n = len < CHUNK ? len : CHUNK;
-        if (nbd_pread (nbd, buf, n, off, 0) == -1) {
-          v2v_error ("read %s: %s", d->label, nbd_get_error ());
-          return -1;
-        }
-        if (all_zero (buf, n)) {
-          if (virStreamSendHole (st, (long long) n, 0) == -1)
-            return libvirt_error ("send a hole");
-        }
-        else {
-          size_t done = 0;
-          while (done < n) {
-            int r = virStreamSend (st, buf + done, n - done);
-            if (r < 0)
-              return libvirt_error ("send data to the volume");
-            done += (size_t) r;
-          }
-          sent += n;
-          run->libvirt_bytes += n;
-        }
-        off += n;
-        len -= n;
-        if (v2v_now () - last > 0.5) {
-          last = v2v_now ();
-          v2v_event_copy (run, i, sent < d->data_bytes ? sent : d->data_bytes,
-                          d->data_bytes, sent / (last - start + 1e-9));
-        }
-      }
-    }
-  }
-  v2v_event_copy (run, i, d->data_bytes, d->data_bytes,
-                  sent / (v2v_now () - start + 1e-9));
-  v2v_info (run, "%s: %" PRIu64 " MiB of data sent over libvirt (%" PRIu64
-            " bytes), the rest as holes", d->volume, sent >> 20, sent);
-  return 0;
 }
 
 int
@@ -339,7 +233,7 @@ v2v_libvirt_copy_disk (struct run *run, struct disk_state *d, int i)
     libvirt_error ("start the upload");
     goto kill;
   }
-  if (upload (run, d, i, nbd, st) == -1) {
+  if (v2v_upload_stream (run, d, i, nbd, st) == -1) {
     virStreamAbort (st);
     goto kill;
   }
