@@ -1,5 +1,6 @@
 /* struct v2v_config: freeing what a front end filled in. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "v2v.h"
 
@@ -11,6 +12,10 @@ v2v_config_free (struct v2v_config *c)
   free (c->source.server);
   free (c->source.user);
   free (c->source.password_file);
+  if (c->source.password) {
+    explicit_bzero (c->source.password, strlen (c->source.password));
+    free (c->source.password);
+  }
   free (c->source.cacert);
   free (c->source.thumbprint);
   free (c->source.identity);

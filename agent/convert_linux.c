@@ -246,7 +246,8 @@ build_devmaps (struct run *run, struct v2v_devmap **umap, size_t *nu,
     for (i = 0; lists[l][i]; ++i) {
       const char *dev = lists[l][i];
       CLEANUP_FREE char *uuid = guestfs_vfs_uuid (g, dev);
-      CLEANUP_FREE char *vname = v2v_virtio_name (dev);
+      CLEANUP_FREE char *vname = v2v_virtio_name (dev,
+                                               run->cfg->options.block_driver);
       CLEANUP_FREE char *hd = strdup (dev), *uuid_eq = NULL;
       const char *new;
 
@@ -653,7 +654,9 @@ v2v_convert_linux (struct run *run)
 
   if (plan_initrd (run, &tool, &kernels) == -1)
     return -1;
-  if (remove_vmware_tools (run) == -1)
+  if (run->cfg->options.keep_vmware_tools)
+    v2v_info (run, "VMware Tools left installed (options --keep-vmware-tools)");
+  else if (remove_vmware_tools (run) == -1)
     goto out;
   if (build_devmaps (run, &umap, &nu, &rmap, &nrn) == -1 ||
       fix_grub_defaults (run) == -1 ||

@@ -1,4 +1,5 @@
-/* The libvirt domain XML of the converted guest: virtio-blk disks,
+/* The libvirt domain XML of the converted guest: virtio-blk (or
+ * virtio-scsi) disks,
  * virtio-net NICs with their MACs, memory, vCPUs, BIOS or UEFI.
  */
 #include <stdio.h>
@@ -58,10 +59,18 @@ v2v_domain_xml (const struct v2v_domain *dom)
                    "      <source file='",
                    dom->disks[i].format == V2V_FORMAT_RAW ? "raw" : "qcow2");
     add_escaped (&sb, dom->disks[i].path);
-    v2v_sb_printf (&sb, "'/>\n"
-                   "      <target dev='vd%c' bus='virtio'/>\n"
-                   "    </disk>\n", (char) ('a' + i));
+    if (dom->block_driver == V2V_BLOCK_VIRTIO_SCSI)
+      v2v_sb_printf (&sb, "'/>\n"
+                     "      <target dev='sd%c' bus='scsi'/>\n"
+                     "    </disk>\n", (char) ('a' + i));
+    else
+      v2v_sb_printf (&sb, "'/>\n"
+                     "      <target dev='vd%c' bus='virtio'/>\n"
+                     "    </disk>\n", (char) ('a' + i));
   }
+  if (dom->block_driver == V2V_BLOCK_VIRTIO_SCSI)
+    v2v_sb_puts (&sb, "    <controller type='scsi' index='0' "
+                 "model='virtio-scsi'/>\n");
   for (i = 0; i < dom->nr_nics; ++i) {
     v2v_sb_puts (&sb, "    <interface type='network'>\n"
                  "      <mac address='");

@@ -89,6 +89,10 @@ v2v_event_done (struct run *run, bool ok, const char *summary)
   struct v2v_event ev = { .type = V2V_EVENT_DONE, .stage = "done",
                           .disk = -1, .ok = ok, .message = summary };
 
+  if (ok) {
+    ev.vm_name = run->name;
+    ev.output = v2v_dest_describe (run);
+  }
   emit (run, &ev);
 }
 

@@ -114,7 +114,11 @@ check_space (struct run *run)
   bool boot_separate = false;
 
   run->guest.used_bytes = 0;
-  for (i = 0; run->guest.mountpoints && run->guest.mountpoints[i]; ++i) {
+  if (run->cfg->options.no_fstrim)
+    v2v_info (run, "no fstrim (options --no-fstrim): free space that holds "
+              "old data is copied too");
+  for (i = 0; !run->cfg->options.no_fstrim && run->guest.mountpoints &&
+       run->guest.mountpoints[i]; ++i) {
     const char *mp = run->guest.mountpoints[i];
     uint64_t avail, used;
 
@@ -354,7 +358,8 @@ v2v_guest_trim (struct run *run)
   for (i = 0; fses && fses[i]; i += 2)
     if (strcmp (fses[i + 1], "swap") == 0)
       trim_swap (run, fses[i]);
-  find_unused_metadata (run, fses);
+  if (!run->cfg->options.no_fstrim)
+    find_unused_metadata (run, fses);
   if (guestfs_shutdown (g) == -1)
     return v2v_guestfs_error (g, "shut down the appliance");
   guestfs_close (g);

@@ -203,7 +203,8 @@ extern char *v2v_rewrite_devices (const char *text,
                                   size_t *changes);
 extern const char *v2v_find_old_devname (const char *text, char *buf,
                                          size_t buflen);
-extern char *v2v_virtio_name (const char *old);
+extern char *v2v_virtio_name (const char *old,
+                               enum v2v_block_driver driver);
 extern char *v2v_grub_enable_uuid (const char *text, bool *changed);
 
 /* linux_plan.c */
@@ -276,6 +277,7 @@ struct v2v_domain {
   const char *name;
   unsigned memory_mib, vcpus;
   enum v2v_firmware firmware;
+  enum v2v_block_driver block_driver;
   const struct v2v_domain_disk *disks;
   size_t nr_disks;
   const struct v2v_nic *nics;

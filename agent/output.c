@@ -91,6 +91,7 @@ v2v_output_domain_xml (struct run *run)
     : run->guest.firmware;
   dom.disks = disks;
   dom.nr_disks = run->nr_disks;
+  dom.block_driver = run->cfg->options.block_driver;
   dom.nics = run->nics;
   dom.nr_nics = run->nr_nics;
   return v2v_domain_xml (&dom);

@@ -55,8 +55,9 @@ stage_source (struct run *run)
 
   if (v2v_event_stage (run, "source", -1) == -1)
     return -1;
-  if (src->password_file) {
-    run->password = v2v_read_password_file (run, src->password_file);
+  if (src->password_file || src->password) {
+    run->password = src->password ? strdup (src->password)
+                    : v2v_read_password_file (run, src->password_file);
     if (run->password == NULL)
       return -1;
     run->password_file = v2v_write_secret (run->workdir, "password",

@@ -22,12 +22,14 @@ enum v2v_allocation { V2V_ALLOC_SPARSE = 0, V2V_ALLOC_PREALLOCATED };
 enum v2v_firmware { V2V_FW_AUTO = 0, V2V_FW_BIOS, V2V_FW_UEFI };
 enum v2v_after { V2V_AFTER_NONE = 0, V2V_AFTER_POWEROFF, V2V_AFTER_REBOOT,
                  V2V_AFTER_SHELL };
+enum v2v_block_driver { V2V_BLOCK_VIRTIO_BLK = 0, V2V_BLOCK_VIRTIO_SCSI };
 
 struct v2v_source {
   enum v2v_source_type type;
   char *server;             /* "HOST" or "HOST:PORT" or "[V6]:PORT" */
   char *user;
   char *password_file;      /* the password is read from here, never argv */
+  char *password;           /* inline (kickstart --password): discouraged */
   char *cacert;             /* PEM file of trusted CAs */
   char *thumbprint;         /* pinned SHA-256 fingerprint of the server cert */
   bool insecure;            /* skip TLS verification: operator's choice */
@@ -65,6 +67,13 @@ struct v2v_netmap {
   char *to;                 /* libvirt network name, e.g. "default" */
 };
 
+/* How the conversion is done (kickstart "options"). */
+struct v2v_options {
+  bool no_fstrim;           /* copy free space too (no fstrim) */
+  bool keep_vmware_tools;   /* leave VMware Tools installed */
+  enum v2v_block_driver block_driver;
+};
+
 struct v2v_config {
   struct v2v_source source;
   struct v2v_disk *disks;
@@ -73,6 +82,7 @@ struct v2v_config {
   struct v2v_destination dest;
   struct v2v_netmap *netmaps;
   size_t nr_netmaps;
+  struct v2v_options options;
   enum v2v_after after;
   char *workdir;            /* NULL = a fresh directory under $TMPDIR */
   bool verbose;
@@ -96,6 +106,8 @@ struct v2v_event {
   double rate;
   const char *message;
   bool ok;
+  const char *vm_name;      /* DONE (ok): the converted VM's name */
+  const char *output;       /* DONE (ok): its directory or libvirt URI */
 };
 
 typedef void (*v2v_progress_fn) (const struct v2v_event *ev, void *opaque);

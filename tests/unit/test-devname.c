@@ -61,11 +61,17 @@ main (void)
   CHECK (v2v_find_old_devname ("root=UUID=1 /dev/vda1 /dev/sda1x", buf,
                                sizeof buf) == NULL);
 
-  s = v2v_virtio_name ("/dev/sdb3");
+  s = v2v_virtio_name ("/dev/sdb3", V2V_BLOCK_VIRTIO_BLK);
   CHECK_STR (s, "/dev/vdb3");
   free (s);
-  s = v2v_virtio_name ("/dev/hda");
+  s = v2v_virtio_name ("/dev/hda", V2V_BLOCK_VIRTIO_BLK);
   CHECK_STR (s, "/dev/vda");
+  free (s);
+  s = v2v_virtio_name ("/dev/hda2", V2V_BLOCK_VIRTIO_SCSI);
+  CHECK_STR (s, "/dev/sda2");
+  free (s);
+  s = v2v_virtio_name ("/dev/sdc", V2V_BLOCK_VIRTIO_SCSI);
+  CHECK_STR (s, "/dev/sdc");
   free (s);
 
   /* GRUB_DISABLE_LINUX_UUID=true is turned off, in any spelling */

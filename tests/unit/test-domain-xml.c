@@ -34,6 +34,15 @@ main (void)
   dom.firmware = V2V_FW_UEFI;
   xml = v2v_domain_xml (&dom);
   CHECK_CONTAINS (xml, "<os firmware='efi'>");
+  CHECK (strstr (xml, "virtio-scsi") == NULL);
+  free (xml);
+
+  dom.block_driver = V2V_BLOCK_VIRTIO_SCSI;
+  xml = v2v_domain_xml (&dom);
+  CHECK_CONTAINS (xml, "<target dev='sda' bus='scsi'/>");
+  CHECK_CONTAINS (xml, "<target dev='sdb' bus='scsi'/>");
+  CHECK_CONTAINS (xml, "<controller type='scsi' index='0' model='virtio-scsi'/>");
+  CHECK (strstr (xml, "bus='virtio'/>") == NULL);
   free (xml);
 
   /* disks keep the names the guest knew: sda ... sdz, sdaa ... */
