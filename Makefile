@@ -31,12 +31,13 @@ SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g \
               -fno-omit-frame-pointer -Iagent -Ikickstart $(PKG_CFLAGS)
 
 ENGINE_SRCS := $(wildcard agent/*.c)
-ENGINE_SRCS := $(filter-out agent/main.c,$(ENGINE_SRCS))
+CLI_SRCS := $(wildcard agent/cli/*.c)
+CLI_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRCS))
 KS_SRCS := $(wildcard kickstart/*.c)
 LIB_SRCS := $(ENGINE_SRCS) $(KS_SRCS)
 LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS))
-HDRS := $(wildcard agent/*.h kickstart/*.h)
+HDRS := $(wildcard agent/*.h agent/cli/*.h kickstart/*.h)
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -65,7 +66,7 @@ $(B)/libv2v.a: $(LIB_OBJS)
 $(B)/libv2v-san.a: $(SAN_OBJS)
 	$(Q)ar rcs $@ $^
 
-$(B)/v2vboot-agent: $(B)/obj/agent/main.o $(B)/libv2v.a
+$(B)/v2vboot-agent: $(CLI_OBJS) $(B)/libv2v.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -95,7 +96,12 @@ $(B)/fuzz/fuzz-kickstart: tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c 
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c
 
-fuzz: $(B)/fuzz/fuzz-vmx $(B)/fuzz/fuzz-kickstart
+$(B)/fuzz/fuzz-cmdline: tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c
+
+fuzz: $(B)/fuzz/fuzz-vmx $(B)/fuzz/fuzz-kickstart $(B)/fuzz/fuzz-cmdline
 
 check-unit: setup
 	@$(MAKE) --no-print-directory unit-tests

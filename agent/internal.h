@@ -154,6 +154,13 @@ extern char *v2v_write_secret (const char *workdir, const char *name,
 /* tls.c */
 extern size_t v2v_curl_discard (char *ptr, size_t size, size_t nmemb,
                                 void *opaque);
+struct v2v_curl_body {
+  char *buf;
+  size_t len, max;
+  bool too_big;
+};
+extern size_t v2v_curl_collect (char *ptr, size_t size, size_t nmemb,
+                                void *opaque);
 extern int v2v_parse_fingerprint (const char *s, unsigned char *md,
                                   size_t mdlen);
 extern char *v2v_fetch_server_cert (const char *server);

@@ -189,33 +189,6 @@ v2v_https_probe_disk (struct run *run, struct disk_state *d)
   return ret;
 }
 
-struct body {
-  char *buf;
-  size_t len, max;
-  bool too_big;
-};
-
-static size_t
-collect_body (char *ptr, size_t size, size_t nmemb, void *opaque)
-{
-  struct body *b = opaque;
-  size_t n = size * nmemb;
-  char *nb;
-
-  if (b->len + n > b->max) {
-    b->too_big = true;
-    return 0;                   /* makes libcurl stop */
-  }
-  nb = realloc (b->buf, b->len + n + 1);
-  if (nb == NULL)
-    return 0;
-  memcpy (nb + b->len, ptr, n);
-  b->buf = nb;
-  b->len += n;
-  b->buf[b->len] = '\0';
-  return n;
-}
-
 /* GET a small file (a .vmx, a descriptor) of at most max bytes.  Returns
  * its contents, NUL-terminated (caller frees), and its length.
  */
@@ -225,7 +198,7 @@ v2v_https_get (struct run *run, const char *url, const char *label,
 {
   CURL *curl = curl_easy_init ();
   char errbuf[CURL_ERROR_SIZE] = "";
-  struct body b = { .max = max };
+  struct v2v_curl_body b = { .max = max };
   int r;
 
   if (curl == NULL) {
@@ -233,7 +206,7 @@ v2v_https_get (struct run *run, const char *url, const char *label,
     return NULL;
   }
   set_common (curl, run, url, errbuf);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect_body);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_collect);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &b);
   r = perform (run, curl, label, errbuf);
   curl_easy_cleanup (curl);

@@ -66,6 +66,30 @@ v2v_curl_discard (char *ptr, size_t size, size_t nmemb, void *opaque)
   return size * nmemb;
 }
 
+/* libcurl write callback that keeps the body, up to b->max bytes, always
+ * NUL-terminated; beyond that it sets too_big and stops the transfer.
+ */
+size_t
+v2v_curl_collect (char *ptr, size_t size, size_t nmemb, void *opaque)
+{
+  struct v2v_curl_body *b = opaque;
+  size_t n = size * nmemb;
+  char *nb;
+
+  if (b->len + n > b->max) {
+    b->too_big = true;
+    return 0;                   /* makes libcurl stop */
+  }
+  nb = realloc (b->buf, b->len + n + 1);
+  if (nb == NULL)
+    return 0;
+  memcpy (nb + b->len, ptr, n);
+  b->buf = nb;
+  b->len += n;
+  b->buf[b->len] = '\0';
+  return n;
+}
+
 /* Connect without verification and return the leaf certificate as PEM
  * (caller frees), or NULL with the error set.
  */

@@ -1,8 +1,9 @@
-/* Kickstart files: Anaconda-style commands into struct v2v_config.
+/* Kickstart files and the kernel command line: Anaconda-style commands
+ * into one struct ks_file (one struct v2v_config per VM of the batch).
  *
- * One table of commands and options (kickstart.c) drives the parser, the
- * range checks, dump-config and the option list that tests check against
- * docs/kickstart.md.
+ * One table of commands and options (ks_commands.c) drives the parser,
+ * the range checks, dump-config and the option list that tests check
+ * against docs/kickstart.md.
  */
 #ifndef V2V_KICKSTART_H
 #define V2V_KICKSTART_H
@@ -13,20 +14,96 @@
 
 #define KS_MAX_FILE (1024 * 1024)
 #define KS_MAX_LINE 4096
+#define KS_MAX_VMS 1000
+#define KS_MAX_INCLUDE_DEPTH 4
 
-/* Parse text (name is used in messages) into cfg, which must be zeroed.
- * Every problem is written to errs as "NAME:LINE: message".  Returns 0,
- * or -1 if there was any problem (cfg must still be freed).
+enum ks_bootproto { KS_BOOT_NONE = 0, KS_BOOT_DHCP, KS_BOOT_STATIC };
+
+/* network --device=... --bootproto=...: the image's own NIC set-up. */
+struct ks_nic {
+  char *device;             /* eth0, or a MAC; NULL = every NIC with link */
+  enum ks_bootproto bootproto;
+  char *ip, *netmask, *gateway, *nameserver;
+};
+
+/* One VM of the batch: a vm command and the disks and network maps that
+ * follow it.
+ */
+struct ks_vm {
+  struct v2v_vm vm;
+  struct v2v_disk *disks;
+  size_t nr_disks;
+  struct v2v_netmap *netmaps;
+  size_t nr_netmaps;
+  int line;
+};
+
+struct ks_file {
+  /* Shared by every VM: source, destination, options, after.  Its vm,
+   * disks and netmaps are unused (the netmaps given before the first vm
+   * command are copied into every VM).
+   */
+  struct v2v_config base;
+  struct ks_vm *vms;
+  size_t nr_vms;
+  unsigned parallel;        /* options --parallel=N; 0 = one at a time */
+  struct ks_nic *nics;
+  size_t nr_nics;
+  char *pre, *post, *onerror;  /* %pre, %post, %onerror bodies, or NULL */
+  char *log_file;           /* log --file */
+  char *log_remote;         /* log --remote=syslog://HOST[:PORT] */
+  char **includes;          /* every include URL, in order */
+  size_t nr_includes;
+};
+
+/* include URL: fetch the text of URL into *text (malloc'd, *len bytes).
+ * Returns 0, or -1 with a message in *error (malloc'd).
+ */
+typedef int (*ks_fetch_fn) (const char *url, char **text, size_t *len,
+                            char **error, void *opaque);
+
+struct ks_parse_opts {
+  ks_fetch_fn fetch;        /* NULL: include is refused */
+  void *opaque;
+};
+
+/* Parse text (name is used in messages) into ks, which must be zeroed.
+ * Every problem is written to errs as "NAME:LINE:COL: message", warnings
+ * as "NAME:LINE:COL: warning: message".  Returns 0, or -1 if there was any
+ * problem (ks must still be freed with ks_free).
  */
 extern int ks_parse_string (const char *name, const char *text, size_t len,
-                            struct v2v_config *cfg, FILE *errs);
-extern int ks_parse_file (const char *file, struct v2v_config *cfg,
-                          FILE *errs);
+                            const struct ks_parse_opts *opts,
+                            struct ks_file *ks, FILE *errs);
+extern int ks_parse_file (const char *file, const struct ks_parse_opts *opts,
+                          struct ks_file *ks, FILE *errs);
+extern void ks_free (struct ks_file *ks);
 
-/* The parsed configuration as kickstart commands (secrets masked). */
-extern void ks_dump_config (const struct v2v_config *cfg, FILE *out);
+/* The configuration of VM i (shares ks's memory: do not free it). */
+extern void ks_vm_config (const struct ks_file *ks, size_t i,
+                          struct v2v_config *cfg);
+
+/* The parsed file as kickstart commands (secrets masked). */
+extern void ks_dump (const struct ks_file *ks, FILE *out);
 
 /* Every command and option, one "command --option" per line. */
 extern void ks_list_options (FILE *out);
+
+/* The kernel command line (kickstart/cmdline.c). */
+struct ks_cmdline {
+  char *ks_url;             /* v2v.ks= */
+  char *ks_cacert;          /* v2v.ks.cacert= */
+  char *ks_thumbprint;      /* v2v.ks.thumbprint= */
+  unsigned ks_retry;        /* v2v.ks.retry= (default 3) */
+  char *text;               /* kickstart made of the v2v.CMD.OPTION keys */
+  size_t nr_keys;           /* how many such keys there were */
+};
+
+/* Parse a kernel command line.  Unknown v2v.* keys are errors (written to
+ * errs); other parameters are the kernel's.  Returns 0 or -1.
+ */
+extern int ks_cmdline_parse (const char *cmdline, struct ks_cmdline *cl,
+                             FILE *errs);
+extern void ks_cmdline_free (struct ks_cmdline *cl);
 
 #endif

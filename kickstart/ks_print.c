@@ -1,22 +1,12 @@
-/* Print a configuration back as kickstart commands (dump-config), and the
+/* Print a parsed file back as kickstart commands (dump-config), and the
  * list of every command and option, both from the command table.
+ * Passwords are masked.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "kickstart.h"
 #include "ks_table.h"
-
-static const struct ks_command *
-command (const char *name)
-{
-  const struct ks_command *c;
-
-  for (c = ks_commands; c->name; ++c)
-    if (strcmp (c->name, name) == 0)
-      return c;
-  return NULL;
-}
 
 static void
 print_quoted (FILE *out, const char *s)
@@ -39,7 +29,7 @@ print_quoted (FILE *out, const char *s)
 static void
 print_command (FILE *out, const char *name, const void *target)
 {
-  const struct ks_command *cmd = command (name);
+  const struct ks_command *cmd = ks_find_command (name);
   const struct ks_option *o;
 
   fputs (name, out);
@@ -47,7 +37,9 @@ print_command (FILE *out, const char *name, const void *target)
     const char *field = (const char *) target + o->offset;
     switch (o->type) {
     case KS_STRING:
-      if (*(char *const *) field) {
+      if (*(char *const *) field && strcmp (o->name, "password") == 0)
+        fprintf (out, " --%s=********", o->name);
+      else if (*(char *const *) field) {
         fprintf (out, " --%s=", o->name);
         print_quoted (out, *(char *const *) field);
       }
@@ -57,7 +49,7 @@ print_command (FILE *out, const char *name, const void *target)
         fprintf (out, " --%s=%u", o->name, *(const unsigned *) field);
       break;
     case KS_ENUM:
-      if (o->choices[*(const int *) field][0])
+      if (*(const int *) field != 0)
         fprintf (out, " --%s=%s", o->name, o->choices[*(const int *) field]);
       break;
     case KS_FLAG:
@@ -69,27 +61,59 @@ print_command (FILE *out, const char *name, const void *target)
   fputc ('\n', out);
 }
 
-void
-ks_dump_config (const struct v2v_config *cfg, FILE *out)
+static void
+print_map (FILE *out, const struct v2v_netmap *m)
 {
-  size_t i;
+  char buf[1024];
 
-  print_command (out, "source", &cfg->source);
-  print_command (out, "vm", &cfg->vm);
-  for (i = 0; i < cfg->nr_disks; ++i)
-    print_command (out, "disk", &cfg->disks[i]);
-  print_command (out, "destination", &cfg->dest);
-  for (i = 0; i < cfg->nr_netmaps; ++i) {
-    fputs ("network --map=", out);
-    {
-      char buf[1024];
-      snprintf (buf, sizeof buf, "%s=%s", cfg->netmaps[i].from,
-                cfg->netmaps[i].to);
-      print_quoted (out, buf);
-    }
-    fputc ('\n', out);
+  snprintf (buf, sizeof buf, "%s=%s", m->from, m->to);
+  fputs ("network --map=", out);
+  print_quoted (out, buf);
+  fputc ('\n', out);
+}
+
+static void
+print_section (FILE *out, const char *name, const char *body)
+{
+  if (body)
+    fprintf (out, "%s\n%s%%end\n", name, body);
+}
+
+void
+ks_dump (const struct ks_file *ks, FILE *out)
+{
+  size_t i, j;
+
+  for (i = 0; i < ks->nr_includes; ++i)
+    fprintf (out, "# included %s\n", ks->includes[i]);
+  print_command (out, "source", &ks->base.source);
+  print_command (out, "destination", &ks->base.dest);
+  {
+    struct ks_options opts = { ks->base.options, ks->parallel };
+    if (opts.o.no_fstrim || opts.o.keep_vmware_tools ||
+        opts.o.block_driver || opts.parallel)
+      print_command (out, "options", &opts);
   }
-  switch (cfg->after) {
+  if (ks->log_file || ks->log_remote) {
+    struct ks_log log = { ks->log_file, ks->log_remote };
+    print_command (out, "log", &log);
+  }
+  for (i = 0; i < ks->nr_nics; ++i) {
+    struct ks_network n = { NULL, ks->nics[i] };
+    print_command (out, "network", &n);
+  }
+  for (i = 0; i < ks->nr_vms; ++i) {
+    const struct ks_vm *v = &ks->vms[i];
+    print_command (out, "vm", &v->vm);
+    for (j = 0; j < v->nr_disks; ++j)
+      print_command (out, "disk", &v->disks[j]);
+    for (j = 0; j < v->nr_netmaps; ++j)
+      print_map (out, &v->netmaps[j]);
+  }
+  print_section (out, "%pre", ks->pre);
+  print_section (out, "%post", ks->post);
+  print_section (out, "%onerror", ks->onerror);
+  switch (ks->base.after) {
   case V2V_AFTER_POWEROFF: fputs ("poweroff\n", out); break;
   case V2V_AFTER_REBOOT: fputs ("reboot\n", out); break;
   case V2V_AFTER_SHELL: fputs ("shell\n", out); break;
@@ -106,6 +130,7 @@ ks_list_options (FILE *out)
   for (c = ks_commands; c->name; ++c) {
     if (c->options[0].name == NULL)
       fprintf (out, "%s\n", c->name);
+
     for (o = c->options; o->name; ++o)
       fprintf (out, "%s --%s\n", c->name, o->name);
   }

@@ -19,7 +19,8 @@ kill -TERM $pid
 r=0; wait $pid || r=$?
 [ $r = 1 ] || { tail "$T/agent.log"; fail "exit $r after SIGTERM, want 1"; }
 grep -q 'error: cancel: the run was cancelled' "$T/agent.log" || { tail "$T/agent.log"; fail "no cancel message"; }
-tail -1 "$T/events.json" | grep -q '"event":"done","ok":false' || fail "last event is not done/false"
+tail -2 "$T/events.json" | head -1 | grep -q '"event":"done","ok":false' || fail "the VM's last event is not done/false"
+tail -1 "$T/events.json" | grep -q '"event":"summary".*"ok":false,"converted":0,"failed":1' || fail "last event is not the summary"
 [ -z "$(ls -A "$dest")" ] || fail "destination not empty: $(ls -A "$dest")"
 [ -z "$(ls -A "$T/wd")" ] || fail "work directory left: $(ls -A "$T/wd")"
 pgrep -f "nbdkit.*$T/wd" >/dev/null && fail "nbdkit still running"

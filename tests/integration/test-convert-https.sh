@@ -38,7 +38,9 @@ want = ["destination", "source", "overlay", "inspect", "convert", "fstrim",
 assert stages == want, stages
 copies = [e for e in evs if e["event"] == "copy"]
 assert copies and copies[-1]["done"] == copies[-1]["total"] > 100 << 20, copies[-1:]
-assert evs[-1]["event"] == "done" and evs[-1]["ok"] is True, evs[-1]
+assert evs[-2]["event"] == "done" and evs[-2]["ok"] is True, evs[-2]
+assert evs[-1]["event"] == "summary" and evs[-1]["ok"] is True, evs[-1]
+assert evs[-1]["converted"] == 1 and evs[-1]["vms"][0]["name"] == "testvm-kvm", evs[-1]
 PY
 
 log "destination holds exactly the disk and the XML"

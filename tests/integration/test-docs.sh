@@ -1,7 +1,9 @@
 #!/bin/bash
 # Options and docs cannot drift: every kickstart option the parser knows
 # is documented in docs/kickstart.md, nothing documented is unknown, and
-# every example in the reference parses.
+# every example in the reference parses into the dump-config output
+# checked in as tests/integration/kickstart-examples.expected
+# (V2VBOOT_UPDATE_EXPECTED=1 rewrites it after a deliberate change).
 source "$(dirname "$0")/../functions.sh"
 doc=$top/docs/kickstart.md
 [ -f "$doc" ] || fail "no $doc"
@@ -28,10 +30,20 @@ done <"$T/documented"
 echo pw >"$T/pw"
 awk '/^```kickstart/{n++; f=sprintf("'"$T"'/ex%d.ks", n); next} /^```/{f=""} f{print > f}' "$doc"
 ls "$T"/ex*.ks >/dev/null 2>&1 || fail "no kickstart examples in $doc"
-for ex in "$T"/ex*.ks; do
-    sed -i "s|/root/esx-password|$T/pw|; s|/root/esx-ca.pem|$T/pw|; s|/root/esx-key|$T/pw|; s|/root/esx-known-hosts|$T/pw|" "$ex"
-    "$agent" dump-config -k "$ex" >/dev/null || fail "example $(basename "$ex") does not parse"
+# The include example reads a snippet from a local file instead.
+printf 'source --type=https --server=esx1.example.com --user=root --password-file=%s/pw\n' "$T" \
+    >"$T/esx1-source.ks"
+expected=$top/tests/integration/kickstart-examples.expected
+: >"$T/dumps"
+for ex in $(ls "$T"/ex*.ks | sort -V); do
+    sed -i "s|/root/esx-password|$T/pw|; s|/root/esx-ca.pem|$T/pw|; s|/root/esx-key|$T/pw|; s|/root/esx-known-hosts|$T/pw|;
+            s|https://deploy.example.com/v2v/|file:$T/|" "$ex"
+    echo "=== $(basename "$ex")" >>"$T/dumps"
+    "$agent" dump-config -k "$ex" >>"$T/dumps" || fail "example $(basename "$ex") does not parse"
 done
+sed -i "s|$T|@T@|g" "$T/dumps"
+if [ -n "${V2VBOOT_UPDATE_EXPECTED:-}" ]; then cp "$T/dumps" "$expected"; fi
+diff -u "$expected" "$T/dumps" || fail "dump-config of the examples differs from $expected"
 for f in v2vboot-agent.1.md kickstart.md data-path.md hacking.md; do
     [ -s "$top/docs/$f" ] || fail "docs/$f missing"
 done

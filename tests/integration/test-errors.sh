@@ -67,7 +67,7 @@ write_ks "$T/small.ks" testvm "$T/small" --cacert="$CERT"
 expect_fail "destination too small" 1 "not enough space in $T/small: 20 MiB free, the VM needs [0-9]+ MiB" "$T/small.ks" "$T/small"
 
 printf 'source --type=https --server=127.0.0.1 --usr=root\n' >"$T/bad.ks"
-expect_fail "malformed kickstart" 2 "$T/bad.ks:1: source: unknown option --usr \(did you mean --user\?\)" "$T/bad.ks"
+expect_fail "malformed kickstart" 2 "$T/bad.ks:1:40: source: unknown option --usr \(did you mean --user\?\)" "$T/bad.ks"
 
 write_ks "$T/exists.ks" testvm "$dest" --cacert="$CERT"
 touch "$dest/testvm-kvm.xml"

@@ -1,10 +1,16 @@
 #!/bin/bash
-# Fuzz the parsers that read network input (.vmx, descriptors, kickstart)
-# for a bounded time each, under ASan and UBSan, from seed corpora made of
-# the docs' examples.  A crash, leak or sanitizer report fails the test.
+# Fuzz the parsers that read network input (.vmx, descriptors, kickstart,
+# the kernel command line) for a bounded time each, under ASan and UBSan,
+# from seed corpora: tests/fuzz/corpus-*, and every example of
+# docs/kickstart.md.  A crash, leak or sanitizer report fails the test.
 source "$(dirname "$0")/../functions.sh"
 secs=${V2VBOOT_FUZZ_SECONDS:-20}
-for f in vmx kickstart; do
+mkdir -p "$T/corpus-kickstart"
+awk -v dir="$T/corpus-kickstart" '
+    /^```kickstart/ { n++; out = dir "/doc-example-" n ".ks"; next }
+    /^```/ { out = ""; next }
+    out != "" { print > out }' "$top/docs/kickstart.md"
+for f in vmx kickstart cmdline; do
     bin=$top/build/fuzz/fuzz-$f
     [ -x "$bin" ] || skip "$bin not built (make fuzz)"
     mkdir -p "$T/corpus-$f"

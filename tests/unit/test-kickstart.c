@@ -1,5 +1,6 @@
 /* Kickstart parsing: a good file fills the config and survives a
- * dump-config round trip; each bad input gives its FILE:LINE message.
+ * dump-config round trip; a batch file gives each VM its own disks and
+ * maps; each bad input gives its FILE:LINE:COL message.
  */
 #include <unistd.h>
 
@@ -11,16 +12,28 @@ static char pwfile[] = "/tmp/v2vboot-unit-pw.XXXXXX";
 
 /* Parse text; returns the parser's messages (caller frees). */
 static char *
-parse (const char *text, size_t len, struct v2v_config *cfg, int *r)
+parse (const char *text, size_t len, struct ks_file *ks, int *r)
 {
   char *msgs = NULL;
   size_t msglen = 0;
   FILE *errs = open_memstream (&msgs, &msglen);
 
-  memset (cfg, 0, sizeof *cfg);
-  *r = ks_parse_string ("test.ks", text, len, cfg, errs);
+  memset (ks, 0, sizeof *ks);
+  *r = ks_parse_string ("test.ks", text, len, NULL, ks, errs);
   fclose (errs);
   return msgs;
+}
+
+static char *
+dump (const struct ks_file *ks)
+{
+  char *d = NULL;
+  size_t dlen;
+  FILE *f = open_memstream (&d, &dlen);
+
+  ks_dump (ks, f);
+  fclose (f);
+  return d;
 }
 
 /* fmt with every %s replaced by the password file's name. */
@@ -49,15 +62,16 @@ with_pw (const char *fmt)
 static void
 good (void)
 {
-  struct v2v_config cfg, cfg2;
-  char *text = with_pw (GOOD), *msgs, *dump = NULL, *dump2 = NULL;
-  size_t dlen;
-  FILE *f;
+  struct ks_file ks, ks2;
+  struct v2v_config cfg;
+  char *text = with_pw (GOOD), *msgs, *d, *d2;
   int r;
 
-  msgs = parse (text, strlen (text), &cfg, &r);
+  msgs = parse (text, strlen (text), &ks, &r);
   CHECK (r == 0);
   CHECK_STR (msgs, "");
+  CHECK (ks.nr_vms == 1);
+  ks_vm_config (&ks, 0, &cfg);
   CHECK (cfg.source.type == V2V_SOURCE_HTTPS);
   CHECK_STR (cfg.source.server, "esx1.example.com:443");
   CHECK_STR (cfg.source.user, "root");
@@ -79,24 +93,96 @@ good (void)
   CHECK (cfg.after == V2V_AFTER_POWEROFF);
 
   /* dump-config output parses back to the same dump */
-  f = open_memstream (&dump, &dlen);
-  ks_dump_config (&cfg, f);
-  fclose (f);
+  d = dump (&ks);
   free (msgs);
-  msgs = parse (dump, strlen (dump), &cfg2, &r);
+  msgs = parse (d, strlen (d), &ks2, &r);
   CHECK (r == 0);
-  f = open_memstream (&dump2, &dlen);
-  ks_dump_config (&cfg2, f);
-  fclose (f);
-  CHECK_STR (dump2, dump);
-  CHECK_CONTAINS (dump, "disk --path=\"[datastore1] web 01/web 01-flat.vmdk\""
+  d2 = dump (&ks2);
+  CHECK_STR (d2, d);
+  CHECK_CONTAINS (d, "disk --path=\"[datastore1] web 01/web 01-flat.vmdk\""
                   " --datacenter=DC1\n");
-  v2v_config_free (&cfg);
-  v2v_config_free (&cfg2);
+  ks_free (&ks);
+  ks_free (&ks2);
   free (msgs);
-  free (dump);
-  free (dump2);
+  free (d);
+  free (d2);
   free (text);
+}
+
+#define BATCH \
+  "source --type=https --server=esx --user=root --password=s3cret\n" \
+  "destination --type=libvirt --uri=qemu+ssh://root@kvm/system --pool=p\n" \
+  "network --map=\"VM Network=default\"\n" \
+  "network --map=\"DMZ=br-dmz\"\n" \
+  "options --no-fstrim --keep-vmware-tools --block-driver=virtio-scsi " \
+  "--parallel=2\n" \
+  "log --file=/var/log/v2vboot/run.log --remote=syslog://10.0.0.9\n" \
+  "network --bootproto=static --device=eth0 --ip=10.0.0.5 " \
+  "--netmask=255.255.255.0 --gateway=10.0.0.1 --nameserver=10.0.0.2\n" \
+  "vm --name=web01\n" \
+  "disk --path=\"[ds1] web01/web01-flat.vmdk\"\n" \
+  "disk --path=\"[ds1] web01/web01_1-flat.vmdk\"\n" \
+  "network --map=\"DMZ=br-web\"\n" \
+  "vm --vmx=\"[ds1] db01/db01.vmx\" --name=db01 --memory=8192\n" \
+  "%pre\n  echo \"pre $V2V_VMS\"   # a comment, kept\n%end\n" \
+  "%post\necho --not-an-option\n%end\n" \
+  "%onerror\nlogger failed\n  %end  \n" \
+  "shell\n"
+
+static void
+batch (void)
+{
+  struct ks_file ks, ks2;
+  struct v2v_config c0, c1;
+  char *msgs, *d, *d2;
+  int r;
+
+  msgs = parse (BATCH, strlen (BATCH), &ks, &r);
+  CHECK (r == 0);
+  /* an inline password is accepted, with a warning that says where */
+  CHECK_CONTAINS (msgs, "test.ks:1:1: warning: source: --password puts the "
+                  "password in the kickstart");
+  CHECK (ks.nr_vms == 2);
+  ks_vm_config (&ks, 0, &c0);
+  ks_vm_config (&ks, 1, &c1);
+  CHECK_STR (c0.vm.name, "web01");
+  CHECK (c0.nr_disks == 2 && c1.nr_disks == 0);
+  CHECK_STR (c1.vm.vmx, "[ds1] db01/db01.vmx");
+  CHECK (c1.vm.memory_mib == 8192);
+  /* a VM's own map wins over the file's; the file's fill in the rest */
+  CHECK (c0.nr_netmaps == 2);
+  CHECK_STR (c0.netmaps[0].from, "DMZ");
+  CHECK_STR (c0.netmaps[0].to, "br-web");
+  CHECK_STR (c0.netmaps[1].to, "default");
+  CHECK (c1.nr_netmaps == 2);
+  CHECK_STR (c1.netmaps[1].to, "br-dmz");
+  CHECK_STR (c0.source.password, "s3cret");
+  CHECK (c0.options.no_fstrim && c1.options.keep_vmware_tools);
+  CHECK (c1.options.block_driver == V2V_BLOCK_VIRTIO_SCSI);
+  CHECK (ks.parallel == 2);
+  CHECK_STR (ks.log_file, "/var/log/v2vboot/run.log");
+  CHECK_STR (ks.log_remote, "syslog://10.0.0.9");
+  CHECK (ks.nr_nics == 1 && ks.nics[0].bootproto == KS_BOOT_STATIC);
+  CHECK_STR (ks.nics[0].gateway, "10.0.0.1");
+  CHECK_STR (ks.pre, "  echo \"pre $V2V_VMS\"   # a comment, kept\n");
+  CHECK_STR (ks.post, "echo --not-an-option\n");
+  CHECK_STR (ks.onerror, "logger failed\n");
+  CHECK (ks.base.after == V2V_AFTER_SHELL);
+
+  /* the dump masks the password and parses back to itself */
+  d = dump (&ks);
+  CHECK (strstr (d, "s3cret") == NULL);
+  CHECK_CONTAINS (d, "--password=********");
+  free (msgs);
+  msgs = parse (d, strlen (d), &ks2, &r);
+  CHECK (r == 0);
+  d2 = dump (&ks2);
+  CHECK_STR (d2, d);
+  ks_free (&ks);
+  ks_free (&ks2);
+  free (msgs);
+  free (d);
+  free (d2);
 }
 
 /* The minimal valid file, to which each bad case adds or changes a line. */
@@ -109,13 +195,17 @@ static const struct {
   const char *text;             /* %s is the password file */
   const char *want;             /* expected in the messages */
 } bad[] = {
-  { BASE_SOURCE BASE_REST "frobnicate --x\n", "test.ks:5: unknown command 'frobnicate'" },
-  { BASE_SOURCE BASE_REST "dsik --path=/x\n", "test.ks:5: unknown command 'dsik' (did you mean 'disk'?)" },
+  { BASE_SOURCE BASE_REST "frobnicate --x\n", "test.ks:5:1: unknown command 'frobnicate'" },
+  { BASE_SOURCE BASE_REST "dsik --path=/x\n", "test.ks:5:1: unknown command 'dsik' (did you mean 'disk'?)" },
   { "source --type=https --server=esx --user=root --pasword-file=%s\n" BASE_REST,
-    "test.ks:1: source: unknown option --pasword-file (did you mean --password-file?)" },
-  { BASE_SOURCE BASE_REST "vm --name=v2\n", "test.ks:5: vm: given twice (first on line 3)" },
+    "test.ks:1:46: source: unknown option --pasword-file (did you mean --password-file?)" },
+  { BASE_SOURCE BASE_REST "vm --name=v2\n", "test.ks:2:1: disk: this file has several vm commands: put each disk after the vm" },
+  { BASE_SOURCE BASE_REST "vm --name=v2\n", "test.ks:5:1: vm: no disk: give the VM's .vmx" },
+  { BASE_SOURCE BASE_REST "vm --name=v\ndisk --path=/e.img\n", "test.ks:5:1: vm: --name=v is already the name of the VM on line 3" },
+  { BASE_SOURCE "vm --vmx=\"[ds] a/a.vmx\"\nvm --vmx=\"[ds] a/a.vmx\"\ndestination --type=local --dir=/tmp\n",
+    "test.ks:3:1: vm: --vmx=[ds] a/a.vmx twice (line 2): give each a different --name" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v --memory=lots\ndestination --type=local --dir=/tmp\n",
-    "test.ks:3: vm: --memory=lots: expected a whole number from 64 to 4194304" },
+    "test.ks:3:13: vm: --memory=lots: expected a whole number from 64 to 4194304" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v --memory=8\ndestination --type=local --dir=/tmp\n",
     "--memory=8: expected a whole number from 64" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v --vcpus=0\ndestination --type=local --dir=/tmp\n",
@@ -125,13 +215,13 @@ static const struct {
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v --vcpus=99999999999999999999\ndestination --type=local --dir=/tmp\n",
     "--vcpus=99999999999999999999: expected a whole number" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name\ndestination --type=local --dir=/tmp\n",
-    "test.ks:3: vm: --name needs a value (--name=NAME)" },
+    "test.ks:3:4: vm: --name needs a value (--name=NAME)" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=\ndestination --type=local --dir=/tmp\n",
-    "test.ks:3: vm: --name: empty value" },
+    "test.ks:3:4: vm: --name: empty value" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=\"a b\"\ndestination --type=local --dir=/tmp\n",
     "vm: --name=a b: use letters, digits" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v\ndestination --type=local --dir=/tmp --format=vmdk\n",
-    "test.ks:4: destination: --format=vmdk: expected qcow2|raw" },
+    "test.ks:4:37: destination: --format=vmdk: expected qcow2|raw" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v\ndestination --type=nfs --dir=/tmp\n",
     "destination: --type=nfs: expected local|libvirt" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v\ndestination --type=libvirt --pool=p\n",
@@ -147,12 +237,13 @@ static const struct {
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v\ndestination --type=local --dir=/tmp --pool=p\n",
     "--uri, --pool, --identity and --known-hosts are for --type=libvirt" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v\ndestination --type=local\n",
-    "test.ks:4: destination: --dir=DIR is required" },
+    "test.ks:4:1: destination: --dir=DIR is required" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v\n", "no destination command" },
-  { BASE_SOURCE "vm --name=v\ndestination --type=local --dir=/tmp\n", "no disk command" },
+  { BASE_SOURCE "disk --path=/d.img\ndestination --type=local --dir=/tmp\n", "test.ks:2:1: disk: no vm command: add one (vm --name=NAME) for these disks" },
+  { BASE_SOURCE "destination --type=local --dir=/tmp\n", "test.ks: no vm command: say which VM to convert" },
   { BASE_REST, "no source command" },
-  { "source --server=esx\n" BASE_REST, "test.ks:1: source: --type=https|ssh is required" },
-  { "source --type=https\n" BASE_REST, "test.ks:1: source: --server=HOST[:PORT] is required" },
+  { "source --server=esx\n" BASE_REST, "test.ks:1:1: source: --type=https|ssh is required" },
+  { "source --type=https\n" BASE_REST, "test.ks:1:1: source: --server=HOST[:PORT] is required" },
   { "source --type=https --server=esx:99999\n" BASE_REST, "port must be from 1 to 65535" },
   { "source --type=https --server=esx:0\n" BASE_REST, "port must be from 1 to 65535" },
   { "source --type=https --server=esx:https\n" BASE_REST, "port must be from 1 to 65535" },
@@ -167,19 +258,42 @@ static const struct {
   { "source --type=https --server=esx --insecure=yes\n" BASE_REST, "source: --insecure takes no value" },
   { "source --type=https --server=esx --cacert=/nonexistent.pem\n" BASE_REST,
     "--cacert=/nonexistent.pem: No such file or directory" },
-  { "source --type=https --type=ssh --server=esx\n" BASE_REST, "test.ks:1:" },
+  { "source --type=https --type=ssh --server=esx\n" BASE_REST, "test.ks:1:21: source: --type given twice" },
   { "source --type=https --server=esx --server=esx2\n" BASE_REST, "source: --server given twice" },
-  { BASE_SOURCE BASE_REST "source --type=https --server=esx2\n", "test.ks:5: source: given twice (first on line 1)" },
+  { BASE_SOURCE BASE_REST "source --type=https --server=esx2\n", "test.ks:5:1: source: given twice (first on line 1)" },
   { BASE_SOURCE "disk --path=relative.img\nvm --name=v\ndestination --type=local --dir=/tmp\n",
     "disk --path=relative.img: expected \"[DATASTORE] DIR/FILE\" or an absolute path" },
   { BASE_SOURCE "disk --path=\"[ds] x.vmdk\nvm --name=v\ndestination --type=local --dir=/tmp\n",
-    "test.ks:2: unterminated \" quote" },
-  { BASE_SOURCE BASE_REST "network --map=novalue\n", "test.ks:5: network: --map=\"novalue\": expected" },
-  { BASE_SOURCE BASE_REST "network\n", "test.ks:5: network: --map=\"SOURCE NETWORK=DESTINATION\" is required" },
-  { BASE_SOURCE BASE_REST "poweroff\nreboot\n", "test.ks:6: only one of poweroff, reboot and shell" },
-  { BASE_SOURCE BASE_REST "disk stray\n", "test.ks:5: disk: unexpected 'stray'" },
-  { BASE_SOURCE BASE_REST "%%pre\necho hi\n%%end\n", "test.ks:5: %%pre: sections are not supported" },
-  { "source --type=ssh --server=esx\n" BASE_REST, "test.ks:1: source: --type=ssh needs --user=USER" },
+    "test.ks:2:6: unterminated \" quote" },
+  { BASE_SOURCE BASE_REST "network --map=novalue\n", "test.ks:5:1: network: --map=\"novalue\": expected" },
+  { BASE_SOURCE BASE_REST "network\n", "test.ks:5:1: network: give --map=\"SOURCE NETWORK=DESTINATION\", or --bootproto" },
+  { BASE_SOURCE BASE_REST "poweroff\nreboot\n", "test.ks:6:1: only one of poweroff, reboot and shell" },
+  { BASE_SOURCE BASE_REST "disk stray\n", "test.ks:5:6: disk: unexpected 'stray'" },
+  { BASE_SOURCE BASE_REST "%%pre\necho hi\n", "test.ks:5:1: section not closed: add a line %%end" },
+  { BASE_SOURCE BASE_REST "%%post --erroronfail\n%%end\n", "test.ks:5:7: %%post: takes no options" },
+  { BASE_SOURCE BASE_REST "%%packages\n%%end\n", "test.ks:5:1: unknown section '%%packages' (expected %%pre, %%post or %%onerror)" },
+  { BASE_SOURCE BASE_REST "%%end\n", "test.ks:5:1: %%end without a section to end" },
+  { BASE_SOURCE BASE_REST "%%pre\n%%end\n%%pre\n%%end\n", "test.ks:7:1: %%pre: given twice" },
+  { BASE_SOURCE BASE_REST "options --parallel=0\n", "test.ks:5:9: options: --parallel=0: expected a whole number from 1 to 16" },
+  { BASE_SOURCE BASE_REST "options --block-driver=ide\n", "options: --block-driver=ide: expected virtio-blk|virtio-scsi" },
+  { BASE_SOURCE BASE_REST "options --no-fstrim\noptions --keep-vmware-tools\n", "test.ks:6:1: options: given twice (first on line 5)" },
+  { BASE_SOURCE BASE_REST "options --no-trim\n", "options: unknown option --no-trim (did you mean --no-fstrim?)" },
+  { BASE_SOURCE BASE_REST "log\n", "test.ks:5:1: log: give --file=PATH and/or --remote" },
+  { BASE_SOURCE BASE_REST "log --file=v2v.log\n", "log: --file=v2v.log: expected an absolute path" },
+  { BASE_SOURCE BASE_REST "log --remote=udp://10.0.0.1\n", "log: --remote=udp://10.0.0.1: expected syslog://HOST[:PORT]" },
+  { BASE_SOURCE BASE_REST "network --bootproto=static --ip=10.0.0.5\n", "network: --bootproto=static needs --ip=ADDRESS and --netmask=MASK" },
+  { BASE_SOURCE BASE_REST "network --bootproto=static --ip=10.0.0.256 --netmask=255.0.0.0\n", "network: --ip=10.0.0.256: expected an IPv4 address" },
+  { BASE_SOURCE BASE_REST "network --bootproto=dhcp --ip=10.0.0.5\n", "network: --ip, --netmask and --gateway go with --bootproto=static" },
+  { BASE_SOURCE BASE_REST "network --device=eth0\n", "network: --bootproto=dhcp|static is required" },
+  { BASE_SOURCE BASE_REST "network --bootproto=bootp\n", "network: --bootproto=bootp: expected dhcp|static" },
+  { BASE_SOURCE BASE_REST "network --map=\"a=b\" --device=eth0\n", "network: --map is for the converted VM's NICs" },
+  { BASE_SOURCE BASE_REST "include https://ks.example.com/common.ks\n", "test.ks:5:1: include https://ks.example.com/common.ks: including is not possible here" },
+  { BASE_SOURCE BASE_REST "include\n", "test.ks:5:1: include: give the URL" },
+  { BASE_SOURCE BASE_REST "reboot --now\n", "test.ks:5:8: reboot: takes no options" },
+  { "source --type=https --server=esx --user=root --password=x --password-file=%s\n" BASE_REST,
+    "source: give --password-file or --password, not both" },
+  { "source --type=https --server=esx --password=x\n" BASE_REST, "source: a password needs --user=USER" },
+  { "source --type=ssh --server=esx\n" BASE_REST, "test.ks:1:1: source: --type=ssh needs --user=USER" },
   { "source --type=ssh --server=esx --user=root\n" BASE_REST,
     "source: --type=ssh needs one of --identity=FILE and --password-file=FILE" },
   { "source --type=ssh --server=esx --user=root --password-file=%s --identity=%s\n" BASE_REST,
@@ -206,7 +320,7 @@ bad_inputs (void)
   size_t i;
 
   for (i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
-    struct v2v_config cfg;
+    struct ks_file cfg;
     char *text = with_pw (bad[i].text), *want = with_pw (bad[i].want);
     char *msgs;
     int r;
@@ -216,7 +330,7 @@ bad_inputs (void)
     CHECK_CONTAINS (msgs, want);
     if (r != -1 || !strstr (msgs, want))
       fprintf (stderr, "  (bad input %zu)\n", i);
-    v2v_config_free (&cfg);
+    ks_free (&cfg);
     free (msgs);
     free (text);
     free (want);
@@ -226,7 +340,7 @@ bad_inputs (void)
 static void
 limits (void)
 {
-  struct v2v_config cfg;
+  struct ks_file cfg;
   char *msgs, *big;
   size_t n;
   int r;
@@ -235,8 +349,8 @@ limits (void)
   /* a NUL byte */
   msgs = parse (nul, sizeof nul - 1, &cfg, &r);
   CHECK (r == -1);
-  CHECK_CONTAINS (msgs, "test.ks:1: NUL byte in line");
-  v2v_config_free (&cfg);
+  CHECK_CONTAINS (msgs, "test.ks:1:1: NUL byte or invalid UTF-8");
+  ks_free (&cfg);
   free (msgs);
 
   /* an overlong line */
@@ -247,8 +361,8 @@ limits (void)
   big[n] = '\0';
   msgs = parse (big, n, &cfg, &r);
   CHECK (r == -1);
-  CHECK_CONTAINS (msgs, "test.ks:1: line longer than 4096 bytes");
-  v2v_config_free (&cfg);
+  CHECK_CONTAINS (msgs, "test.ks:1:1: line longer than 4096 bytes");
+  ks_free (&cfg);
   free (msgs);
   free (big);
 
@@ -258,16 +372,23 @@ limits (void)
   memset (big, '\n', n);
   msgs = parse (big, n, &cfg, &r);
   CHECK (r == -1);
-  CHECK_CONTAINS (msgs, "test.ks: file is larger than");
-  v2v_config_free (&cfg);
+  CHECK_CONTAINS (msgs, "test.ks: larger than 1048576 bytes");
+  ks_free (&cfg);
   free (msgs);
   free (big);
 
-  /* non-UTF-8 and control bytes are just unknown words, not a crash */
-  msgs = parse ("\xff\xfe\x01 --x\n", 7, &cfg, &r);
+  /* non-UTF-8 */
+  msgs = parse ("vm --name=caf\xe9\n", 15, &cfg, &r);
   CHECK (r == -1);
-  CHECK_CONTAINS (msgs, "test.ks:1: unknown command");
-  v2v_config_free (&cfg);
+  CHECK_CONTAINS (msgs, "test.ks:1:1: NUL byte or invalid UTF-8");
+  ks_free (&cfg);
+  free (msgs);
+
+  /* control bytes are just unknown words, not a crash */
+  msgs = parse ("\x01\x02 --x\n", 7, &cfg, &r);
+  CHECK (r == -1);
+  CHECK_CONTAINS (msgs, "test.ks:1:1: unknown command");
+  ks_free (&cfg);
   free (msgs);
 }
 
@@ -280,6 +401,7 @@ main (void)
     return 1;
   close (fd);
   good ();
+  batch ();
   bad_inputs ();
   limits ();
   unlink (pwfile);

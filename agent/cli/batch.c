@@ -1,0 +1,388 @@
+/* The VMs of a kickstart: each converted by the engine in its own child
+ * process (so one VM's failure, crash or cancel cannot touch another's),
+ * one after another or up to N at once; %pre before them, %post or
+ * %onerror after each; then a summary of which converted and why the
+ * others did not, as text and as JSON.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct vm_result {
+  const char *label;        /* name given, or the .vmx */
+  pid_t pid;
+  int fd;                   /* the child's result line */
+  bool started, finished, ok;
+  char *name, *stage, *error, *output;
+  double seconds;
+};
+
+static volatile sig_atomic_t cancelled;
+static struct vm_result *running_results;
+static size_t running_n;
+
+/* Signal-safe: stop starting VMs and stop the ones running. */
+void
+cli_cancel (void)
+{
+  size_t i;
+
+  cancelled = 1;
+  for (i = 0; i < running_n; ++i)
+    if (running_results[i].started && !running_results[i].finished &&
+        running_results[i].pid > 0)
+      kill (running_results[i].pid, SIGTERM);
+}
+
+/* ---- in the child ---- */
+
+static double
+now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char *done_name, *done_output;
+static char *done_name_copy, *done_output_copy;
+
+static void
+child_progress (const struct v2v_event *ev, void *opaque)
+{
+  if (ev->type == V2V_EVENT_DONE && ev->ok) {
+    free (done_name_copy);
+    free (done_output_copy);
+    done_name = done_name_copy = ev->vm_name ? strdup (ev->vm_name) : NULL;
+    done_output = done_output_copy = ev->output ? strdup (ev->output) : NULL;
+  }
+  cli_progress (ev, opaque);
+}
+
+/* Tabs and newlines would break the result line. */
+static void
+put_field (FILE *f, const char *s)
+{
+  for (; s && *s; ++s)
+    fputc (*s == '\t' || *s == '\n' ? ' ' : *s, f);
+  fputc ('\t', f);
+}
+
+static void __attribute__ ((noreturn))
+child (const struct ks_file *ks, size_t i, enum v2v_mode mode, int fd,
+       bool label)
+{
+  struct v2v_config cfg;
+  double start = now ();
+  FILE *f;
+  int r;
+
+  if (label)
+    cli_out.vm = running_results[i].label;
+  /* A signal to this process stops this VM only, not its siblings. */
+  running_n = 0;
+  ks_vm_config (ks, i, &cfg);
+  r = v2v_run (&cfg, mode, child_progress, NULL);
+  f = fdopen (fd, "w");
+  if (r == 0) {
+    fputs ("ok\t", f);
+    put_field (f, done_name);
+    put_field (f, done_output);
+  }
+  else {
+    const char *e = v2v_last_error () ? v2v_last_error () : "failed";
+    const char *colon = strstr (e, ": ");
+    char *stage = colon ? strndup (e, (size_t) (colon - e)) : NULL;
+    /* (the log sinks have it from the error event) */
+    if (label)
+      fprintf (stderr, "v2vboot[%s]: error: %s\n", cli_out.vm, e);
+    else
+      fprintf (stderr, "v2vboot-agent: error: %s\n", e);
+    fputs ("error\t", f);
+    put_field (f, stage ? stage : "");
+    put_field (f, colon ? colon + 2 : e);
+    free (stage);
+  }
+  fprintf (f, "%.1f\n", now () - start);
+  fclose (f);
+  fflush (stdout);
+  exit (r == 0 ? 0 : 1);
+}
+
+/* ---- in the parent ---- */
+
+static char *
+next_field (char **p)
+{
+  char *s = *p, *tab = strchr (s, '\t');
+
+  if (tab) {
+    *tab = '\0';
+    *p = tab + 1;
+  }
+  else
+    *p = s + strlen (s);
+  return s[0] ? strdup (s) : NULL;
+}
+
+static void
+collect (struct vm_result *v, int status)
+{
+  char buf[8192], *p = buf;
+  ssize_t n = read (v->fd, buf, sizeof buf - 1);
+  char *kind;
+
+  close (v->fd);
+  v->finished = true;
+  buf[n > 0 ? n : 0] = '\0';
+  buf[strcspn (buf, "\n")] = '\0';
+  kind = next_field (&p);
+  if (kind && strcmp (kind, "ok") == 0 && WIFEXITED (status) &&
+      WEXITSTATUS (status) == 0) {
+    v->ok = true;
+    v->name = next_field (&p);
+    v->output = next_field (&p);
+  }
+  else if (kind && strcmp (kind, "error") == 0) {
+    v->stage = next_field (&p);
+    v->error = next_field (&p);
+  }
+  else {
+    v->stage = strdup ("agent");
+    if (asprintf (&v->error, "the conversion process died (%s %d)",
+                  WIFSIGNALED (status) ? "signal" : "exit status",
+                  WIFSIGNALED (status) ? WTERMSIG (status)
+                  : WEXITSTATUS (status)) == -1)
+      v->error = NULL;
+  }
+  v->seconds = strtod (p, NULL);
+  free (kind);
+}
+
+static int
+start_vm (const struct ks_file *ks, size_t i, enum v2v_mode mode, bool label)
+{
+  struct vm_result *v = &running_results[i];
+  int pfd[2];
+
+  if (pipe2 (pfd, O_CLOEXEC) == -1)
+    return -1;
+  fflush (stdout);
+  fflush (stderr);
+  v->pid = fork ();
+  if (v->pid == -1) {
+    close (pfd[0]);
+    close (pfd[1]);
+    return -1;
+  }
+  if (v->pid == 0) {
+    close (pfd[0]);
+    child (ks, i, mode, pfd[1], label);
+  }
+  close (pfd[1]);
+  v->fd = pfd[0];
+  v->started = true;
+  return 0;
+}
+
+static void
+after_vm (const struct ks_file *ks, const char *kickstart, size_t i,
+          enum v2v_mode mode)
+{
+  struct vm_result *v = &running_results[i];
+  struct cli_facts f = {
+    .kickstart = kickstart, .mode = mode == V2V_MODE_RUN ? "run" : "check",
+    .ks = ks, .index = (int) i + 1, .vmx = ks->vms[i].vm.vmx,
+  };
+
+  if (mode != V2V_MODE_RUN)
+    return;
+  f.vm_name = v->name ? v->name : v->label;
+  if (v->ok && ks->post) {
+    f.status = "converted";
+    f.output = v->output;
+    if (cli_run_section ("%post", ks->post, &f) == 0)
+      return;
+    v->ok = false;
+    v->stage = strdup ("post");
+    v->error = strdup ("%post failed (the converted VM is left in place)");
+  }
+  if (!v->ok && ks->onerror) {
+    f.status = "failed";
+    f.stage = v->stage;
+    f.error = v->error;
+    f.output = NULL;
+    cli_run_section ("%onerror", ks->onerror, &f);
+  }
+}
+
+static void
+write_summary (FILE *out, const struct ks_file *ks, enum v2v_mode mode,
+               size_t ok)
+{
+  size_t i;
+
+  fprintf (out, "{\"event\":\"summary\",\"version\":\"%s\",\"mode\":\"%s\","
+           "\"ok\":%s,\"converted\":%zu,\"failed\":%zu,\"vms\":[",
+           V2V_VERSION, mode == V2V_MODE_RUN ? "run" : "check",
+           ok == ks->nr_vms ? "true" : "false", ok, ks->nr_vms - ok);
+  for (i = 0; i < ks->nr_vms; ++i) {
+    const struct vm_result *v = &running_results[i];
+    fputs (i ? ",{\"name\":" : "{\"name\":", out);
+    cli_json_string (out, v->name ? v->name : v->label);
+    fprintf (out, ",\"status\":\"%s\"", v->ok ? (mode == V2V_MODE_RUN
+                                                 ? "converted" : "checked")
+             : v->started ? "failed" : "not started");
+    if (v->ok) {
+      fputs (",\"output\":", out);
+      cli_json_string (out, v->output);
+    }
+    else {
+      fputs (",\"stage\":", out);
+      cli_json_string (out, v->stage ? v->stage : "");
+      fputs (",\"error\":", out);
+      cli_json_string (out, v->error ? v->error : "");
+    }
+    fprintf (out, ",\"seconds\":%.1f}", v->seconds);
+  }
+  fputs ("]}\n", out);
+}
+
+static void
+print_summary (const struct ks_file *ks, enum v2v_mode mode, size_t ok,
+               const char *summary_file)
+{
+  size_t i;
+
+  if (ks->nr_vms > 1) {
+    cli_say ("summary: %zu of %zu VMs %s", ok, ks->nr_vms,
+             mode == V2V_MODE_RUN ? "converted" : "passed every check");
+    for (i = 0; i < ks->nr_vms; ++i) {
+      const struct vm_result *v = &running_results[i];
+      const char *name = v->name ? v->name : v->label;
+      if (v->ok)
+        cli_say ("  %-10s %s -> %s (%.0f s)", mode == V2V_MODE_RUN
+                 ? "converted" : "checked", name, v->output ? v->output : "",
+                 v->seconds);
+      else
+        cli_say ("  %-10s %s: %s: %s", v->started ? "FAILED" : "NOT RUN",
+                 name, v->stage ? v->stage : "", v->error ? v->error
+                 : "not started (cancelled or %pre failed)");
+    }
+  }
+  if (cli_out.machine_readable) {
+    write_summary (stdout, ks, mode, ok);
+    fflush (stdout);
+  }
+  if (summary_file) {
+    FILE *f = fopen (summary_file, "we");
+    if (f == NULL) {
+      cli_say ("cannot write the summary to %s: %m", summary_file);
+      return;
+    }
+    write_summary (f, ks, mode, ok);
+    if (fclose (f) == EOF)
+      cli_say ("cannot write the summary to %s: %m", summary_file);
+  }
+}
+
+/* %pre: if it fails, no VM is converted. */
+static int
+run_pre (const struct ks_file *ks, const char *kickstart, enum v2v_mode mode)
+{
+  struct cli_facts f = {
+    .kickstart = kickstart, .mode = mode == V2V_MODE_RUN ? "run" : "check",
+    .ks = ks,
+  };
+  size_t i;
+
+  if (ks->pre == NULL || cli_run_section ("%pre", ks->pre, &f) == 0)
+    return 0;
+  for (i = 0; i < ks->nr_vms; ++i) {
+    running_results[i].stage = strdup ("pre");
+    running_results[i].error = strdup ("%pre failed: no VM was converted");
+  }
+  if (mode == V2V_MODE_RUN && ks->onerror) {
+    f.status = "failed";
+    f.stage = "pre";
+    f.error = "%pre failed";
+    cli_run_section ("%onerror", ks->onerror, &f);
+  }
+  return -1;
+}
+
+int
+cli_run_batch (const struct ks_file *ks, const char *kickstart,
+               enum v2v_mode mode, unsigned parallel,
+               const char *summary_file)
+{
+  size_t i, next = 0, running = 0, ok = 0;
+  bool label = ks->nr_vms > 1;
+
+  running_results = calloc (ks->nr_vms, sizeof *running_results);
+  if (running_results == NULL)
+    return -1;
+  running_n = ks->nr_vms;
+  for (i = 0; i < ks->nr_vms; ++i)
+    running_results[i].label = ks->vms[i].vm.name ? ks->vms[i].vm.name
+                               : ks->vms[i].vm.vmx;
+  if (parallel < 1)
+    parallel = 1;
+  if (parallel > 1 && label)
+    cli_out.tty = false;        /* one \r line cannot show several VMs */
+
+  if (run_pre (ks, kickstart, mode) == -1)
+    next = ks->nr_vms;
+  while (next < ks->nr_vms || running > 0) {
+    int status;
+    pid_t pid;
+
+    while (!cancelled && next < ks->nr_vms && running < parallel) {
+      if (label)
+        cli_say ("starting %s (%zu of %zu)", running_results[next].label,
+                 next + 1, ks->nr_vms);
+      if (start_vm (ks, next, mode, label) == -1) {
+        running_results[next].stage = strdup ("agent");
+        running_results[next].error = strdup ("cannot start a process");
+      }
+      else
+        running++;
+      next++;
+    }
+    if (running == 0)
+      break;
+    pid = waitpid (-1, &status, 0);
+    if (pid == -1) {
+      if (errno == EINTR)
+        continue;
+      break;
+    }
+    for (i = 0; i < ks->nr_vms; ++i) {
+      struct vm_result *v = &running_results[i];
+      if (v->started && !v->finished && v->pid == pid) {
+        collect (v, status);
+        running--;
+        after_vm (ks, kickstart, i, mode);
+        ok += v->ok;
+      }
+    }
+  }
+  print_summary (ks, mode, ok, summary_file);
+  for (i = 0; i < ks->nr_vms; ++i) {
+    struct vm_result *v = &running_results[i];
+    free (v->name); free (v->stage); free (v->error); free (v->output);
+  }
+  free (running_results);
+  running_results = NULL;
+  running_n = 0;
+  return ok == ks->nr_vms ? 0 : -1;
+}

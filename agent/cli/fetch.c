@@ -1,0 +1,233 @@
+/* Fetch a kickstart (v2v.ks=URL) or an included snippet:
+ *
+ *   http://, https://, tftp://   libcurl; https verified against the
+ *                                system CAs, a CA file, or a pinned
+ *                                SHA-256 certificate fingerprint
+ *   file:/PATH, /PATH            a local file
+ *   cdrom:/PATH, usb:/PATH       a file on the boot medium or a USB key,
+ *                                which init mounts under
+ *                                $V2VBOOT_MEDIA (/run/v2vboot/media)/cdrom
+ *                                and .../usb*
+ *
+ * with retries and back-off (the network may still be coming up), and
+ * an error that says what to fix.
+ */
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "internal.h"
+
+static int
+read_local (const char *path, char **text, size_t *len, char **error)
+{
+  struct v2v_curl_body b = { .max = KS_MAX_FILE };
+  char buf[65536];
+  ssize_t n;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd == -1) {
+    if (asprintf (error, "%s: %s", path, strerror (errno)) == -1)
+      *error = NULL;
+    return -1;
+  }
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    if (v2v_curl_collect (buf, 1, (size_t) n, &b) != (size_t) n)
+      break;
+  close (fd);
+  if (n != 0) {
+    if (asprintf (error, "%s: %s", path, b.too_big ? "larger than 1 MiB"
+                  : strerror (errno)) == -1)
+      *error = NULL;
+    free (b.buf);
+    return -1;
+  }
+  *text = b.buf ? b.buf : strdup ("");
+  *len = b.len;
+  return 0;
+}
+
+/* cdrom:/PATH or usb:/PATH: the first mounted medium of that kind that
+ * has PATH.
+ */
+static int
+read_media (const char *kind, const char *path, char **text, size_t *len,
+            char **error)
+{
+  const char *root = getenv ("V2VBOOT_MEDIA");
+  DIR *dir;
+  struct dirent *e;
+  int r = -1;
+
+  if (root == NULL)
+    root = "/run/v2vboot/media";
+  dir = opendir (root);
+  while (dir && (e = readdir (dir)) != NULL) {
+    CLEANUP_FREE char *file = NULL;
+    if (strncmp (e->d_name, kind, strlen (kind)) != 0 ||
+        asprintf (&file, "%s/%s%s", root, e->d_name, path) == -1 ||
+        access (file, R_OK) == -1)
+      continue;
+    r = read_local (file, text, len, error);
+    break;
+  }
+  if (dir)
+    closedir (dir);
+  if (r == -1 && *error == NULL &&
+      asprintf (error, "no %s medium mounted under %s has %s", kind, root,
+                path) == -1)
+    *error = NULL;
+  return r;
+}
+
+/* https with --thumbprint-like pinning: the server's certificate, checked
+ * against the pin, becomes the only trusted CA.  Returns a CA file in
+ * dir (caller frees) or NULL with *error set.
+ */
+static char *
+pin (CURLU *u, const char *thumbprint, const char *dir, char **error)
+{
+  char *host = NULL, *port = NULL, *server = NULL, *ca = NULL;
+
+  curl_url_get (u, CURLUPART_HOST, &host, 0);
+  curl_url_get (u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+  if (host && port && asprintf (&server, "%s:%s", host, port) != -1) {
+    ca = v2v_pin_certificate (dir, server, thumbprint);
+    if (ca == NULL && (*error = strdup (v2v_last_error ())) == NULL)
+      *error = NULL;
+  }
+  curl_free (host);
+  curl_free (port);
+  free (server);
+  return ca;
+}
+
+static int
+fetch_curl (const char *url, const struct cli_trust *trust, char **text,
+            size_t *len, char **error)
+{
+  struct v2v_curl_body b = { .max = KS_MAX_FILE };
+  char errbuf[CURL_ERROR_SIZE] = "";
+  char dir[] = "/tmp/v2vboot-fetch.XXXXXX";
+  CLEANUP_FREE char *ca = NULL;
+  CURLU *u = curl_url ();
+  CURL *curl = curl_easy_init ();
+  CURLcode rc;
+  long code = 0;
+  int r = -1;
+
+  if (u == NULL || curl == NULL ||
+      curl_url_set (u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+    if (asprintf (error, "not a URL") == -1)
+      *error = NULL;
+    goto out;
+  }
+  if (strncmp (url, "https:", 6) == 0 && trust && trust->thumbprint) {
+    if (mkdtemp (dir) == NULL) {
+      if (asprintf (error, "%s: %s", dir, strerror (errno)) == -1)
+        *error = NULL;
+      goto out;
+    }
+    ca = pin (u, trust->thumbprint, dir, error);
+    if (ca == NULL)
+      goto out;
+    curl_easy_setopt (curl, CURLOPT_CAINFO, ca);
+    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  else if (trust && trust->cacert)
+    curl_easy_setopt (curl, CURLOPT_CAINFO, trust->cacert);
+  curl_easy_setopt (curl, CURLOPT_CURLU, u);
+  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https,tftp");
+  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 15L);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt (curl, CURLOPT_FAILONERROR, 1L);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_collect);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, &b);
+  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
+  rc = curl_easy_perform (curl);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
+  if (rc == CURLE_OK) {
+    *text = b.buf ? b.buf : strdup ("");
+    *len = b.len;
+    b.buf = NULL;
+    r = 0;
+  }
+  else if (b.too_big) {
+    if (asprintf (error, "larger than 1 MiB: is this a kickstart?") == -1)
+      *error = NULL;
+  }
+  else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
+    CLEANUP_FREE char *host = NULL, *port = NULL, *server = NULL, *fp = NULL;
+    curl_url_get (u, CURLUPART_HOST, &host, 0);
+    curl_url_get (u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+    if (host && port && asprintf (&server, "%s:%s", host, port) != -1)
+      fp = v2v_server_fingerprint (server);
+    if (asprintf (error, "certificate not trusted (SHA-256 fingerprint %s): "
+                  "pin it with --thumbprint=%s (v2v.ks.thumbprint= on the kernel command line) or give the CA with --cacert (v2v.ks.cacert=)",
+                  fp ? fp : "unknown", fp ? fp : "SHA256") == -1)
+      *error = NULL;
+  }
+  else if (asprintf (error, "%s", code == 404 ? "not found (HTTP 404)"
+                     : errbuf[0] ? errbuf : curl_easy_strerror (rc)) == -1)
+    *error = NULL;
+ out:
+  if (ca) {
+    unlink (ca);
+    rmdir (dir);
+  }
+  free (b.buf);
+  curl_easy_cleanup (curl);
+  curl_url_cleanup (u);
+  return r;
+}
+
+static int
+fetch_once (const char *url, const struct cli_trust *trust, char **text,
+            size_t *len, char **error)
+{
+  if (strncmp (url, "http://", 7) == 0 || strncmp (url, "https://", 8) == 0 ||
+      strncmp (url, "tftp://", 7) == 0)
+    return fetch_curl (url, trust, text, len, error);
+  if (strncmp (url, "file:", 5) == 0 && url[5] == '/')
+    return read_local (url + 5 + strspn (url + 5, "/") - 1, text, len, error);
+  if (url[0] == '/')
+    return read_local (url, text, len, error);
+  if (strncmp (url, "cdrom:/", 7) == 0)
+    return read_media ("cdrom", url + 6, text, len, error);
+  if (strncmp (url, "usb:/", 5) == 0)
+    return read_media ("usb", url + 4, text, len, error);
+  if (asprintf (error, "unknown kind of URL (expected http://, https://, "
+                "tftp://, file:/PATH, cdrom:/PATH or usb:/PATH)") == -1)
+    *error = NULL;
+  return -1;
+}
+
+int
+cli_fetch (const char *url, const struct cli_trust *trust, unsigned retries,
+           char **text, size_t *len, char **error)
+{
+  unsigned attempt, delay = 1;
+
+  for (attempt = 0;; ++attempt) {
+    *error = NULL;
+    if (fetch_once (url, trust, text, len, error) == 0)
+      return 0;
+    if (attempt >= retries || strstr (*error ? *error : "", "not trusted") ||
+        strstr (*error ? *error : "", "unknown kind of URL"))
+      return -1;
+    cli_say ("fetching %s: %s: retrying in %u s (%u of %u)", url,
+             *error ? *error : "failed", delay, attempt + 1, retries);
+    free (*error);
+    sleep (delay);
+    delay = delay < 8 ? delay * 2 : 10;
+  }
+}

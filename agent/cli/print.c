@@ -1,0 +1,181 @@
+/* Progress events for the operator: one line of text each on stderr (the
+ * copy line redrawn in place on a terminal), or one JSON object each on
+ * stdout with --machine-readable.  Every event but the copy's ticks also
+ * goes to the log sinks (log --file, log --remote); copies are logged at
+ * each tenth.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct cli_output cli_out;
+static bool copy_line_open;
+static int logged_tenth[64];
+
+void
+cli_json_string (FILE *f, const char *s)
+{
+  fputc ('"', f);
+  for (; s && *s; ++s) {
+    unsigned char c = (unsigned char) *s;
+    if (c == '"' || c == '\\')
+      fprintf (f, "\\%c", c);
+    else if (c == '\n')
+      fputs ("\\n", f);
+    else if (c < 0x20)
+      fprintf (f, "\\u%04x", c);
+    else
+      fputc (c, f);
+  }
+  fputc ('"', f);
+}
+
+static void
+print_json (const struct v2v_event *ev)
+{
+  static const char *const names[] = {
+    [V2V_EVENT_STAGE] = "stage", [V2V_EVENT_COPY] = "copy",
+    [V2V_EVENT_INFO] = "info", [V2V_EVENT_WARNING] = "warning",
+    [V2V_EVENT_ERROR] = "error", [V2V_EVENT_DONE] = "done",
+  };
+
+  printf ("{\"event\":\"%s\"", names[ev->type]);
+  if (cli_out.vm) {
+    fputs (",\"vm\":", stdout);
+    cli_json_string (stdout, cli_out.vm);
+  }
+  switch (ev->type) {
+  case V2V_EVENT_STAGE:
+    fputs (",\"stage\":", stdout);
+    cli_json_string (stdout, ev->stage);
+    if (ev->disk >= 0)
+      printf (",\"disk\":%d", ev->disk);
+    break;
+  case V2V_EVENT_COPY:
+    printf (",\"disk\":%d,\"done\":%llu,\"total\":%llu,\"rate\":%.4g",
+            ev->disk, (unsigned long long) ev->done,
+            (unsigned long long) ev->total, ev->rate);
+    break;
+  case V2V_EVENT_INFO:
+  case V2V_EVENT_WARNING:
+  case V2V_EVENT_ERROR:
+    fputs (",\"stage\":", stdout);
+    cli_json_string (stdout, ev->stage);
+    fputs (",\"message\":", stdout);
+    cli_json_string (stdout, ev->message);
+    break;
+  case V2V_EVENT_DONE:
+    printf (",\"ok\":%s,\"message\":", ev->ok ? "true" : "false");
+    cli_json_string (stdout, ev->message);
+    break;
+  }
+  fputs ("}\n", stdout);
+  fflush (stdout);
+}
+
+static void
+vsay (bool to_stderr, const char *fmt, va_list ap)
+{
+  char *msg = NULL, *line = NULL;
+
+  if (vasprintf (&msg, fmt, ap) == -1)
+    return;
+  if (asprintf (&line, "v2vboot%s%s%s: %s", cli_out.vm ? "[" : "",
+                cli_out.vm ? cli_out.vm : "", cli_out.vm ? "]" : "",
+                msg) != -1) {
+    if (to_stderr) {
+      if (copy_line_open) {
+        fputc ('\n', stderr);
+        copy_line_open = false;
+      }
+      fprintf (stderr, "%s\n", line);
+    }
+    cli_log (line);
+  }
+  free (line);
+  free (msg);
+}
+
+void
+cli_say (const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  vsay (true, fmt, ap);
+  va_end (ap);
+}
+
+/* Only to the log sinks (what stderr shows differently, or not at all). */
+static void __attribute__ ((format (printf, 1, 2)))
+log_only (const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  vsay (false, fmt, ap);
+  va_end (ap);
+}
+
+static void
+copy_line (const struct v2v_event *ev, bool human)
+{
+  double pct = ev->total ? 100.0 * ev->done / ev->total : 100.0;
+  int tenth = (int) (pct / 10);
+
+  if (human) {
+    fprintf (stderr, "%sv2vboot%s%s%s: copy disk %d: %5.1f%% %llu/%llu MiB "
+             "%.1f MiB/s%s", cli_out.tty ? "\r" : "",
+             cli_out.vm ? "[" : "", cli_out.vm ? cli_out.vm : "",
+             cli_out.vm ? "]" : "", ev->disk, pct,
+             (unsigned long long) ev->done >> 20,
+             (unsigned long long) ev->total >> 20, ev->rate / 1048576.0,
+             cli_out.tty ? "" : "\n");
+    copy_line_open = cli_out.tty;
+  }
+  if (ev->disk >= 0 && ev->disk < 64 &&
+      (tenth > logged_tenth[ev->disk] || ev->done == 0)) {
+    logged_tenth[ev->disk] = tenth;
+    log_only ("copy disk %d: %.0f%% %llu/%llu MiB %.1f MiB/s", ev->disk,
+              pct, (unsigned long long) ev->done >> 20,
+              (unsigned long long) ev->total >> 20, ev->rate / 1048576.0);
+  }
+}
+
+void
+cli_progress (const struct v2v_event *ev, void *opaque)
+{
+  bool human = !cli_out.machine_readable;
+  void (*say) (const char *, ...) = human ? cli_say : log_only;
+
+  (void) opaque;
+  if (cli_out.machine_readable)
+    print_json (ev);
+  switch (ev->type) {
+  case V2V_EVENT_STAGE:
+    if (ev->disk >= 0)
+      say ("== %s (disk %d)", ev->stage, ev->disk);
+    else
+      say ("== %s", ev->stage);
+    break;
+  case V2V_EVENT_COPY:
+    copy_line (ev, human);
+    break;
+  case V2V_EVENT_INFO:
+    say ("%s: %s", ev->stage, ev->message);
+    break;
+  case V2V_EVENT_WARNING:
+    say ("warning: %s", ev->message);
+    break;
+  case V2V_EVENT_ERROR:
+    log_only ("error: %s", ev->message);
+    break;                      /* the batch prints the error once */
+  case V2V_EVENT_DONE:
+    if (ev->ok)
+      say ("%s", ev->message);
+    break;
+  }
+}

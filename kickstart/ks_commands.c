@@ -1,0 +1,604 @@
+/* The kickstart commands: one table of commands and options, and for each
+ * command where its options go and what completing a line does.  The
+ * parser, dump-config, list-kickstart-options, the kernel command line
+ * and the docs test all read this table.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ks_table.h"
+
+/* ---- growing arrays ---- */
+
+static void *
+grow (struct ks_ctx *ctx, void *array, size_t *n, size_t size, size_t max)
+{
+  char *a;
+
+  if (*n >= max) {
+    ks_err (ctx, "more than %zu of these", max);
+    return NULL;
+  }
+  a = realloc (array, (*n + 1) * size);
+  if (a == NULL) {
+    ks_err (ctx, "out of memory");
+    return NULL;
+  }
+  memset (a + *n * size, 0, size);
+  return a;
+}
+
+/* ---- source, destination: once per file ---- */
+
+static void *
+once (struct ks_ctx *ctx, int *line, const char *what, void *target)
+{
+  if (*line) {
+    ks_err (ctx, "%s: given twice (first on line %d)", what, *line);
+    return NULL;
+  }
+  *line = ctx->line;
+  return target;
+}
+
+static void *
+source_target (struct ks_ctx *ctx)
+{
+  return once (ctx, &ctx->source_line, "source", &ctx->ks->base.source);
+}
+
+static void
+source_complete (struct ks_ctx *ctx, void *target, bool errors)
+{
+  const struct v2v_source *src = target;
+
+  if (!errors && src->password)
+    ks_warn (ctx, "source: --password puts the password in the kickstart, "
+             "where anyone with the file or the boot medium can read it: "
+             "prefer --password-file=FILE (mode 0600)");
+}
+
+static void *
+dest_target (struct ks_ctx *ctx)
+{
+  return once (ctx, &ctx->dest_line, "destination", &ctx->ks->base.dest);
+}
+
+/* ---- vm, disk: the batch ---- */
+
+static void *
+vm_target (struct ks_ctx *ctx)
+{
+  struct ks_file *ks = ctx->ks;
+  struct ks_vm *v = grow (ctx, ks->vms, &ks->nr_vms, sizeof *v, KS_MAX_VMS);
+
+  if (v == NULL)
+    return NULL;
+  ks->vms = v;
+  v = &ks->vms[ks->nr_vms++];
+  v->line = ctx->line;
+  return &v->vm;
+}
+
+static void *
+disk_target (struct ks_ctx *ctx)
+{
+  struct ks_file *ks = ctx->ks;
+  struct v2v_disk **disks;
+  size_t *n;
+  struct v2v_disk *d;
+
+  if (ks->nr_vms > 0) {
+    disks = &ks->vms[ks->nr_vms - 1].disks;
+    n = &ks->vms[ks->nr_vms - 1].nr_disks;
+  }
+  else {
+    disks = &ctx->early_disks;
+    n = &ctx->nr_early_disks;
+    if (!ctx->early_disk_line)
+      ctx->early_disk_line = ctx->line;
+  }
+  d = grow (ctx, *disks, n, sizeof *d, 64);
+  if (d == NULL)
+    return NULL;
+  *disks = d;
+  return &d[(*n)++];
+}
+
+/* ---- network: a NIC map, or the image's own NIC ---- */
+
+static struct ks_network network_scratch;
+
+static void *
+network_target (struct ks_ctx *ctx)
+{
+  (void) ctx;
+  memset (&network_scratch, 0, sizeof network_scratch);
+  return &network_scratch;
+}
+
+static void
+free_nic (struct ks_nic *n)
+{
+  free (n->device); free (n->ip); free (n->netmask); free (n->gateway);
+  free (n->nameserver);
+}
+
+static int
+add_map (struct ks_ctx *ctx, const char *map)
+{
+  struct ks_file *ks = ctx->ks;
+  struct v2v_netmap **maps, *m;
+  size_t *n;
+  const char *eq = strrchr (map, '=');
+
+  if (eq == NULL || eq == map || eq[1] == '\0') {
+    ks_err (ctx, "network: --map=\"%s\": expected \"SOURCE NETWORK="
+            "DESTINATION\"", map);
+    return -1;
+  }
+  /* Before the first vm: for every VM; after one: for that VM. */
+  if (ks->nr_vms > 0) {
+    maps = &ks->vms[ks->nr_vms - 1].netmaps;
+    n = &ks->vms[ks->nr_vms - 1].nr_netmaps;
+  }
+  else {
+    maps = &ks->base.netmaps;
+    n = &ks->base.nr_netmaps;
+  }
+  m = grow (ctx, *maps, n, sizeof *m, 256);
+  if (m == NULL)
+    return -1;
+  *maps = m;
+  m[*n].from = strndup (map, (size_t) (eq - map));
+  m[*n].to = strdup (eq + 1);
+  (*n)++;
+  return 0;
+}
+
+static void
+network_complete (struct ks_ctx *ctx, void *target, bool errors)
+{
+  struct ks_network *n = target;
+  struct ks_nic *nic = &n->nic, *nics;
+  int before = ctx->errors;
+  bool setup = nic->device || nic->bootproto || nic->ip || nic->netmask ||
+               nic->gateway || nic->nameserver;
+
+  if (errors)
+    goto out;
+  if (n->map) {
+    if (setup)
+      ks_err (ctx, "network: --map is for the converted VM's NICs; the "
+              "image's own NIC (--device, --bootproto, ...) takes another "
+              "network line");
+    else
+      add_map (ctx, n->map);
+    goto out;
+  }
+  if (!setup) {
+    ks_err (ctx, "network: give --map=\"SOURCE NETWORK=DESTINATION\", or "
+            "--bootproto=dhcp|static for the image's own NIC");
+    goto out;
+  }
+  if (nic->bootproto == KS_BOOT_NONE)
+    ks_err (ctx, "network: --bootproto=dhcp|static is required");
+  else if (nic->bootproto == KS_BOOT_STATIC && (!nic->ip || !nic->netmask))
+    ks_err (ctx, "network: --bootproto=static needs --ip=ADDRESS and "
+            "--netmask=MASK");
+  else if (nic->bootproto == KS_BOOT_DHCP && (nic->ip || nic->netmask ||
+                                              nic->gateway))
+    ks_err (ctx, "network: --ip, --netmask and --gateway go with "
+            "--bootproto=static");
+  if (nic->ip && !ks_valid_ipv4 (nic->ip))
+    ks_err (ctx, "network: --ip=%s: expected an IPv4 address", nic->ip);
+  if (nic->netmask && !ks_valid_ipv4 (nic->netmask))
+    ks_err (ctx, "network: --netmask=%s: expected a mask like "
+            "255.255.255.0", nic->netmask);
+  if (nic->gateway && !ks_valid_ipv4 (nic->gateway))
+    ks_err (ctx, "network: --gateway=%s: expected an IPv4 address",
+            nic->gateway);
+  if (nic->nameserver && !ks_valid_ipv4 (nic->nameserver))
+    ks_err (ctx, "network: --nameserver=%s: expected an IPv4 address",
+            nic->nameserver);
+  if (ctx->errors == before) {
+    struct ks_file *ks = ctx->ks;
+    nics = grow (ctx, ks->nics, &ks->nr_nics, sizeof *nics, 64);
+    if (nics) {
+      ks->nics = nics;
+      nics[ks->nr_nics++] = *nic;
+      nic = NULL;
+    }
+  }
+ out:
+  free (n->map);
+  if (nic)
+    free_nic (nic);
+}
+
+/* ---- options, log: once, through scratch structs ---- */
+
+static struct ks_options options_scratch;
+
+static void *
+options_target (struct ks_ctx *ctx)
+{
+  memset (&options_scratch, 0, sizeof options_scratch);
+  return once (ctx, &ctx->options_line, "options", &options_scratch);
+}
+
+static void
+options_complete (struct ks_ctx *ctx, void *target, bool errors)
+{
+  struct ks_options *o = target;
+
+  if (errors)
+    return;
+  ctx->ks->base.options = o->o;
+  ctx->ks->parallel = o->parallel;
+}
+
+static struct ks_log log_scratch;
+
+static void *
+log_target (struct ks_ctx *ctx)
+{
+  memset (&log_scratch, 0, sizeof log_scratch);
+  return once (ctx, &ctx->log_line, "log", &log_scratch);
+}
+
+static void
+log_complete (struct ks_ctx *ctx, void *target, bool errors)
+{
+  struct ks_log *l = target;
+
+  if (!errors && !l->file && !l->remote)
+    ks_err (ctx, "log: give --file=PATH and/or --remote=syslog://HOST[:PORT]");
+  else if (!errors && l->file && l->file[0] != '/')
+    ks_err (ctx, "log: --file=%s: expected an absolute path", l->file);
+  else if (!errors && l->remote && strncmp (l->remote, "syslog://", 9) != 0)
+    ks_err (ctx, "log: --remote=%s: expected syslog://HOST[:PORT]",
+            l->remote);
+  else if (!errors) {
+    ctx->ks->log_file = l->file;
+    ctx->ks->log_remote = l->remote;
+    return;
+  }
+  free (l->file);
+  free (l->remote);
+}
+
+/* ---- include URL ---- */
+
+static struct ks_include include_scratch;
+
+static void *
+include_target (struct ks_ctx *ctx)
+{
+  (void) ctx;
+  memset (&include_scratch, 0, sizeof include_scratch);
+  return &include_scratch;
+}
+
+static void
+include_complete (struct ks_ctx *ctx, void *target, bool errors)
+{
+  struct ks_include inc = *(struct ks_include *) target;
+  struct ks_file *ks = ctx->ks;
+  char **urls, *text = NULL, *error = NULL;
+  size_t len = 0;
+
+  if (errors || inc.url == NULL) {
+    if (!errors)
+      ks_err (ctx, "include: give the URL of the file to include");
+    free (inc.url);
+    return;
+  }
+  if (ctx->depth >= KS_MAX_INCLUDE_DEPTH) {
+    ks_err (ctx, "include %s: more than %d includes deep (does it include "
+            "itself?)", inc.url, KS_MAX_INCLUDE_DEPTH);
+    free (inc.url);
+    return;
+  }
+  urls = realloc (ks->includes, (ks->nr_includes + 1) * sizeof *urls);
+  if (urls == NULL) {
+    free (inc.url);
+    return;
+  }
+  ks->includes = urls;
+  urls[ks->nr_includes++] = inc.url;
+  if (ctx->opts == NULL || ctx->opts->fetch == NULL) {
+    ks_err (ctx, "include %s: including is not possible here", inc.url);
+    return;
+  }
+  if (ctx->opts->fetch (inc.url, &text, &len, &error,
+                        ctx->opts->opaque) == -1) {
+    ks_err (ctx, "include %s: %s", inc.url, error ? error : "cannot fetch");
+    free (error);
+    return;
+  }
+  ctx->depth++;
+  ks_parse_text (ctx, inc.url, text, len);
+  ctx->depth--;
+  free (text);
+}
+
+/* ---- poweroff, reboot, shell ---- */
+
+static void *
+after_target (struct ks_ctx *ctx)
+{
+  if (ctx->after_line) {
+    ks_err (ctx, "only one of poweroff, reboot and shell may be given "
+            "(first on line %d)", ctx->after_line);
+    return NULL;
+  }
+  ctx->after_line = ctx->line;
+  return ctx->ks;
+}
+
+static void
+poweroff_complete (struct ks_ctx *ctx, void *t, bool errors)
+{
+  (void) t; (void) errors;
+  ctx->ks->base.after = V2V_AFTER_POWEROFF;
+}
+
+static void
+reboot_complete (struct ks_ctx *ctx, void *t, bool errors)
+{
+  (void) t; (void) errors;
+  ctx->ks->base.after = V2V_AFTER_REBOOT;
+}
+
+static void
+shell_complete (struct ks_ctx *ctx, void *t, bool errors)
+{
+  (void) t; (void) errors;
+  ctx->ks->base.after = V2V_AFTER_SHELL;
+}
+
+/* ---- the table ---- */
+
+static const char *const source_types[] = { "", "https", "ssh", NULL };
+static const char *const dest_types[] = { "", "local", "libvirt", NULL };
+static const char *const formats[] = { "", "qcow2", "raw", NULL };
+static const char *const allocations[] = { "sparse", "preallocated", NULL };
+static const char *const firmwares[] = { "auto", "bios", "uefi", NULL };
+static const char *const bootprotos[] = { "", "dhcp", "static", NULL };
+static const char *const block_drivers[] = { "virtio-blk", "virtio-scsi",
+                                             NULL };
+
+#define OPT(st, field, name, type, meta, doc) \
+  { name, type, offsetof (struct st, field), NULL, 0, 0, meta, doc }
+#define ENUM(st, field, name, choices, meta, doc) \
+  { name, KS_ENUM, offsetof (struct st, field), choices, 0, 0, meta, doc }
+#define UINT(st, field, name, min, max, meta, doc) \
+  { name, KS_UINT, offsetof (struct st, field), NULL, min, max, meta, doc }
+
+static const struct ks_option source_opts[] = {
+  ENUM (v2v_source, type, "type", source_types, "https|ssh",
+        "how to reach the source host"),
+  OPT (v2v_source, server, "server", KS_STRING, "HOST[:PORT]",
+       "the ESXi host or file server"),
+  OPT (v2v_source, user, "user", KS_STRING, "USER",
+       "user name to log in with"),
+  OPT (v2v_source, password_file, "password-file", KS_STRING, "FILE",
+       "file holding the password (make it 0600)"),
+  OPT (v2v_source, password, "password", KS_STRING, "PASSWORD",
+       "the password itself: visible to anyone with the kickstart "
+       "(accepted with a warning)"),
+  OPT (v2v_source, cacert, "cacert", KS_STRING, "FILE",
+       "PEM file of the CA that signed the server certificate"),
+  OPT (v2v_source, thumbprint, "thumbprint", KS_STRING, "SHA256",
+       "pinned SHA-256 fingerprint of the server certificate"),
+  OPT (v2v_source, insecure, "insecure", KS_FLAG, NULL,
+       "do not verify the server certificate"),
+  OPT (v2v_source, identity, "identity", KS_STRING, "FILE",
+       "ssh: private key to log in with"),
+  OPT (v2v_source, known_hosts, "known-hosts", KS_STRING, "FILE",
+       "ssh: known_hosts file with the host's key"),
+  { NULL }
+};
+
+static const struct ks_option vm_opts[] = {
+  OPT (v2v_vm, vmx, "vmx", KS_STRING, "\"[DATASTORE] DIR/NAME.vmx\"",
+       "the VM's .vmx: its disks, NICs, memory, vCPUs, firmware and name"),
+  OPT (v2v_vm, datacenter, "datacenter", KS_STRING, "DC",
+       "ESXi datacenter of the .vmx (ha-datacenter)"),
+  OPT (v2v_vm, name, "name", KS_STRING, "NAME", "name of the converted VM"),
+  UINT (v2v_vm, memory_mib, "memory", 64, 4194304, "MiB",
+        "memory of the converted VM (default: as found, or 2048)"),
+  UINT (v2v_vm, vcpus, "vcpus", 1, 512, "N",
+        "virtual CPUs of the converted VM (default: as found, or 1)"),
+  ENUM (v2v_vm, firmware, "firmware", firmwares, "auto|bios|uefi",
+        "firmware of the converted VM (default: as found)"),
+  { NULL }
+};
+
+static const struct ks_option disk_opts[] = {
+  OPT (v2v_disk, path, "path", KS_STRING, "PATH",
+       "\"[DATASTORE] DIR/FILE-flat.vmdk\" or /abs/path"),
+  OPT (v2v_disk, datacenter, "datacenter", KS_STRING, "DC",
+       "ESXi datacenter of a datastore path (ha-datacenter)"),
+  { NULL }
+};
+
+static const struct ks_option dest_opts[] = {
+  ENUM (v2v_destination, type, "type", dest_types, "local|libvirt",
+        "where the converted VM goes"),
+  OPT (v2v_destination, dir, "dir", KS_STRING, "DIR",
+       "local: directory for the disks and the domain XML"),
+  OPT (v2v_destination, uri, "uri", KS_STRING, "qemu+ssh://USER@HOST/system",
+       "libvirt: the KVM host"),
+  OPT (v2v_destination, pool, "pool", KS_STRING, "POOL",
+       "libvirt: the storage pool for the disks"),
+  OPT (v2v_destination, identity, "identity", KS_STRING, "FILE",
+       "libvirt: private key for the ssh login"),
+  OPT (v2v_destination, known_hosts, "known-hosts", KS_STRING, "FILE",
+       "libvirt: known_hosts file with the host's key"),
+  ENUM (v2v_destination, format, "format", formats, "qcow2|raw",
+        "disk format (qcow2 in a directory, raw in a pool)"),
+  ENUM (v2v_destination, allocation, "allocation", allocations,
+        "sparse|preallocated", "allocate only data (default) or the whole "
+        "disk"),
+  { NULL }
+};
+
+static const struct ks_option network_opts[] = {
+  OPT (ks_network, map, "map", KS_STRING, "\"SOURCE=DEST\"",
+       "connect the VM's NICs on a source network to a libvirt network "
+       "or bridge"),
+  OPT (ks_network, nic.device, "device", KS_STRING, "NAME|MAC",
+       "the image's NIC to set up (default: every NIC with a link)"),
+  ENUM (ks_network, nic.bootproto, "bootproto", bootprotos, "dhcp|static",
+        "how the image's NIC gets its address"),
+  OPT (ks_network, nic.ip, "ip", KS_STRING, "ADDRESS",
+       "static: the image's IPv4 address"),
+  OPT (ks_network, nic.netmask, "netmask", KS_STRING, "MASK",
+       "static: its netmask (255.255.255.0)"),
+  OPT (ks_network, nic.gateway, "gateway", KS_STRING, "ADDRESS",
+       "static: the default gateway"),
+  OPT (ks_network, nic.nameserver, "nameserver", KS_STRING, "ADDRESS",
+       "the DNS server"),
+  { NULL }
+};
+
+static const struct ks_option options_opts[] = {
+  OPT (ks_options, o.no_fstrim, "no-fstrim", KS_FLAG, NULL,
+       "do not trim the filesystems: copy free space too"),
+  OPT (ks_options, o.keep_vmware_tools, "keep-vmware-tools", KS_FLAG, NULL,
+       "leave VMware Tools installed in the guest"),
+  ENUM (ks_options, o.block_driver, "block-driver", block_drivers,
+        "virtio-blk|virtio-scsi", "disk bus of the converted VM "
+        "(default virtio-blk)"),
+  UINT (ks_options, parallel, "parallel", 1, 16, "N",
+        "convert up to N VMs of the file at once (default 1)"),
+  { NULL }
+};
+
+static const struct ks_option log_opts[] = {
+  OPT (ks_log, file, "file", KS_STRING, "PATH",
+       "append the run's log to this file"),
+  OPT (ks_log, remote, "remote", KS_STRING, "syslog://HOST[:PORT]",
+       "also send it to a syslog server (UDP, port 514 by default)"),
+  { NULL }
+};
+
+static const struct ks_option include_opts[] = {
+  OPT (ks_include, url, "url", KS_STRING, "URL",
+       "http://, https://, tftp://, file:/PATH or /PATH (the word after "
+       "include)"),
+  { NULL }
+};
+
+static const struct ks_option no_opts[] = { { NULL } };
+
+const struct ks_command ks_commands[] = {
+  { "source", source_opts, NULL, source_target, source_complete,
+    "where the VMs' disks are read from" },
+  { "vm", vm_opts, NULL, vm_target, NULL,
+    "a VM to convert (repeat for a batch)" },
+  { "disk", disk_opts, NULL, disk_target, NULL,
+    "a disk of the VM above (repeat)" },
+  { "destination", dest_opts, NULL, dest_target, NULL,
+    "where the converted VMs are written" },
+  { "network", network_opts, NULL, network_target, network_complete,
+    "a network mapping, or the image's own NIC (repeat)" },
+  { "options", options_opts, NULL, options_target, options_complete,
+    "how the conversion is done" },
+  { "log", log_opts, NULL, log_target, log_complete,
+    "where the run's log also goes" },
+  { "include", include_opts, "url", include_target, include_complete,
+    "read more commands from a URL" },
+  { "poweroff", no_opts, NULL, after_target, poweroff_complete,
+    "power the image off after the run" },
+  { "reboot", no_opts, NULL, after_target, reboot_complete,
+    "reboot the image after the run" },
+  { "shell", no_opts, NULL, after_target, shell_complete,
+    "leave a shell on the console after the run" },
+  { NULL }
+};
+
+/* ---- lookups and suggestions for typos ---- */
+
+static size_t
+edit_distance (const char *a, const char *b)
+{
+  size_t la = strlen (a), lb = strlen (b), i, j;
+  size_t row[64];
+
+  if (la >= 63 || lb >= 63)
+    return SIZE_MAX;
+  for (j = 0; j <= lb; ++j)
+    row[j] = j;
+  for (i = 1; i <= la; ++i) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (j = 1; j <= lb; ++j) {
+      size_t cur = row[j];
+      size_t best = prev + (a[i - 1] != b[j - 1]);
+      if (row[j] + 1 < best) best = row[j] + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      prev = cur;
+    }
+  }
+  return row[lb];
+}
+
+const struct ks_command *
+ks_find_command (const char *name)
+{
+  const struct ks_command *c;
+
+  for (c = ks_commands; c->name; ++c)
+    if (strcmp (c->name, name) == 0)
+      return c;
+  return NULL;
+}
+
+const struct ks_option *
+ks_find_option (const struct ks_command *cmd, const char *name)
+{
+  const struct ks_option *o;
+
+  for (o = cmd->options; o->name; ++o)
+    if (strcmp (o->name, name) == 0)
+      return o;
+  return NULL;
+}
+
+const char *
+ks_suggest_option (const struct ks_command *cmd, const char *name)
+{
+  const char *best = NULL;
+  size_t bestd = 3, i;
+
+  for (i = 0; cmd->options[i].name; ++i) {
+    const char *o = cmd->options[i].name;
+    size_t d = edit_distance (o, name);
+    if (d < bestd || (strstr (o, name) && d < 6 && !best)) {
+      bestd = d;
+      best = o;
+    }
+  }
+  return best;
+}
+
+const char *
+ks_suggest_command (const char *name)
+{
+  const char *best = NULL;
+  size_t bestd = 3, i;
+
+  for (i = 0; ks_commands[i].name; ++i) {
+    size_t d = edit_distance (ks_commands[i].name, name);
+    if (d < bestd) {
+      bestd = d;
+      best = ks_commands[i].name;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,329 @@
+/* Kickstart checks on the whole file, once every line is read: what is
+ * required, what conflicts, what is out of range.  Also settles the batch:
+ * disks given before a single vm command go to it, and the network maps
+ * given before the first vm go to every VM.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "ks_table.h"
+
+bool
+ks_valid_ipv4 (const char *s)
+{
+  int parts = 0;
+
+  for (;;) {
+    const char *start = s;
+    unsigned v = 0;
+    while (isdigit ((unsigned char) *s) && s - start < 3)
+      v = v * 10 + (unsigned) (*s++ - '0');
+    if (s == start || v > 255 || (s - start > 1 && *start == '0'))
+      return false;
+    parts++;
+    if (*s == '\0')
+      return parts == 4;
+    if (*s != '.' || parts == 4)
+      return false;
+    s++;
+  }
+}
+
+static bool
+valid_vm_name (const char *s)
+{
+  size_t i;
+
+  if (s[0] == '.' || s[0] == '-' || strlen (s) > 64)
+    return false;
+  for (i = 0; s[i]; ++i)
+    if (!isalnum ((unsigned char) s[i]) && !strchr ("._-", s[i]))
+      return false;
+  return true;
+}
+
+static void
+check_server (struct ks_ctx *ctx, const char *server)
+{
+  const char *colon = NULL;
+
+  if (server[0] == '[') {
+    const char *close = strchr (server, ']');
+    if (close == NULL || (close[1] != '\0' && close[1] != ':')) {
+      ks_err (ctx, "source: --server=%s: expected [IPV6]:PORT", server);
+      return;
+    }
+    colon = close[1] == ':' ? close + 1 : NULL;
+  }
+  else {
+    colon = strchr (server, ':');
+    if (colon && strchr (colon + 1, ':')) {
+      ks_err (ctx, "source: --server=%s: write IPv6 addresses as [ADDR]:PORT",
+              server);
+      return;
+    }
+  }
+  if (colon) {
+    char *end;
+    long port = strtol (colon + 1, &end, 10);
+    if (end == colon + 1 || *end != '\0' || port < 1 || port > 65535)
+      ks_err (ctx, "source: --server=%s: port must be from 1 to 65535",
+              server);
+  }
+  if (server[0] == '\0' || server[0] == ':' ||
+      strpbrk (server, "/?#@ ") != NULL)
+    ks_err (ctx, "source: --server=%s: expected HOST or HOST:PORT", server);
+}
+
+static void
+check_readable (struct ks_ctx *ctx, const char *what, const char *file)
+{
+  if (access (file, R_OK) == -1)
+    ks_err (ctx, "%s=%s: %s", what, file, strerror (errno));
+}
+
+static void
+validate_source (struct ks_ctx *ctx, const struct v2v_source *src)
+{
+  int trust;
+
+  ctx->line = ctx->source_line;
+  if (!ctx->source_line) {
+    ks_err (ctx, "no source command: say where the VMs are (source "
+            "--type=https --server=HOST ...)");
+    return;
+  }
+  if (src->type == V2V_SOURCE_NONE) {
+    ks_err (ctx, "source: --type=https|ssh is required");
+    return;
+  }
+  if (!src->server)
+    ks_err (ctx, "source: --server=HOST[:PORT] is required");
+  else
+    check_server (ctx, src->server);
+  if (src->password && src->password_file)
+    ks_err (ctx, "source: give --password-file or --password, not both");
+  if (src->type == V2V_SOURCE_SSH) {
+    if (!src->user)
+      ks_err (ctx, "source: --type=ssh needs --user=USER");
+    else if (!src->identity == !(src->password_file || src->password))
+      ks_err (ctx, "source: --type=ssh needs one of --identity=FILE and "
+              "--password-file=FILE");
+    if (src->cacert || src->thumbprint || src->insecure)
+      ks_err (ctx, "source: --cacert, --thumbprint and --insecure are for "
+              "--type=https (ssh checks --known-hosts)");
+    if (src->identity)
+      check_readable (ctx, "source: --identity", src->identity);
+    if (src->known_hosts)
+      check_readable (ctx, "source: --known-hosts", src->known_hosts);
+  }
+  else if (src->identity || src->known_hosts)
+    ks_err (ctx, "source: --identity and --known-hosts are for --type=ssh");
+  if (src->type == V2V_SOURCE_HTTPS && src->user &&
+      !src->password_file && !src->password)
+    ks_err (ctx, "source: --user needs --password-file=FILE");
+  if ((src->password_file || src->password) && !src->user)
+    ks_err (ctx, "source: a password needs --user=USER");
+  if (src->password_file)
+    check_readable (ctx, "source: --password-file", src->password_file);
+  trust = (src->cacert != NULL) + (src->thumbprint != NULL) + src->insecure;
+  if (trust > 1)
+    ks_err (ctx, "source: give only one of --cacert, --thumbprint and "
+            "--insecure");
+  if (src->cacert)
+    check_readable (ctx, "source: --cacert", src->cacert);
+}
+
+static void
+validate_vm (struct ks_ctx *ctx, const struct ks_vm *v, size_t index)
+{
+  size_t i, j;
+
+  ctx->line = v->line;
+  if (v->vm.vmx) {
+    const char *x = v->vm.vmx;
+    if (!(x[0] == '/' || (x[0] == '[' && strchr (x, ']'))) ||
+        strlen (x) < 5 || strcasecmp (x + strlen (x) - 4, ".vmx") != 0)
+      ks_err (ctx, "vm: --vmx=%s: expected \"[DATASTORE] DIR/NAME.vmx\" or "
+              "an absolute path to a .vmx", x);
+    if (v->nr_disks > 0)
+      ks_err (ctx, "vm: --vmx gives the disks: remove the disk commands, "
+              "or --vmx");
+  }
+  else {
+    if (v->vm.datacenter)
+      ks_err (ctx, "vm: --datacenter goes with --vmx (disks take their own "
+              "--datacenter)");
+    if (v->nr_disks == 0)
+      ks_err (ctx, "vm: no disk: give the VM's .vmx (vm --vmx=...) or each "
+              "of its disks (disk --path=...) after the vm line");
+  }
+  if (!v->vm.name && !v->vm.vmx)
+    ks_err (ctx, "vm: --name=NAME is required: the converted VM needs a "
+            "name");
+  else if (v->vm.name && !valid_vm_name (v->vm.name))
+    ks_err (ctx, "vm: --name=%s: use letters, digits, '.', '_' and '-' "
+            "(at most 64, not starting with '.' or '-')", v->vm.name);
+  for (j = 0; j < index; ++j) {
+    const struct ks_vm *o = &ctx->ks->vms[j];
+    if (v->vm.name && o->vm.name && strcmp (v->vm.name, o->vm.name) == 0)
+      ks_err (ctx, "vm: --name=%s is already the name of the VM on line %d",
+              v->vm.name, o->line);
+    else if (v->vm.vmx && o->vm.vmx && strcmp (v->vm.vmx, o->vm.vmx) == 0 &&
+             !v->vm.name && !o->vm.name)
+      ks_err (ctx, "vm: --vmx=%s twice (line %d): give each a different "
+              "--name", v->vm.vmx, o->line);
+  }
+  for (i = 0; i < v->nr_disks; ++i) {
+    const char *p = v->disks[i].path;
+    if (p == NULL)
+      ks_err (ctx, "vm %s: disk %zu: --path is required",
+              v->vm.name ? v->vm.name : "", i + 1);
+    else if (p[0] != '/' && !(p[0] == '[' && strchr (p, ']')))
+      ks_err (ctx, "disk --path=%s: expected \"[DATASTORE] DIR/FILE\" or an "
+              "absolute path", p);
+  }
+}
+
+static void
+validate_dest (struct ks_ctx *ctx, const struct v2v_destination *d)
+{
+  ctx->line = ctx->dest_line;
+  if (!ctx->dest_line) {
+    ks_err (ctx, "no destination command: say where the VMs go "
+            "(destination --type=local --dir=DIR)");
+    return;
+  }
+  if (d->type == V2V_DEST_NONE)
+    ks_err (ctx, "destination: --type=local|libvirt is required");
+  else if (d->type == V2V_DEST_LIBVIRT) {
+    if (!d->uri)
+      ks_err (ctx, "destination: --type=libvirt needs "
+              "--uri=qemu+ssh://USER@HOST/system");
+    else if (strncmp (d->uri, "qemu+ssh://", 11) != 0 &&
+             strncmp (d->uri, "qemu+libssh://", 14) != 0 &&
+             strncmp (d->uri, "qemu:///", 8) != 0)
+      ks_err (ctx, "destination: --uri=%s: expected qemu+ssh://USER@HOST/"
+              "system (or qemu:///system on this host)", d->uri);
+    else if (strchr (d->uri, '?'))
+      ks_err (ctx, "destination: --uri=%s: give the key and known hosts as "
+              "--identity and --known-hosts, not in the URI", d->uri);
+    if (!d->pool)
+      ks_err (ctx, "destination: --type=libvirt needs --pool=POOL");
+    if (d->dir)
+      ks_err (ctx, "destination: --dir is for --type=local");
+    if (d->format == V2V_FORMAT_QCOW2)
+      ks_err (ctx, "destination: --format=qcow2: a libvirt pool receives "
+              "raw volumes (sparse), use --format=raw or leave it out");
+    if (d->identity)
+      check_readable (ctx, "destination: --identity", d->identity);
+    if (d->known_hosts)
+      check_readable (ctx, "destination: --known-hosts", d->known_hosts);
+  }
+  else {
+    if (!d->dir)
+      ks_err (ctx, "destination: --dir=DIR is required");
+    if (d->uri || d->pool || d->identity || d->known_hosts)
+      ks_err (ctx, "destination: --uri, --pool, --identity and --known-hosts "
+              "are for --type=libvirt");
+  }
+}
+
+/* Disks before the only vm command belong to it. */
+static void
+settle_early_disks (struct ks_ctx *ctx)
+{
+  struct ks_file *ks = ctx->ks;
+  struct ks_vm *v;
+  struct v2v_disk *d;
+  size_t i;
+
+  if (ctx->nr_early_disks == 0)
+    return;
+  ctx->line = ctx->early_disk_line;
+  if (ks->nr_vms != 1) {
+    if (ks->nr_vms == 0)
+      ks_err (ctx, "disk: no vm command: add one (vm --name=NAME) for "
+              "these disks");
+    else
+      ks_err (ctx, "disk: this file has several vm commands: put each disk "
+              "after the vm it belongs to");
+    for (i = 0; i < ctx->nr_early_disks; ++i) {
+      free (ctx->early_disks[i].path);
+      free (ctx->early_disks[i].datacenter);
+    }
+    return;
+  }
+  v = &ks->vms[0];
+  d = realloc (ctx->early_disks,
+               (ctx->nr_early_disks + v->nr_disks) * sizeof *d);
+  if (d == NULL) {
+    ks_err (ctx, "out of memory");
+    return;
+  }
+  if (v->nr_disks)
+    memcpy (d + ctx->nr_early_disks, v->disks, v->nr_disks * sizeof *d);
+  free (v->disks);
+  v->disks = d;
+  v->nr_disks += ctx->nr_early_disks;
+  ctx->early_disks = NULL;
+  ctx->nr_early_disks = 0;
+}
+
+/* The maps given before the first vm go to every VM that has no map of
+ * its own for the same source network.
+ */
+static void
+settle_netmaps (struct ks_ctx *ctx)
+{
+  struct ks_file *ks = ctx->ks;
+  size_t i, j, k;
+
+  for (i = 0; i < ks->nr_vms; ++i) {
+    struct ks_vm *v = &ks->vms[i];
+    for (j = 0; j < ks->base.nr_netmaps; ++j) {
+      const struct v2v_netmap *g = &ks->base.netmaps[j];
+      struct v2v_netmap *m;
+      for (k = 0; k < v->nr_netmaps; ++k)
+        if (strcmp (v->netmaps[k].from, g->from) == 0)
+          break;
+      if (k < v->nr_netmaps)
+        continue;
+      m = realloc (v->netmaps, (v->nr_netmaps + 1) * sizeof *m);
+      if (m == NULL)
+        return;
+      v->netmaps = m;
+      m[v->nr_netmaps].from = strdup (g->from);
+      m[v->nr_netmaps].to = strdup (g->to);
+      v->nr_netmaps++;
+    }
+  }
+}
+
+void
+ks_validate (struct ks_ctx *ctx)
+{
+  struct ks_file *ks = ctx->ks;
+  size_t i;
+
+  ctx->col = 0;
+  settle_early_disks (ctx);
+  settle_netmaps (ctx);
+  validate_source (ctx, &ks->base.source);
+  ctx->line = 0;
+  if (ks->nr_vms == 0 && ctx->nr_early_disks == 0)
+    ks_err (ctx, "no vm command: say which VM to convert (vm --vmx=... or "
+            "vm --name=NAME with disk commands)");
+  for (i = 0; i < ks->nr_vms; ++i)
+    validate_vm (ctx, &ks->vms[i], i);
+  validate_dest (ctx, &ks->base.dest);
+  ctx->line = ctx->options_line;
+  if (ks->parallel > 1 && ks->nr_vms < 2)
+    ks_warn (ctx, "options: --parallel=%u with a single VM does nothing",
+             ks->parallel);
+}
