@@ -114,11 +114,7 @@ check_space (struct run *run)
   bool boot_separate = false;
 
   run->guest.used_bytes = 0;
-  if (run->cfg->options.no_fstrim)
-    v2v_info (run, "no fstrim (options --no-fstrim): free space that holds "
-              "old data is copied too");
-  for (i = 0; !run->cfg->options.no_fstrim && run->guest.mountpoints &&
-       run->guest.mountpoints[i]; ++i) {
+  for (i = 0; run->guest.mountpoints && run->guest.mountpoints[i]; ++i) {
     const char *mp = run->guest.mountpoints[i];
     uint64_t avail, used;
 
@@ -346,7 +342,11 @@ v2v_guest_trim (struct run *run)
   CLEANUP_FREE_STRV char **fses = NULL;
   size_t i;
 
-  for (i = 0; run->guest.mountpoints && run->guest.mountpoints[i]; ++i) {
+  if (run->cfg->options.no_fstrim)
+    v2v_info (run, "no fstrim (options --no-fstrim): free space that holds "
+              "old data is copied too");
+  for (i = 0; !run->cfg->options.no_fstrim && run->guest.mountpoints &&
+       run->guest.mountpoints[i]; ++i) {
     const char *mp = run->guest.mountpoints[i];
     if (guestfs_fstrim (g, mp, -1) == -1)
       v2v_warning (run, "fstrim %s: %s: its free space will be copied",

@@ -4,8 +4,9 @@
 # (the test guest under two names) and fails a third whose disk is
 # missing, without stopping the others.  %pre, %post and %onerror run
 # with the documented environment; the log file and the JSON summary say
-# what happened; both converted VMs boot.  Then: an untrusted kickstart
-# server, and a %pre that fails.
+# what happened; both converted VMs boot (one on virtio-blk, one on
+# virtio-scsi, as options --block-driver asked).  Before: an untrusted
+# kickstart server, and a %pre that fails.
 source "$(dirname "$0")/../functions.sh"
 requires which nbdkit qemu-img qemu-system-x86_64 nginx
 
@@ -16,7 +17,7 @@ cat >"$DATASTORE/ks/batch.ks" <<KS
 source --type=https --server=127.0.0.1:$NGINX_PORT --user=$USER \\
        --password-file=$PASSWORD_FILE --cacert=$CERT
 destination --type=local --dir=$dest --format=qcow2
-options --parallel=2
+options --parallel=2 --block-driver=virtio-scsi --keep-vmware-tools --no-fstrim
 log --file=$T/batch.log
 vm --name=web-a --memory=1024
 disk --path="[datastore1] testvm/testvm-flat.vmdk"
@@ -97,10 +98,19 @@ printf '1 web-a converted %s\n2 web-b converted %s\n' "$dest" "$dest" | cmp - "$
 grep -q '^3 gone failed source .*no such file on datastore' "$T/onerror.txt" ||
     { cat "$T/onerror.txt"; fail "%onerror environment"; }
 
+# The options: virtio-scsi disks, VMware Tools kept, no fstrim.
+grep -q "<controller type='scsi' index='0' model='virtio-scsi'/>" "$dest/web-a.xml" &&
+    grep -q "<target dev='sda' bus='scsi'/>" "$dest/web-a.xml" || fail "--block-driver=virtio-scsi not in the XML"
+grep -q '\[web-a\]: convert: VMware Tools left installed' "$T/batch.log" || fail "--keep-vmware-tools not applied"
+grep -q '\[web-b\]: fstrim: no fstrim (options --no-fstrim)' "$T/batch.log" || fail "--no-fstrim not applied"
+guestfish --ro -a "$dest/web-b-sda.qcow2" -i exists /usr/bin/vmware-uninstall-tools.pl >"$T/tools" 2>&1
+[ "$(cat "$T/tools")" = true ] || fail "VMware Tools were removed despite --keep-vmware-tools"
+
 ls "$dest" >"$T/files"
 printf '%s\n' web-a-sda.qcow2 web-a.xml web-b-sda.qcow2 web-b.xml | cmp - "$T/files" ||
     { cat "$T/files"; fail "unexpected files in the destination"; }
-for vm in web-a web-b; do
-    boot_disk "$dest/$vm-sda.qcow2" qcow2 "$T/boot-$vm.log" || { tail -20 "$T/boot-$vm.log"; fail "$vm does not boot"; }
-    log "$vm boots on virtio-blk"
-done
+boot_disk "$dest/web-a-sda.qcow2" qcow2 "$T/boot-web-a.log" || { tail -20 "$T/boot-web-a.log"; fail "web-a does not boot"; }
+log "web-a boots on virtio-blk"
+BOOT_BUS=scsi boot_disk "$dest/web-b-sda.qcow2" qcow2 "$T/boot-web-b.log" ||
+    { tail -20 "$T/boot-web-b.log"; fail "web-b does not boot on virtio-scsi"; }
+log "web-b boots on virtio-scsi"
