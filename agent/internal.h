@@ -88,6 +88,11 @@ struct run {
   enum v2v_firmware firmware;   /* V2V_FW_AUTO: as the guest has it */
 };
 
+/* run.c */
+extern int v2v_make_workdir (struct run *run);
+extern int v2v_open_source (struct run *run);
+extern void v2v_run_cleanup (struct run *run, bool failed);
+
 /* error.c */
 extern bool v2v_verbose;
 extern void v2v_set_stage (const char *name);
@@ -270,6 +275,10 @@ extern char *v2v_vmdk_extent (const char *text, size_t len, char *err,
 
 /* source_vmx.c */
 extern int v2v_vm_from_vmx (struct run *run);
+extern char *v2v_vmx_resolve (const char *vmx_path, const char *file);
+extern char *v2v_source_fetch (struct run *run, const char *path,
+                               const char *datacenter, size_t max,
+                               size_t *len);
 extern int v2v_vm_from_config (struct run *run);
 
 /* convert_linux.c */
@@ -305,6 +314,7 @@ extern int v2v_upload_stream (struct run *run, struct disk_state *d, int i,
 
 /* output_libvirt.c */
 extern char *v2v_libvirt_uri (const struct v2v_destination *dest);
+extern int v2v_libvirt_connect (struct run *run);
 extern int v2v_libvirt_check_pool (struct run *run);
 extern int v2v_libvirt_check_names (struct run *run);
 extern int v2v_libvirt_space (struct run *run, uint64_t need,

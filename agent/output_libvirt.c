@@ -73,8 +73,9 @@ quiet (void *opaque, virErrorPtr err)
   (void) opaque; (void) err;
 }
 
+/* Connect to the destination's libvirt (host key verified). */
 int
-v2v_libvirt_check_pool (struct run *run)
+v2v_libvirt_connect (struct run *run)
 {
   const struct v2v_destination *dest = &run->cfg->dest;
   CLEANUP_FREE char *uri = v2v_libvirt_uri (dest);
@@ -93,6 +94,16 @@ v2v_libvirt_check_pool (struct run *run)
                "it in the --known-hosts file" : "");
     return -1;
   }
+  return 0;
+}
+
+int
+v2v_libvirt_check_pool (struct run *run)
+{
+  const struct v2v_destination *dest = &run->cfg->dest;
+
+  if (v2v_libvirt_connect (run) == -1)
+    return -1;
   run->pool = virStoragePoolLookupByName (run->conn, dest->pool);
   if (run->pool == NULL) {
     v2v_error ("%s has no storage pool '%s': virsh -c %s pool-list --all "

@@ -28,8 +28,8 @@ remove_entry (const char *path, const struct stat *st, int flag,
 /* A fresh 0700 directory for overlays, sockets and the password copy.
  * Overlays hold what the conversion reads: /var/tmp, not a small tmpfs.
  */
-static int
-make_workdir (struct run *run)
+int
+v2v_make_workdir (struct run *run)
 {
   const char *parent = run->cfg->workdir;
 
@@ -48,13 +48,12 @@ make_workdir (struct run *run)
   return 0;
 }
 
-static int
-stage_source (struct run *run)
+/* The password in memory and in a 0600 file; TLS trust or the SSH login. */
+int
+v2v_open_source (struct run *run)
 {
   const struct v2v_source *src = &run->cfg->source;
 
-  if (v2v_event_stage (run, "source", -1) == -1)
-    return -1;
   if (src->password_file || src->password) {
     run->password = src->password ? strdup (src->password)
                     : v2v_read_password_file (run, src->password_file);
@@ -65,8 +64,16 @@ stage_source (struct run *run)
     if (run->password_file == NULL)
       return -1;
   }
-  if ((src->type == V2V_SOURCE_SSH ? v2v_ssh_connect (run)
-       : v2v_https_trust (run)) == -1)
+  return src->type == V2V_SOURCE_SSH ? v2v_ssh_connect (run)
+    : v2v_https_trust (run);
+}
+
+static int
+stage_source (struct run *run)
+{
+  const struct v2v_source *src = &run->cfg->source;
+
+  if (v2v_event_stage (run, "source", -1) == -1 || v2v_open_source (run) == -1)
     return -1;
   if ((run->cfg->vm.vmx ? v2v_vm_from_vmx (run)
        : v2v_vm_from_config (run)) == -1)
@@ -128,8 +135,8 @@ stage_size_check (struct run *run, uint64_t *total)
   return v2v_dest_space (run, *total, "exact size of the converted disks");
 }
 
-static void
-cleanup (struct run *run, bool failed)
+void
+v2v_run_cleanup (struct run *run, bool failed)
 {
   size_t i;
 
@@ -190,7 +197,7 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
   }
 
   if (v2v_event_stage (&run, "destination", -1) == -1 ||
-      make_workdir (&run) == -1 || v2v_dest_check (&run) == -1)
+      v2v_make_workdir (&run) == -1 || v2v_dest_check (&run) == -1)
     goto fail;
   if (stage_source (&run) == -1 || stage_overlay (&run) == -1 ||
       stage_inspect (&run) == -1)
@@ -210,7 +217,7 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
                   total >> 20) == -1)
       summary = NULL;
     v2v_event_done (&run, true, summary);
-    cleanup (&run, false);
+    v2v_run_cleanup (&run, false);
     return 0;
   }
 
@@ -228,7 +235,7 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
                 v2v_dest_next_step (&run)) == -1)
     summary = NULL;
   v2v_event_done (&run, true, summary);
-  cleanup (&run, false);
+  v2v_run_cleanup (&run, false);
   return 0;
 
  fail:
@@ -238,7 +245,7 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
                "destination", v2v_last_error () ? v2v_last_error () : "");
   }
   v2v_event_error (&run);
-  cleanup (&run, true);
+  v2v_run_cleanup (&run, true);
   v2v_event_done (&run, false, v2v_last_error ());
   return -1;
 }

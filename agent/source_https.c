@@ -206,6 +206,10 @@ v2v_https_get (struct run *run, const char *url, const char *label,
     return NULL;
   }
   set_common (curl, run, url, errbuf);
+  /* directories of the datastore browser may redirect to DIR/ */
+  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt (curl, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_collect);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &b);
   r = perform (run, curl, label, errbuf);

@@ -125,8 +125,8 @@ sanitize_name (const char *display)
 /* Where a file named in the .vmx lives, as a disk path: relative names
  * are in the .vmx's directory; /vmfs/volumes/DS/rest is "[DS] rest".
  */
-static char *
-resolve (const char *vmx_path, const char *file)
+char *
+v2v_vmx_resolve (const char *vmx_path, const char *file)
 {
   char *out = NULL;
   const char *slash = strrchr (vmx_path, '/');
@@ -153,8 +153,8 @@ resolve (const char *vmx_path, const char *file)
 }
 
 /* Read a small file from the source, whichever protocol it speaks. */
-static char *
-fetch (struct run *run, const char *path, const char *datacenter,
+char *
+v2v_source_fetch (struct run *run, const char *path, const char *datacenter,
        size_t max, size_t *len)
 {
   struct v2v_disk where = { .path = (char *) path,
@@ -180,7 +180,7 @@ v2v_vm_from_vmx (struct run *run)
   size_t len, i;
   int ret = -1;
 
-  text = fetch (run, cfg->vm.vmx, dc, MAX_VMX, &len);
+  text = v2v_source_fetch (run, cfg->vm.vmx, dc, MAX_VMX, &len);
   if (text == NULL)
     return -1;
   if (v2v_vmx_parse (text, len, &vmx, err, sizeof err) == -1) {
@@ -188,7 +188,8 @@ v2v_vm_from_vmx (struct run *run)
     return -1;
   }
   for (i = 0; i < vmx.nr_disks; ++i) {
-    CLEANUP_FREE char *desc_path = resolve (cfg->vm.vmx, vmx.disks[i].file);
+    CLEANUP_FREE char *desc_path = v2v_vmx_resolve (cfg->vm.vmx,
+                                                    vmx.disks[i].file);
     CLEANUP_FREE char *desc = NULL, *extent = NULL;
 
     if (desc_path == NULL) {
@@ -196,7 +197,7 @@ v2v_vm_from_vmx (struct run *run)
                  vmx.disks[i].file);
       goto out;
     }
-    desc = fetch (run, desc_path, dc, MAX_DESCRIPTOR, &len);
+    desc = v2v_source_fetch (run, desc_path, dc, MAX_DESCRIPTOR, &len);
     if (desc == NULL)
       goto out;
     extent = v2v_vmdk_extent (desc, len, err, sizeof err);
@@ -204,7 +205,7 @@ v2v_vm_from_vmx (struct run *run)
       v2v_error ("%s: %s", desc_path, err);
       goto out;
     }
-    if (add_disk (run, resolve (desc_path, extent), dc) == -1)
+    if (add_disk (run, v2v_vmx_resolve (desc_path, extent), dc) == -1)
       goto out;
     v2v_info (run, "disk %zu: %s", i, run->disks[i].path);
   }

@@ -132,4 +132,45 @@ extern void v2v_kill_children (int sig);
 
 extern void v2v_config_free (struct v2v_config *config);
 
+/* Quick looks at one part of a configuration, for front ends that ask
+ * step by step (the wizard).  Each takes seconds, and returns 0, or -1
+ * with v2v_last_error() saying what to fix.
+ */
+
+/* The source answers, is trusted, and the login works. */
+extern int v2v_check_source (const struct v2v_config *config);
+
+/* A VM found on the source.  Strings are valid during the callback. */
+struct v2v_found_vm {
+  const char *vmx;          /* "[DATASTORE] DIR/NAME.vmx" */
+  const char *name;         /* display name */
+  const char *guest_os;     /* VMware's guestOS, e.g. "debian12-64" */
+  unsigned memory_mib, vcpus;
+  enum v2v_firmware firmware;
+  size_t nr_disks, nr_nics;
+  uint64_t disk_bytes;      /* total virtual size of its disks */
+  const char *networks;     /* its NICs' source networks, ", "-separated */
+  const char *problem;      /* why it cannot be read, or NULL */
+};
+typedef void (*v2v_found_vm_fn) (const struct v2v_found_vm *vm,
+                                 void *opaque);
+/* Every .vmx on the source (config->vm.datacenter, or ha-datacenter). */
+extern int v2v_list_vms (const struct v2v_config *config,
+                         v2v_found_vm_fn fn, void *opaque);
+
+/* A storage pool or network of a libvirt destination. */
+struct v2v_found_target {
+  const char *kind;         /* "pool" or "network" */
+  const char *name;
+  bool active;
+  uint64_t available;       /* pools: free bytes */
+};
+typedef void (*v2v_found_target_fn) (const struct v2v_found_target *t,
+                                     void *opaque);
+/* Connect to the destination (a directory: check it is writable) and
+ * list its pools and networks.
+ */
+extern int v2v_list_destination (const struct v2v_config *config,
+                                 v2v_found_target_fn fn, void *opaque);
+
 #endif /* V2V_H */

@@ -65,6 +65,7 @@ typedef int (*ks_fetch_fn) (const char *url, char **text, size_t *len,
 struct ks_parse_opts {
   ks_fetch_fn fetch;        /* NULL: include is refused */
   void *opaque;
+  bool partial;             /* source, vm, destination may be missing */
 };
 
 /* Parse text (name is used in messages) into ks, which must be zeroed.

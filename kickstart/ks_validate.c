@@ -93,6 +93,8 @@ validate_source (struct ks_ctx *ctx, const struct v2v_source *src)
   int trust;
 
   ctx->line = ctx->source_line;
+  if (!ctx->source_line && ctx->opts && ctx->opts->partial)
+    return;
   if (!ctx->source_line) {
     ks_err (ctx, "no source command: say where the VMs are (source "
             "--type=https --server=HOST ...)");
@@ -194,6 +196,8 @@ static void
 validate_dest (struct ks_ctx *ctx, const struct v2v_destination *d)
 {
   ctx->line = ctx->dest_line;
+  if (!ctx->dest_line && ctx->opts && ctx->opts->partial)
+    return;
   if (!ctx->dest_line) {
     ks_err (ctx, "no destination command: say where the VMs go "
             "(destination --type=local --dir=DIR)");
@@ -316,7 +320,8 @@ ks_validate (struct ks_ctx *ctx)
   settle_netmaps (ctx);
   validate_source (ctx, &ks->base.source);
   ctx->line = 0;
-  if (ks->nr_vms == 0 && ctx->nr_early_disks == 0)
+  if (ks->nr_vms == 0 && ctx->nr_early_disks == 0 &&
+      !(ctx->opts && ctx->opts->partial))
     ks_err (ctx, "no vm command: say which VM to convert (vm --vmx=... or "
             "vm --name=NAME with disk commands)");
   for (i = 0; i < ks->nr_vms; ++i)

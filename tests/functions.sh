@@ -50,8 +50,9 @@ guest_image () {
 # limited to $NGINX_LIMIT_RATE bytes/s if set, e.g. 10m).
 # Sets NGINX_PORT, NGINX_DIR, DATASTORE (dir of datastore "datastore1"),
 # CERT (its self-signed certificate), FINGERPRINT (SHA-256), USER,
-# PASSWORD_FILE, WRONG_PASSWORD_FILE.  /folder/ needs basic auth; /open/
-# serves the same files without (for virt-v2v in the bench).
+# PASSWORD_FILE, WRONG_PASSWORD_FILE.  /folder needs basic auth and lists
+# directories as ESXi's datastore browser does (nginx's autoindex pages);
+# /open/ serves the same files without (for virt-v2v in the bench).
 start_nginx () {
     NGINX_DIR=$T/nginx
     mkdir -p "$NGINX_DIR"/{tmp,ds/ha-datacenter/datastore1}
@@ -88,10 +89,24 @@ http {
         ssl_certificate $CERT;
         ssl_certificate_key $NGINX_DIR/key.pem;
         ${NGINX_LIMIT_RATE:+limit_rate $NGINX_LIMIT_RATE;}
+        # ESXi's datastore browser: /folder?dcPath=DC lists the
+        # datastores, /folder?dcPath=DC&dsName=DS a datastore's root,
+        # /folder/DIR/FILE?dcPath=DC&dsName=DS a directory or a file.
+        location = /folder {
+            rewrite ^ /_index/\$arg_dcPath/\$arg_dsName/ last;
+        }
+        location /_index/ {
+            internal;
+            auth_basic "VMware HTTP server";
+            auth_basic_user_file $NGINX_DIR/htpasswd;
+            alias $NGINX_DIR/ds/;
+            autoindex on;
+        }
         location ~ ^/folder/(.+)\$ {
             auth_basic "VMware HTTP server";
             auth_basic_user_file $NGINX_DIR/htpasswd;
             alias $NGINX_DIR/ds/\$arg_dcPath/\$arg_dsName/\$1;
+            autoindex on;
         }
         location /open/ {
             alias $NGINX_DIR/ds/ha-datacenter/datastore1/;

@@ -7,6 +7,7 @@
  *   print.c    progress events as text or JSON, into the log sinks
  *   logsink.c  log --file and log --remote=syslog://
  *   fetch.c    kickstarts and includes from http(s), tftp, file, media
+ *   list.c     list-vms, list-destination
  */
 #ifndef V2V_CLI_H
 #define V2V_CLI_H
@@ -55,6 +56,9 @@ struct cli_facts {
 };
 extern int cli_run_section (const char *section, const char *body,
                             const struct cli_facts *facts);
+
+/* list.c */
+extern int cli_list (const char *what, const struct ks_file *ks);
 
 /* batch.c */
 extern int cli_run_batch (const struct ks_file *ks, const char *kickstart,

@@ -5,6 +5,8 @@
  *                                               says (v2v.ks= or v2v.*)
  *   v2vboot-agent check ...                     every check, no copy
  *   v2vboot-agent dump-config ...               the parsed kickstart
+ *   v2vboot-agent list-vms -k FILE              the source's VMs
+ *   v2vboot-agent list-destination -k FILE      its pools and networks
  *   v2vboot-agent list-kickstart-options
  *
  * Exit status: 0 converted (or checked), 1 failed, 2 bad usage or kickstart.
@@ -18,6 +20,8 @@
 
 #include "cli.h"
 
+static bool partial;            /* list-*: parts of a kickstart */
+
 static void
 usage (FILE *f)
 {
@@ -28,6 +32,9 @@ usage (FILE *f)
            "  run                      convert the VMs the kickstart describes\n"
            "  check                    run every check, stop before the copy\n"
            "  dump-config              print the parsed kickstart\n"
+           "  list-vms                 list the VMs (.vmx) on the source\n"
+           "  list-destination         list the destination's pools and "
+           "networks\n"
            "  list-kickstart-options   print every kickstart option\n"
            "\n"
            "Options:\n"
@@ -84,7 +91,7 @@ is_url (const char *s)
 static int
 parse_url (struct source *src, const char *url, struct ks_file *ks)
 {
-  struct ks_parse_opts opts = { fetch_include, src };
+  struct ks_parse_opts opts = { fetch_include, src, partial };
   char *text = NULL, *error = NULL;
   size_t len = 0;
   int r;
@@ -104,7 +111,7 @@ parse_url (struct source *src, const char *url, struct ks_file *ks)
 static int
 parse_cmdline (struct source *src, struct ks_file *ks)
 {
-  struct ks_parse_opts opts = { fetch_include, src };
+  struct ks_parse_opts opts = { fetch_include, src, partial };
   struct ks_cmdline cl;
   char *text = NULL, *error = NULL;
   size_t len = 0;
@@ -216,8 +223,10 @@ main (int argc, char *argv[])
     ks_list_options (stdout);
     return 0;
   }
+  partial = strcmp (cmd, "list-vms") == 0 ||
+            strcmp (cmd, "list-destination") == 0;
   if (strcmp (cmd, "run") != 0 && strcmp (cmd, "check") != 0 &&
-      strcmp (cmd, "dump-config") != 0) {
+      strcmp (cmd, "dump-config") != 0 && !partial) {
     fprintf (stderr, "v2vboot-agent: unknown command '%s' (try --help)\n",
              cmd);
     return 2;
@@ -232,7 +241,7 @@ main (int argc, char *argv[])
   else if (is_url (src.kickstart))
     r = parse_url (&src, src.kickstart, &ks);
   else {
-    struct ks_parse_opts opts = { fetch_include, &src };
+    struct ks_parse_opts opts = { fetch_include, &src, partial };
     r = ks_parse_file (src.kickstart, &opts, &ks, stderr);
   }
   if (r == -1) {
@@ -243,6 +252,11 @@ main (int argc, char *argv[])
     ks_dump (&ks, stdout);
     ks_free (&ks);
     return 0;
+  }
+  if (partial) {
+    r = cli_list (cmd, &ks);
+    ks_free (&ks);
+    return r;
   }
   ks.base.verbose = verbose;
   if (workdir)

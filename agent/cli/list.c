@@ -1,0 +1,91 @@
+/* v2vboot-agent list-vms and list-destination: what a source holds and
+ * what a destination offers, from a kickstart that needs only its source
+ * or destination line.  list-vms prints vm lines ready for a batch
+ * kickstart (or JSON with --machine-readable).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static void
+print_vm (const struct v2v_found_vm *vm, void *opaque)
+{
+  (void) opaque;
+  if (cli_out.machine_readable) {
+    fputs ("{\"event\":\"vm\",\"vmx\":", stdout);
+    cli_json_string (stdout, vm->vmx);
+    fputs (",\"name\":", stdout);
+    cli_json_string (stdout, vm->name);
+    fputs (",\"guest_os\":", stdout);
+    cli_json_string (stdout, vm->guest_os);
+    printf (",\"memory_mib\":%u,\"vcpus\":%u,\"firmware\":\"%s\","
+            "\"disks\":%zu,\"disk_bytes\":%" PRIu64 ",\"nics\":%zu,"
+            "\"networks\":", vm->memory_mib, vm->vcpus,
+            vm->firmware == V2V_FW_UEFI ? "uefi" : "bios", vm->nr_disks,
+            vm->disk_bytes, vm->nr_nics);
+    cli_json_string (stdout, vm->networks);
+    fputs (",\"problem\":", stdout);
+    if (vm->problem)
+      cli_json_string (stdout, vm->problem);
+    else
+      fputs ("null", stdout);
+    fputs ("}\n", stdout);
+    return;
+  }
+  if (vm->problem)
+    printf ("# vm --vmx=\"%s\"  # cannot be read: %s\n", vm->vmx,
+            vm->problem);
+  else
+    printf ("vm --vmx=\"%s\"  # %s, %s, %u MiB, %u vCPU, %zu disk(s) "
+            "%" PRIu64 " GiB, networks: %s\n", vm->vmx,
+            vm->name ? vm->name : "", vm->guest_os ? vm->guest_os : "",
+            vm->memory_mib, vm->vcpus, vm->nr_disks, vm->disk_bytes >> 30,
+            vm->networks ? vm->networks : "");
+}
+
+static void
+print_target (const struct v2v_found_target *t, void *opaque)
+{
+  (void) opaque;
+  if (cli_out.machine_readable) {
+    printf ("{\"event\":\"%s\",\"name\":", t->kind);
+    cli_json_string (stdout, t->name);
+    printf (",\"active\":%s,\"available\":%" PRIu64 "}\n",
+            t->active ? "true" : "false", t->available);
+  }
+  else
+    printf ("%-8s %-24s %-8s %8" PRIu64 " GiB free\n", t->kind, t->name,
+            t->active ? "active" : "inactive", t->available >> 30);
+}
+
+int
+cli_list (const char *what, const struct ks_file *ks)
+{
+  struct v2v_config cfg = ks->base;
+  int r;
+
+  if (ks->nr_vms > 0)
+    cfg.vm = ks->vms[0].vm;     /* its --datacenter */
+  if (what[5] == 'v') {
+    if (cfg.source.type == V2V_SOURCE_NONE) {
+      fprintf (stderr, "v2vboot-agent: list-vms: the kickstart needs a "
+               "source line\n");
+      return 2;
+    }
+    r = v2v_list_vms (&cfg, print_vm, NULL);
+  }
+  else {
+    if (cfg.dest.type == V2V_DEST_NONE) {
+      fprintf (stderr, "v2vboot-agent: list-destination: the kickstart "
+               "needs a destination line\n");
+      return 2;
+    }
+    r = v2v_list_destination (&cfg, print_target, NULL);
+  }
+  if (r == -1) {
+    fprintf (stderr, "v2vboot-agent: error: %s\n", v2v_last_error ());
+    return 1;
+  }
+  return 0;
+}
