@@ -1,6 +1,6 @@
 # v2vboot: top-level build.
 #
-#   make          build/v2vboot-agent
+#   make          build/v2vboot-agent, build/v2vboot-tui (the wizard)
 #   make check    unit tests (also under ASan+UBSan), then the integration
 #                 tests with a real guest, nginx and qemu (tests/README.md)
 #   make bench    v2vboot against virt-v2v on the same source (tests/bench)
@@ -25,7 +25,7 @@ WARN += -Werror
 endif
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
-              -Iagent -Ikickstart $(PKG_CFLAGS)
+              -Iagent -Ikickstart -Itui $(PKG_CFLAGS)
 SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g \
               -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer -Iagent -Ikickstart $(PKG_CFLAGS)
@@ -33,18 +33,20 @@ SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g \
 ENGINE_SRCS := $(wildcard agent/*.c)
 CLI_SRCS := $(wildcard agent/cli/*.c)
 CLI_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRCS))
+TUI_SRCS := $(wildcard tui/*.c)
+TUI_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(TUI_SRCS))
 KS_SRCS := $(wildcard kickstart/*.c)
 LIB_SRCS := $(ENGINE_SRCS) $(KS_SRCS)
 LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS))
-HDRS := $(wildcard agent/*.h agent/cli/*.h kickstart/*.h)
+HDRS := $(wildcard agent/*.h agent/cli/*.h kickstart/*.h tui/*.h)
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRCS))
 
 .PHONY: all setup fuzz unit-tests check check-unit check-integration bench example clean
-all: $(B)/v2vboot-agent
+all: $(B)/v2vboot-agent $(B)/v2vboot-tui
 
 # Installs missing Debian packages; a no-op when all are there.
 setup:
@@ -69,6 +71,10 @@ $(B)/libv2v-san.a: $(SAN_OBJS)
 $(B)/v2vboot-agent: $(CLI_OBJS) $(B)/libv2v.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/v2vboot-tui: $(TUI_OBJS) $(B)/libv2v.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lncurses
 
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v.a
 	@mkdir -p $(dir $@)

@@ -97,23 +97,22 @@ login (struct run *run, ssh_session s)
   return -1;
 }
 
-int
-v2v_ssh_connect (struct run *run)
+/* A session to the source, connected but not yet verified or logged in. */
+static ssh_session
+open_session (const struct v2v_source *src)
 {
-  const struct v2v_source *src = &run->cfg->source;
   CLEANUP_FREE char *host = NULL;
   unsigned port = 22;
   long timeout = 15;
   ssh_session s;
 
   if (v2v_split_server (src->server, &host, &port) == -1)
-    return -1;
+    return NULL;
   s = ssh_new ();
   if (s == NULL) {
     v2v_error ("ssh_new failed");
-    return -1;
+    return NULL;
   }
-  run->ssh = s;
   ssh_options_set (s, SSH_OPTIONS_HOST, host);
   ssh_options_set (s, SSH_OPTIONS_PORT, &port);
   ssh_options_set (s, SSH_OPTIONS_USER, src->user);
@@ -123,8 +122,57 @@ v2v_ssh_connect (struct run *run)
   if (ssh_connect (s) != SSH_OK) {
     v2v_error ("%s: cannot connect: %s: is sshd up and listening on that "
                "port?", src->server, ssh_get_error (s));
+    ssh_free (s);
+    return NULL;
+  }
+  return s;
+}
+
+/* The operator confirmed that the host key with this fingerprint is the
+ * host's: add it to the source's known-hosts file, if the host still
+ * presents that key.
+ */
+int
+v2v_ssh_trust_host (const struct v2v_config *cfg, const char *fingerprint)
+{
+  const struct v2v_source *src = &cfg->source;
+  ssh_session s;
+  CLEANUP_FREE char *fp = NULL;
+  int r = -1;
+
+  v2v_clear_error ();
+  v2v_set_stage ("source");
+  if (src->known_hosts == NULL) {
+    v2v_error ("no known-hosts file to add the key to");
     return -1;
   }
+  s = open_session (src);
+  if (s == NULL)
+    return -1;
+  fp = host_key_fingerprint (s);
+  if (fp == NULL || strcmp (fp, fingerprint) != 0)
+    v2v_error ("%s: the host now presents key %s, not the %s you trusted: "
+               "someone may be intercepting the connection", src->server,
+               fp ? fp : "unknown", fingerprint);
+  else if (ssh_session_update_known_hosts (s) != SSH_OK)
+    v2v_error ("%s: cannot write %s: %s", src->server, src->known_hosts,
+               ssh_get_error (s));
+  else
+    r = 0;
+  ssh_disconnect (s);
+  ssh_free (s);
+  return r;
+}
+
+int
+v2v_ssh_connect (struct run *run)
+{
+  const struct v2v_source *src = &run->cfg->source;
+  ssh_session s = open_session (src);
+
+  if (s == NULL)
+    return -1;
+  run->ssh = s;
   if (verify_host (run, s) == -1 || login (run, s) == -1)
     return -1;
   run->sftp = sftp_new (s);

@@ -140,6 +140,12 @@ extern void v2v_config_free (struct v2v_config *config);
 /* The source answers, is trusted, and the login works. */
 extern int v2v_check_source (const struct v2v_config *config);
 
+/* SSH: the operator checked the host key's fingerprint ("SHA256:..."):
+ * add the key to config->source.known_hosts.
+ */
+extern int v2v_ssh_trust_host (const struct v2v_config *config,
+                               const char *fingerprint);
+
 /* A VM found on the source.  Strings are valid during the callback. */
 struct v2v_found_vm {
   const char *vmx;          /* "[DATASTORE] DIR/NAME.vmx" */

@@ -8,12 +8,12 @@ set -euo pipefail
 pkgs=(
     # build
     gcc make pkg-config libguestfs-dev libcurl4-openssl-dev libssl-dev libssh-dev
-    libvirt-dev libnbd-dev
+    libvirt-dev libnbd-dev libncurses-dev
     # run: the agent's data path and conversion
     libguestfs0 nbdkit qemu-utils qemu-system-x86 linux-image-amd64
     # tests: guest build, servers, checks
     guestfish debootstrap nginx-light openssh-server openssl curl python3 procps
-    libvirt-clients libvirt-daemon-system valgrind util-linux bc clang libclang-rt-14-dev
+    libvirt-clients libvirt-daemon-system valgrind util-linux bc clang libclang-rt-14-dev tmux
     # bench: the reference converter
     virt-v2v libnbd-bin
 )

@@ -1,0 +1,122 @@
+/* The wizard's answers as a kickstart, printed by the kickstart module's
+ * own printer (so it parses back to the same run), with the password in
+ * a 0600 file and the trusted SSH host key in a known_hosts file beside
+ * it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kickstart.h"
+#include "wizard.h"
+
+static int
+write_password (const char *path, const char *password)
+{
+  size_t len = strlen (password);
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  if (fd == -1)
+    return -1;
+  if (fchmod (fd, 0600) == -1 || write (fd, password, len) != (ssize_t) len ||
+      write (fd, "\n", 1) != 1) {
+    int e = errno;
+    close (fd);
+    errno = e;
+    return -1;
+  }
+  return close (fd);
+}
+
+/* The wizard's known_hosts (the key the operator trusted) beside the
+ * kickstart, so that the saved run verifies the same key.
+ */
+static char *
+copy_known_hosts (const char *from, const char *path)
+{
+  char *to, buf[65536];
+  FILE *in = fopen (from, "re"), *out;
+  size_t n;
+
+  if (in == NULL || asprintf (&to, "%s.known_hosts", path) == -1) {
+    if (in)
+      fclose (in);
+    return NULL;
+  }
+  out = fopen (to, "we");
+  n = fread (buf, 1, sizeof buf, in);
+  fclose (in);
+  if (out == NULL || fwrite (buf, 1, n, out) != n || fclose (out) == EOF) {
+    free (to);
+    return NULL;
+  }
+  return to;
+}
+
+int
+ks_write (const struct wizard *w, const char *path, const char *password_file)
+{
+  char *known = NULL;
+  struct ks_file ks = { 0 };
+  struct ks_vm vm = { 0 };
+  struct v2v_disk disk = { 0 };
+  struct v2v_netmap maps[8];
+  struct ks_nic nic = { 0 };
+  size_t i;
+  FILE *f;
+  int r;
+
+  wizard_config (w, &ks.base, NULL);
+  ks.base.source.password = NULL;
+  if (w->password[0] && !(w->src_type && w->identity[0])) {
+    if (write_password (password_file, w->password) == -1)
+      return -1;
+    ks.base.source.password_file = (char *) password_file;
+  }
+  if (w->src_type) {
+    known = copy_known_hosts (w->known_hosts, path);
+    ks.base.source.known_hosts = known;
+  }
+  vm.vm.vmx = w->vmx[0] ? (char *) w->vmx : NULL;
+  vm.vm.name = w->vm_name[0] ? (char *) w->vm_name : NULL;
+  if (!w->vmx[0]) {
+    disk.path = (char *) w->disk_path;
+    vm.disks = &disk;
+    vm.nr_disks = 1;
+  }
+  for (i = 0; i < w->nr_netmaps; ++i) {
+    maps[i].from = (char *) w->netmap_from[i];
+    maps[i].to = (char *) w->netmap_to[i];
+  }
+  vm.netmaps = maps;
+  vm.nr_netmaps = w->nr_netmaps;
+  ks.vms = &vm;
+  ks.nr_vms = 1;
+  if (w->net_mode) {
+    nic.device = w->net_dev[0] ? (char *) w->net_dev : NULL;
+    nic.bootproto = w->net_mode == 1 ? KS_BOOT_DHCP : KS_BOOT_STATIC;
+    if (w->net_mode == 2) {
+      nic.ip = (char *) w->net_ip;
+      nic.netmask = (char *) w->net_mask;
+      nic.gateway = w->net_gw[0] ? (char *) w->net_gw : NULL;
+    }
+    nic.nameserver = w->net_dns[0] ? (char *) w->net_dns : NULL;
+    ks.nics = &nic;
+    ks.nr_nics = 1;
+  }
+  f = fopen (path, "we");
+  if (f == NULL) {
+    free (known);
+    return -1;
+  }
+  fprintf (f, "# Written by the v2vboot %s wizard.  Repeat the run with:\n"
+           "#   v2vboot-agent run --kickstart %s\n", V2V_VERSION, path);
+  ks_dump (&ks, f);
+  r = fclose (f);
+  free (known);
+  return r == EOF ? -1 : 0;
+}
