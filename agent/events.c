@@ -92,6 +92,7 @@ v2v_event_done (struct run *run, bool ok, const char *summary)
   if (ok) {
     ev.vm_name = run->name;
     ev.output = v2v_dest_describe (run);
+    ev.next = run->next_text;
   }
   emit (run, &ev);
 }

@@ -108,6 +108,7 @@ struct v2v_event {
   bool ok;
   const char *vm_name;      /* DONE (ok): the converted VM's name */
   const char *output;       /* DONE (ok): its directory or libvirt URI */
+  const char *next;         /* DONE (ok, run): what the operator does next */
 };
 
 typedef void (*v2v_progress_fn) (const struct v2v_event *ev, void *opaque);

@@ -366,3 +366,26 @@ boot_disk () {
     kill $pid 2>/dev/null || :; wait $pid 2>/dev/null || :
     return 1
 }
+
+# start_wizard TERM: v2vboot-tui at 80x25 with that TERM in a private
+# tmux server (TMPDIR=$T, so its private directory is checked too); the
+# pane prints WIZARD-EXIT=STATUS when it ends.  Then: wiz_screen (the
+# screen as text), wiz_keys KEY... (tmux key names), wiz_wait_for PATTERN
+# [SECONDS] (grep -E on the screen; fails with the screen shown).
+start_wizard () {
+    WIZ_TMUX="tmux -L v2vboot-wizard-$$"
+    $WIZ_TMUX new-session -d -s wiz -x 80 -y 25 \
+        "TERM=$1 TMPDIR=$T $top/build/v2vboot-tui; echo WIZARD-EXIT=\$?; sleep 3600"
+    cleanup_fn "$WIZ_TMUX kill-server 2>/dev/null"
+}
+wiz_screen () { $WIZ_TMUX capture-pane -t wiz -p; }
+wiz_keys () { $WIZ_TMUX send-keys -t wiz "$@"; }
+wiz_wait_for () {
+    local i
+    for (( i = 0; i < ${2:-20} * 5; i++ )); do
+        wiz_screen | grep -qE -- "$1" && return 0
+        sleep 0.2
+    done
+    wiz_screen >&2
+    fail "the screen never showed: $1"
+}

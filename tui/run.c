@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wizard.h"
@@ -121,8 +122,12 @@ event (struct wizard *w, struct progress *p, const char *line)
   }
   else if (strcmp (ev, "done") == 0) {
     json_get_bool (line, "ok", &w->ok);
-    if (w->ok)
+    if (w->ok) {
       json_get_string (line, "message", w->result, sizeof w->result);
+      json_get_string (line, "name", w->new_name, sizeof w->new_name);
+      json_get_string (line, "output", w->output, sizeof w->output);
+      json_get_string (line, "next", w->next, sizeof w->next);
+    }
   }
 }
 
@@ -133,6 +138,7 @@ screen_run (struct wizard *w)
   struct progress p = { .stage = -1 };
   size_t have = 0;
   int out[2], status = 0;
+  time_t start;
   pid_t pid;
 
   snprintf (ks, sizeof ks, "%s/run.ks", w->dir);
@@ -161,6 +167,7 @@ screen_run (struct wizard *w)
   }
   close (out[1]);
   draw (w, &p);
+  start = time (NULL);
   while (pid > 0) {
     struct pollfd fds[2] = { { out[0], POLLIN, 0 }, { 0, POLLIN, 0 } };
     int n = poll (fds, 2, 1000);
@@ -192,6 +199,7 @@ screen_run (struct wizard *w)
   close (out[0]);
   while (pid > 0 && waitpid (pid, &status, 0) == -1 && errno == EINTR)
     ;
+  w->seconds = difftime (time (NULL), start);
   if (!w->ok && !w->result[0])
     snprintf (w->result, sizeof w->result, "the agent ended without a "
               "result (exit status %d): see %s", WEXITSTATUS (status), log);
@@ -225,20 +233,34 @@ screen_done (struct wizard *w)
               : "The conversion failed.");
     attroff (A_BOLD);
     row++;
-    /* the agent's message, wrapped */
-    while (*r && row < LINES - 8) {
-      int n = (int) strlen (r) > 74 ? 74 : (int) strlen (r);
-      if ((int) strlen (r) > 74)
-        while (n > 0 && r[n] != ' ')
-          n--;
-      if (n == 0)
-        n = 74;
-      mvprintw (row++, 4, "%.*s", n, r);
-      r += n;
-      while (*r == ' ')
-        r++;
+    if (w->ok) {
+      const char *colon = strstr (w->next, ": ");
+      mvprintw (row++, 4, "New VM:  %.66s", w->new_name);
+      mvprintw (row++, 4, "Written: %.66s", w->output);
+      mvprintw (row++, 4, "Took:    %.0f s", w->seconds);
+      if (colon) {              /* "define it with: virsh define ..." */
+        mvprintw (row++, 4, "Next:    %.*s:", (int) (colon - w->next),
+                  w->next);
+        mvprintw (row++, 6, "%.72s", colon + 2);
+      }
+      row++;
     }
-    row++;
+    else {
+      /* the agent's message, wrapped */
+      while (*r && row < LINES - 8) {
+        int n = (int) strlen (r) > 74 ? 74 : (int) strlen (r);
+        if ((int) strlen (r) > 74)
+          while (n > 0 && r[n] != ' ')
+            n--;
+        if (n == 0)
+          n = 74;
+        mvprintw (row++, 4, "%.*s", n, r);
+        r += n;
+        while (*r == ' ')
+          r++;
+      }
+      row++;
+    }
     if (!w->ok && w->failed_stage[0])
       mvprintw (row++, 2, "Retry goes back to the %s screen to fix it.",
                 strcmp (w->failed_stage, "source") == 0 ? "Source"

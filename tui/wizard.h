@@ -62,6 +62,8 @@ struct wizard {
   /* result */
   bool ok;
   char result[1024], failed_stage[64];
+  char new_name[FIELD], output[FIELD], next[512];
+  double seconds;
   char ks_path[FIELD];
 };
 

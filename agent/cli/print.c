@@ -70,6 +70,16 @@ print_json (const struct v2v_event *ev)
   case V2V_EVENT_DONE:
     printf (",\"ok\":%s,\"message\":", ev->ok ? "true" : "false");
     cli_json_string (stdout, ev->message);
+    if (ev->ok) {
+      fputs (",\"name\":", stdout);
+      cli_json_string (stdout, ev->vm_name);
+      fputs (",\"output\":", stdout);
+      cli_json_string (stdout, ev->output);
+      if (ev->next) {
+        fputs (",\"next\":", stdout);
+        cli_json_string (stdout, ev->next);
+      }
+    }
     break;
   }
   fputs ("}\n", stdout);

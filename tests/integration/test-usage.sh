@@ -44,3 +44,12 @@ r=0; "$agent" dump-config --cmdline="$T/badline" 2>"$T/err" || r=$?
 echo "ro quiet" >"$T/none"
 r=0; "$agent" run --cmdline="$T/none" 2>"$T/err" || r=$?
 [ $r = 2 ] && grep -q "no v2v.ks= and no v2v.\* keys" "$T/err" || fail "empty command line: exit $r"
+
+# The wizard's own command line (its screens: test-wizard.sh).
+tui=$top/build/v2vboot-tui
+"$tui" --version | grep -q '^v2vboot-tui [0-9]' || fail "v2vboot-tui --version"
+"$tui" --help | grep -q 'docs/wizard.md' || fail "v2vboot-tui --help"
+r=0; "$tui" --bogus 2>/dev/null || r=$?
+[ $r = 2 ] || fail "v2vboot-tui --bogus: exit $r"
+r=0; TERM=vt100 script -qec "stty rows 20 cols 60; $tui" /dev/null >"$T/small.txt" 2>&1 || r=$?
+[ $r = 1 ] && grep -q '80x24 or more is needed' "$T/small.txt" || { cat "$T/small.txt"; fail "small terminal: exit $r"; }
