@@ -53,17 +53,15 @@ now (void)
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static const char *done_name, *done_output;
-static char *done_name_copy, *done_output_copy;
+/* From the done event, for the result line. */
+static char *done_name, *done_output;
 
 static void
 child_progress (const struct v2v_event *ev, void *opaque)
 {
   if (ev->type == V2V_EVENT_DONE && ev->ok) {
-    free (done_name_copy);
-    free (done_output_copy);
-    done_name = done_name_copy = ev->vm_name ? strdup (ev->vm_name) : NULL;
-    done_output = done_output_copy = ev->output ? strdup (ev->output) : NULL;
+    done_name = ev->vm_name ? strdup (ev->vm_name) : NULL;
+    done_output = ev->output ? strdup (ev->output) : NULL;
   }
   cli_progress (ev, opaque);
 }
