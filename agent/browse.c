@@ -47,6 +47,9 @@ begin (struct run *run, const struct v2v_config *cfg)
 
 /* ---- the source ---- */
 
+/* ESXi's datastore browser URL of a datacenter, a datastore's root (ds)
+ * or a directory in it (dir).  Caller frees.
+ */
 static char *
 folder_url (const char *server, const char *dc, const char *ds,
             const char *dir)
@@ -333,6 +336,9 @@ page_each (struct lister *l, char *page, bool want_ds, entry_fn fn,
   }
 }
 
+/* A browser page (see folder_url), or NULL with the error set.  Caller
+ * frees.
+ */
 static char *
 get_page (struct lister *l, const char *ds, const char *dir)
 {

@@ -124,6 +124,7 @@ sanitize_name (const char *display)
 
 /* Where a file named in the .vmx lives, as a disk path: relative names
  * are in the .vmx's directory; /vmfs/volumes/DS/rest is "[DS] rest".
+ * Caller frees; NULL if it cannot be placed.
  */
 char *
 v2v_vmx_resolve (const char *vmx_path, const char *file)
@@ -152,7 +153,9 @@ v2v_vmx_resolve (const char *vmx_path, const char *file)
   return out;
 }
 
-/* Read a small file from the source, whichever protocol it speaks. */
+/* Read a small file from the source, whichever protocol it speaks:
+ * NUL-terminated, *len bytes (caller frees), or NULL with the error set.
+ */
 char *
 v2v_source_fetch (struct run *run, const char *path, const char *datacenter,
        size_t max, size_t *len)

@@ -33,7 +33,8 @@ write_password (const char *path, const char *password)
 }
 
 /* The wizard's known_hosts (the key the operator trusted) beside the
- * kickstart, so that the saved run verifies the same key.
+ * kickstart, so that the saved run verifies the same key.  Returns the
+ * new file's path (caller frees) or NULL.
  */
 static char *
 copy_known_hosts (const char *from, const char *path)

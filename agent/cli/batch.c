@@ -75,6 +75,9 @@ put_field (FILE *f, const char *s)
   fputc ('\t', f);
 }
 
+/* The child process's main: convert VM i, write the result line to fd,
+ * exit with 0 or 1.
+ */
 static void __attribute__ ((noreturn))
 child (const struct ks_file *ks, size_t i, enum v2v_mode mode, int fd,
        bool label)
