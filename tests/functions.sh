@@ -49,7 +49,8 @@ guest_image () {
 # start_nginx: an ESXi-like HTTPS file server on 127.0.0.1 (each response
 # limited to $NGINX_LIMIT_RATE bytes/s if set, e.g. 10m).
 # Sets NGINX_PORT, NGINX_DIR, DATASTORE (dir of datastore "datastore1"),
-# CERT (its self-signed certificate), FINGERPRINT (SHA-256), USER,
+# CERT (its self-signed certificate), FINGERPRINT (SHA-256), a
+# WRONG_FINGERPRINT, USER,
 # PASSWORD_FILE, WRONG_PASSWORD_FILE.  /folder needs basic auth and lists
 # directories as ESXi's datastore browser does (nginx's autoindex pages);
 # /open/ serves the same files without (for virt-v2v in the bench).
@@ -63,6 +64,11 @@ start_nginx () {
         -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
         -keyout "$NGINX_DIR/key.pem" -out "$CERT" 2>/dev/null
     FINGERPRINT=$(openssl x509 -in "$CERT" -noout -fingerprint -sha256 | cut -d= -f2)
+    # A pin that differs from the real fingerprint in its first byte.
+    case $FINGERPRINT in
+        00*) WRONG_FINGERPRINT=11${FINGERPRINT#00} ;;
+        *) WRONG_FINGERPRINT=00${FINGERPRINT#??} ;;
+    esac
     USER=root
     PASSWORD_FILE=$NGINX_DIR/password
     WRONG_PASSWORD_FILE=$NGINX_DIR/wrong-password

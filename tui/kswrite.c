@@ -71,7 +71,7 @@ ks_write (const struct wizard *w, const char *path, const char *password_file)
   FILE *f;
   int r;
 
-  wizard_config (w, &ks.base, NULL);
+  wizard_config (w, &ks.base);
   ks.base.source.password = NULL;
   if (w->password[0] && !(w->src_type && w->identity[0])) {
     if (write_password (password_file, w->password) == -1)

@@ -25,10 +25,8 @@
 
 /* The engine's config for the answers so far (pointing into w). */
 void
-wizard_config (const struct wizard *w, struct v2v_config *cfg,
-               struct v2v_source *unused)
+wizard_config (const struct wizard *w, struct v2v_config *cfg)
 {
-  (void) unused;
   memset (cfg, 0, sizeof *cfg);
   cfg->source.type = w->src_type ? V2V_SOURCE_SSH : V2V_SOURCE_HTTPS;
   cfg->source.server = (char *) w->server;
@@ -224,7 +222,7 @@ check_source (struct wizard *w)
 
   for (;;) {
     const char *err;
-    wizard_config (w, &cfg, NULL);
+    wizard_config (w, &cfg);
     ui_status (-6, "Connecting to %s ...", w->server);
     if (v2v_check_source (&cfg) == 0) {
       ui_status (-6, "%s: connected, logged in as %s", w->server, w->user);
@@ -410,7 +408,7 @@ screen_vm (struct wizard *w)
   ui_frame ("VM", 3, HELP);
   if (w->nr_vms == 0) {
     ui_status (3, "Looking for VMs on %s ...", w->server);
-    wizard_config (w, &cfg, NULL);
+    wizard_config (w, &cfg);
     if (v2v_list_vms (&cfg, collect_vm, w) == -1) {
       ui_error ("%s", v2v_last_error ());
       ui_status (3, "No list of VMs: type the VM's .vmx or disk path.");
@@ -518,7 +516,7 @@ check_dest (struct wizard *w)
   size_t i;
 
   w->nr_pools = w->nr_networks = 0;
-  wizard_config (w, &cfg, NULL);
+  wizard_config (w, &cfg);
   ui_status (-6, "Checking %s ...", w->dest_type ? w->uri : w->dest_dir);
   if (v2v_list_destination (&cfg, collect_target, w) == -1) {
     ui_status (-6, "%s", "");

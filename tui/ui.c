@@ -58,18 +58,6 @@ ui_key (WINDOW *win)
   return next == ERR ? 27 : 0;
 }
 
-int
-ui_rows (void)
-{
-  return LINES;
-}
-
-void
-ui_refresh (void)
-{
-  refresh ();
-}
-
 /* Plain characters, not the line-drawing set: serial consoles and
  * terminal logs show them as they are.
  */
@@ -397,12 +385,6 @@ ui_prompt (const char *question, char *buf, size_t len)
   touchwin (stdscr);
   refresh ();
   return ok;
-}
-
-void
-ui_message (const char *title, const char *text)
-{
-  ui_confirm (title, text);
 }
 
 /* A scrolling list with a filter line: type to filter, arrows to move,

@@ -90,14 +90,11 @@ extern void ui_clear_error (void);
 extern int ui_form (struct field *fields, size_t n, int top, int *focus);
 extern bool ui_confirm (const char *question, const char *detail);
 extern bool ui_prompt (const char *question, char *buf, size_t len);
-extern void ui_message (const char *title, const char *text);
 #define UI_LIST_REDRAW (-100)
 extern int ui_list (const char *title, const char *const *rows, size_t n,
                     int top, int height, char *filter, int *sel);
-extern void ui_refresh (void);
 struct _win_st;
 extern int ui_key (struct _win_st *win);
-extern int ui_rows (void);
 
 /* screens.c */
 extern enum wiz_screen screen_network (struct wizard *w);
@@ -105,8 +102,7 @@ extern enum wiz_screen screen_source (struct wizard *w);
 extern enum wiz_screen screen_vm (struct wizard *w);
 extern enum wiz_screen screen_dest (struct wizard *w);
 extern enum wiz_screen screen_review (struct wizard *w);
-extern void wizard_config (const struct wizard *w, struct v2v_config *cfg,
-                           struct v2v_source *src_storage);
+extern void wizard_config (const struct wizard *w, struct v2v_config *cfg);
 
 /* run.c */
 extern enum wiz_screen screen_run (struct wizard *w);

@@ -87,6 +87,21 @@ read_media (const char *kind, const char *path, char **text, size_t *len,
   return r;
 }
 
+/* "HOST:PORT" of a URL (caller frees), or NULL. */
+static char *
+server_of (CURLU *u)
+{
+  char *host = NULL, *port = NULL, *server = NULL;
+
+  curl_url_get (u, CURLUPART_HOST, &host, 0);
+  curl_url_get (u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+  if (host && port && asprintf (&server, "%s:%s", host, port) == -1)
+    server = NULL;
+  curl_free (host);
+  curl_free (port);
+  return server;
+}
+
 /* https with --thumbprint-like pinning: the server's certificate, checked
  * against the pin, becomes the only trusted CA.  Returns a CA file in
  * dir (caller frees) or NULL with *error set.
@@ -94,18 +109,15 @@ read_media (const char *kind, const char *path, char **text, size_t *len,
 static char *
 pin (CURLU *u, const char *thumbprint, const char *dir, char **error)
 {
-  char *host = NULL, *port = NULL, *server = NULL, *ca = NULL;
+  CLEANUP_FREE char *server = server_of (u);
+  char *ca = server ? v2v_pin_certificate (dir, server, thumbprint) : NULL;
 
-  curl_url_get (u, CURLUPART_HOST, &host, 0);
-  curl_url_get (u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-  if (host && port && asprintf (&server, "%s:%s", host, port) != -1) {
-    ca = v2v_pin_certificate (dir, server, thumbprint);
-    if (ca == NULL && (*error = strdup (v2v_last_error ())) == NULL)
-      *error = NULL;
+  if (ca == NULL && server) {          /* without the engine's stage */
+    const char *e = v2v_last_error (), *m = strstr (e, ": ");
+    *error = strdup (m ? m + 2 : e);
   }
-  curl_free (host);
-  curl_free (port);
-  free (server);
+  else if (ca == NULL)
+    *error = strdup ("not a URL");
   return ca;
 }
 
@@ -166,10 +178,8 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
       *error = NULL;
   }
   else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
-    CLEANUP_FREE char *host = NULL, *port = NULL, *server = NULL, *fp = NULL;
-    curl_url_get (u, CURLUPART_HOST, &host, 0);
-    curl_url_get (u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-    if (host && port && asprintf (&server, "%s:%s", host, port) != -1)
+    CLEANUP_FREE char *server = server_of (u), *fp = NULL;
+    if (server)
       fp = v2v_server_fingerprint (server);
     if (asprintf (error, "certificate not trusted (SHA-256 fingerprint %s): "
                   "pin it with --thumbprint=%s (v2v.ks.thumbprint= on the kernel command line) or give the CA with --cacert (v2v.ks.cacert=)",
@@ -221,7 +231,9 @@ cli_fetch (const char *url, const struct cli_trust *trust, unsigned retries,
     *error = NULL;
     if (fetch_once (url, trust, text, len, error) == 0)
       return 0;
+    /* what waiting does not mend */
     if (attempt >= retries || strstr (*error ? *error : "", "not trusted") ||
+        strstr (*error ? *error : "", "does not match the pinned") ||
         strstr (*error ? *error : "", "unknown kind of URL"))
       return -1;
     cli_say ("fetching %s: %s: retrying in %u s (%u of %u)", url,

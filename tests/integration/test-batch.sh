@@ -43,6 +43,10 @@ r=0; "$agent" check -k "$url" --workdir "$T/wd" 2>"$T/err" || r=$?
 [ $r = 2 ] && grep -qF "certificate not trusted (SHA-256 fingerprint $FINGERPRINT): pin it with --thumbprint=$FINGERPRINT" "$T/err" ||
     { cat "$T/err"; fail "untrusted kickstart server: exit $r"; }
 [ -z "$(ls -A "$dest")" ] || fail "something was written"
+log "a pinned kickstart server whose certificate is not the pinned one"
+r=0; "$agent" check -k "$url" --thumbprint="$WRONG_FINGERPRINT" --workdir "$T/wd" 2>"$T/err" || r=$?
+[ $r = 2 ] && grep -qF "kickstart $url: 127.0.0.1:$NGINX_PORT: certificate fingerprint $FINGERPRINT does not match the pinned --thumbprint" "$T/err" &&
+    ! grep -q retrying "$T/err" || { cat "$T/err"; fail "pin mismatch for the kickstart: exit $r"; }
 
 log "a %pre that fails: nothing converted, %onerror runs"
 sed 's|^env .*|echo preparing; exit 3|' "$DATASTORE/ks/batch.ks" >"$T/prefail.ks"

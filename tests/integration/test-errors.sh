@@ -28,9 +28,7 @@ expect_fail "wrong password" 1 "wrong user or password for 'root' \(HTTP 401\)" 
 write_ks "$T/untrusted.ks" testvm "$dest"
 expect_fail "untrusted certificate" 1 "certificate not trusted \(SHA-256 fingerprint $FINGERPRINT\).*--thumbprint=$FINGERPRINT" "$T/untrusted.ks"
 
-# A pin that differs from the real fingerprint in its first byte.
-case $FINGERPRINT in 00*) other=11${FINGERPRINT#00} ;; *) other=00${FINGERPRINT#??} ;; esac
-write_ks "$T/pin-mismatch.ks" testvm "$dest" --thumbprint="$other"
+write_ks "$T/pin-mismatch.ks" testvm "$dest" --thumbprint="$WRONG_FINGERPRINT"
 expect_fail "pinned fingerprint mismatch" 1 "fingerprint $FINGERPRINT does not match the pinned --thumbprint" "$T/pin-mismatch.ks"
 
 write_ks "$T/sha1.ks" testvm "$dest" --thumbprint=AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD
