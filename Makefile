@@ -4,6 +4,8 @@
 #   make check    unit tests (also under ASan+UBSan), then the integration
 #                 tests with a real guest, nginx and qemu (tests/README.md)
 #   make bench    v2vboot against virt-v2v on the same source (tests/bench)
+#   make image    build/v2vboot.iso and build/pxe/ (appliance/)
+#   make check-image  boot the image under qemu (tests/image)
 #   make clean
 #
 # Outputs go to build/.  WERROR=0 drops -Werror for local hacking.
@@ -45,7 +47,8 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRCS))
 
-.PHONY: all setup fuzz unit-tests check check-unit check-integration bench example clean
+.PHONY: all setup fuzz unit-tests check check-unit check-integration bench example clean \
+        image check-image
 all: $(B)/v2vboot-agent $(B)/v2vboot-tui
 
 # Installs missing Debian packages; a no-op when all are there.
@@ -125,6 +128,15 @@ bench: setup
 	@$(MAKE) --no-print-directory all
 	tests/bench/bench.sh
 	tests/bench/bench-libvirt.sh
+
+# The bootable image (appliance/build-image.sh): build/v2vboot.iso and
+# build/pxe/.  check-image boots it under qemu (slow: run by .ci/run
+# after make check).
+image: setup all
+	@appliance/build-image.sh $(B)
+
+check-image: image
+	@tests/run-tests.sh image $(sort $(wildcard tests/image/test-*.sh))
 
 example: setup
 	@$(MAKE) --no-print-directory all

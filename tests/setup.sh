@@ -16,6 +16,9 @@ pkgs=(
     libvirt-clients libvirt-daemon-system valgrind util-linux bc clang libclang-rt-14-dev tmux
     # bench: the reference converter
     virt-v2v libnbd-bin
+    # make image: the bootable image, and booting it under SeaBIOS and OVMF
+    libguestfs-tools busybox-static xorriso isolinux syslinux-common
+    grub-efi-amd64-bin mtools dosfstools ovmf zstd
 )
 missing=()
 for p in "${pkgs[@]}"; do
