@@ -239,7 +239,10 @@ add_disk (struct v2v_vmx *vmx, const struct kv *pairs, int n, int i,
   d->bus = bus;
   d->unit = unit;
   snprintf (k, sizeof k, "%s.fileName", prefix);
-  d->file = strdup (get (pairs, n, k));
+  /* (a prefix too long for the buffer, such as scsi0:000...0, finds no
+   * key: take this line's own value)
+   */
+  d->file = strdup (get (pairs, n, k) ? get (pairs, n, k) : pairs[i].value);
   if (d->file == NULL)
     return -1;
   vmx->nr_disks++;

@@ -102,6 +102,20 @@ main (void)
   }
   v2v_vmx_free (&vmx);
 
+  /* A key whose controller:unit is written with many zeros (found by
+   * fuzz-vmx): still one disk, no NULL file name.
+   */
+  {
+    static const char longkey[] = "config.version = \"8\"\n"
+      "scsi0:000000000000000000000000000000000"
+      "00000000000000000000000000000000000000.fileName = \"a.vmdk\"\n";
+    CHECK (v2v_vmx_parse (longkey, strlen (longkey), &vmx, err,
+                          sizeof err) == 0);
+    CHECK (vmx.nr_disks == 1 && vmx.disks[0].file &&
+           strcmp (vmx.disks[0].file, "a.vmdk") == 0);
+    v2v_vmx_free (&vmx);
+  }
+
   refuse ("encryption.keySafe = \"vmware:key/...\"\n", "encrypted");
   refuse ("scsi0:1.fileName = \"/vmfs/devices/disks/naa.1\"\n"
           "scsi0:1.deviceType = \"scsi-passthru\"\n", "raw device mapping");
