@@ -38,5 +38,6 @@ v2v_config_free (struct v2v_config *c)
     free (c->netmaps[i].to);
   }
   free (c->netmaps);
+  free (c->options.virtio_win);
   free (c->workdir);
 }

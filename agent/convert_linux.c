@@ -247,7 +247,7 @@ build_devmaps (struct run *run, struct v2v_devmap **umap, size_t *nu,
       const char *dev = lists[l][i];
       CLEANUP_FREE char *uuid = guestfs_vfs_uuid (g, dev);
       CLEANUP_FREE char *vname = v2v_virtio_name (dev,
-                                               run->cfg->options.block_driver);
+                                               run->block_driver);
       CLEANUP_FREE char *hd = strdup (dev), *uuid_eq = NULL;
       const char *new;
 

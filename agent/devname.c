@@ -100,7 +100,7 @@ v2v_find_old_devname (const char *text, char *buf, size_t buflen)
 }
 
 /* /dev/sdb3 -> /dev/vdb3 on virtio-blk, /dev/hdb3 -> /dev/sdb3 on
- * virtio-scsi (disk i keeps its letter).  Caller frees.
+ * virtio-scsi or SATA (disk i keeps its letter).  Caller frees.
  */
 char *
 v2v_virtio_name (const char *old, enum v2v_block_driver driver)
@@ -108,7 +108,7 @@ v2v_virtio_name (const char *old, enum v2v_block_driver driver)
   char *s = strdup (old);
 
   if (s && strncmp (s, "/dev/", 5) == 0 && (s[5] == 's' || s[5] == 'h'))
-    s[5] = driver == V2V_BLOCK_VIRTIO_SCSI ? 's' : 'v';
+    s[5] = driver == V2V_BLOCK_VIRTIO_BLK ? 'v' : 's';
   return s;
 }
 

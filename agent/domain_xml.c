@@ -1,6 +1,7 @@
 /* The libvirt domain XML of the converted guest: virtio-blk (or
- * virtio-scsi) disks,
- * virtio-net NICs with their MACs, memory, vCPUs, BIOS or UEFI.
+ * virtio-scsi, or SATA) disks, NICs with their MACs, memory, vCPUs, BIOS
+ * or UEFI; for Windows the local clock, Hyper-V enlightenments and the
+ * machine type its version runs on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,13 +42,34 @@ v2v_domain_xml (const struct v2v_domain *dom)
     v2v_sb_puts (&sb, "  <os firmware='efi'>\n");
   else
     v2v_sb_puts (&sb, "  <os>\n");
+  v2v_sb_printf (&sb,
+                 "    <type arch='x86_64' machine='%s'>hvm</type>\n"
+                 "    <boot dev='hd'/>\n"
+                 "  </os>\n"
+                 "  <features>\n    <acpi/>\n    <apic/>\n",
+                 dom->legacy_machine ? "pc" : "q35");
+  if (dom->windows)
+    v2v_sb_puts (&sb,
+                 "    <hyperv mode='custom'>\n"
+                 "      <relaxed state='on'/>\n"
+                 "      <vapic state='on'/>\n"
+                 "      <spinlocks state='on' retries='8191'/>\n"
+                 "      <vpindex state='on'/>\n"
+                 "      <synic state='on'/>\n"
+                 "      <stimer state='on'/>\n"
+                 "    </hyperv>\n");
+  v2v_sb_puts (&sb, "  </features>\n  <cpu mode='host-model'/>\n");
+  if (dom->windows)
+    v2v_sb_puts (&sb,
+                 "  <clock offset='localtime'>\n"
+                 "    <timer name='rtc' tickpolicy='catchup'/>\n"
+                 "    <timer name='pit' tickpolicy='delay'/>\n"
+                 "    <timer name='hpet' present='no'/>\n"
+                 "    <timer name='hypervclock' present='yes'/>\n"
+                 "  </clock>\n");
+  else
+    v2v_sb_puts (&sb, "  <clock offset='utc'/>\n");
   v2v_sb_puts (&sb,
-               "    <type arch='x86_64' machine='q35'>hvm</type>\n"
-               "    <boot dev='hd'/>\n"
-               "  </os>\n"
-               "  <features>\n    <acpi/>\n    <apic/>\n  </features>\n"
-               "  <cpu mode='host-model'/>\n"
-               "  <clock offset='utc'/>\n"
                "  <on_poweroff>destroy</on_poweroff>\n"
                "  <on_reboot>restart</on_reboot>\n"
                "  <on_crash>restart</on_crash>\n"
@@ -59,10 +81,11 @@ v2v_domain_xml (const struct v2v_domain *dom)
                    "      <source file='",
                    dom->disks[i].format == V2V_FORMAT_RAW ? "raw" : "qcow2");
     add_escaped (&sb, dom->disks[i].path);
-    if (dom->block_driver == V2V_BLOCK_VIRTIO_SCSI)
+    if (dom->block_driver != V2V_BLOCK_VIRTIO_BLK)
       v2v_sb_printf (&sb, "'/>\n"
-                     "      <target dev='sd%c' bus='scsi'/>\n"
-                     "    </disk>\n", (char) ('a' + i));
+                     "      <target dev='sd%c' bus='%s'/>\n"
+                     "    </disk>\n", (char) ('a' + i),
+                     dom->block_driver == V2V_BLOCK_SATA ? "sata" : "scsi");
     else
       v2v_sb_printf (&sb, "'/>\n"
                      "      <target dev='vd%c' bus='virtio'/>\n"
@@ -77,15 +100,19 @@ v2v_domain_xml (const struct v2v_domain *dom)
     add_escaped (&sb, dom->nics[i].mac);
     v2v_sb_puts (&sb, "'/>\n      <source network='");
     add_escaped (&sb, dom->nics[i].network);
-    v2v_sb_puts (&sb, "'/>\n      <model type='virtio'/>\n"
-                 "    </interface>\n");
+    v2v_sb_printf (&sb, "'/>\n      <model type='%s'/>\n"
+                   "    </interface>\n",
+                   dom->nic_model ? dom->nic_model : "virtio");
   }
   v2v_sb_puts (&sb,
                "    <serial type='pty'/>\n"
                "    <console type='pty'/>\n"
                "    <input type='tablet' bus='usb'/>\n"
                "    <graphics type='vnc' autoport='yes'/>\n"
-               "    <video>\n      <model type='virtio'/>\n    </video>\n"
+               "    <video>\n      <model type='");
+  /* Windows has no virtio-gpu driver of its own; every Windows drives VGA. */
+  v2v_sb_puts (&sb, dom->windows ? "vga" : "virtio");
+  v2v_sb_puts (&sb, "'/>\n    </video>\n"
                "    <rng model='virtio'>\n"
                "      <backend model='random'>/dev/urandom</backend>\n"
                "    </rng>\n"

@@ -51,12 +51,28 @@ v2v_guest_launch (struct run *run)
                                 -1) == -1)
       return v2v_guestfs_error (g, "add disk");
   }
+  /* A virtio-win ISO: the last disk, mounted when the drivers are copied. */
+  if (run->win.virtio_win && !run->win.virtio_win_is_dir &&
+      guestfs_add_drive_opts (g, run->win.virtio_win,
+                              GUESTFS_ADD_DRIVE_OPTS_FORMAT, "raw",
+                              GUESTFS_ADD_DRIVE_OPTS_READONLY, 1, -1) == -1)
+    return v2v_guestfs_error (g, "add the virtio-win ISO");
   v2v_info (run, "starting the conversion appliance (about 20 s under "
             "software emulation)");
   if (guestfs_launch (g) == -1)
     return v2v_guestfs_error (g, "launch the libguestfs appliance");
   if (guestfs_get_pid (g) > 0)
     v2v_track_child (guestfs_get_pid (g));
+  if (run->win.virtio_win && !run->win.virtio_win_is_dir) {
+    CLEANUP_FREE_STRV char **devs = guestfs_list_devices (g);
+    size_t n = 0;
+
+    while (devs && devs[n])
+      n++;
+    if (n != run->nr_disks + 1)
+      return v2v_guestfs_error (g, "find the virtio-win ISO");
+    run->win.iso_device = strdup (devs[run->nr_disks]);
+  }
   return 0;
 }
 
@@ -179,6 +195,8 @@ v2v_guest_inspect (struct run *run)
   if (roots == NULL)
     return v2v_guestfs_error (g, "inspection");
   if (roots[0] == NULL) {
+    if (v2v_windows_diagnose (run) == -1)
+      return -1;
     v2v_error ("no operating system found on the disks: are these the "
                "VM's system disks?");
     return -1;
@@ -200,7 +218,7 @@ v2v_guest_inspect (struct run *run)
   v2v_info (run, "found %s %s %d.%d (%s, \"%s\") on %s", gi->type,
             gi->distro, gi->major, gi->minor, gi->arch, gi->product,
             gi->root);
-  if (strcmp (gi->type, "linux") != 0) {
+  if (strcmp (gi->type, "linux") != 0 && strcmp (gi->type, "windows") != 0) {
     v2v_error ("%s guests (%s) cannot be converted yet", gi->type,
                gi->product);
     return -1;
@@ -211,6 +229,8 @@ v2v_guest_inspect (struct run *run)
     return -1;
   }
   gi->firmware = detect_firmware (g);
+  if (strcmp (gi->type, "windows") == 0 && v2v_windows_inspect (run) == -1)
+    return -1;
   if (mount_all (run, gi->root) == -1 || check_space (run) == -1)
     return -1;
   v2v_info (run, "guest firmware %s, %" PRIu64 " MiB used in its "

@@ -59,6 +59,30 @@ struct v2v_nic {
   const char *network;
 };
 
+/* A static IPv4 address the Windows guest had (inspect_windows.c). */
+struct v2v_win_ip {
+  char *mac;                /* the VM NIC it goes to, or NULL */
+  char *address, *netmask, *gateway, *dns;
+};
+
+/* What Windows inspection found and the conversion decided. */
+struct v2v_windows {
+  char *systemroot;         /* "/Windows" */
+  char *ccs;                /* "ControlSet001" */
+  char *system_hive, *software_hive;
+  int build;
+  char *edition;            /* EditionID: "ServerStandard", "Enterprise" */
+  bool server;
+  bool driver_db;           /* SYSTEM\DriverDatabase: Windows 8 and later */
+  char **uninstall;         /* MSI product codes of VMware Tools */
+  struct v2v_win_ip *ips;
+  size_t nr_ips;
+  char *virtio_win;         /* local ISO or directory, or NULL */
+  bool virtio_win_is_dir;
+  char *iso_device;         /* the ISO as the appliance sees it */
+  bool virtio_net;          /* netkvm installed */
+};
+
 /* State of one v2v_run. */
 struct run {
   const struct v2v_config *cfg;
@@ -79,6 +103,7 @@ struct run {
   size_t nr_nics;
   struct guestfs_h *g;
   struct v2v_guest guest;
+  struct v2v_windows win;
   char *dest_dir;
   char *xml_path;
   char *dest_text, *next_text;  /* for messages (output.c) */
@@ -86,6 +111,8 @@ struct run {
   char *name;
   unsigned memory_mib, vcpus;
   enum v2v_firmware firmware;   /* V2V_FW_AUTO: as the guest has it */
+  enum v2v_block_driver block_driver;  /* the options', or SATA for
+                                          Windows without drivers */
 };
 
 /* run.c */
@@ -177,6 +204,8 @@ extern char *v2v_pin_certificate (const char *workdir, const char *server,
 /* source_https.c */
 extern int v2v_https_probe_disk (struct run *run, struct disk_state *d);
 extern int v2v_https_trust (struct run *run);
+extern int v2v_https_download (struct run *run, const char *url,
+                               const char *label, const char *path);
 extern int v2v_https_probe (struct run *run);
 extern char *v2v_https_get (struct run *run, const char *url,
                             const char *label, size_t max, size_t *len);
@@ -281,6 +310,56 @@ extern char *v2v_source_fetch (struct run *run, const char *path,
                                size_t *len);
 extern int v2v_vm_from_config (struct run *run);
 
+/* registry.c */
+extern int v2v_reg_open (struct run *run, const char *hive, bool write);
+extern int v2v_reg_close (struct run *run, bool commit);
+extern int64_t v2v_reg_path (struct run *run, int64_t node, const char *path,
+                             bool create);
+extern int v2v_reg_set_string (struct run *run, int64_t node,
+                               const char *key, int type, const char *s);
+extern int v2v_reg_set_multi (struct run *run, int64_t node, const char *key,
+                              const char *const *strs);
+extern int v2v_reg_set_dword (struct run *run, int64_t node, const char *key,
+                              uint32_t v);
+extern int v2v_reg_set_binary (struct run *run, int64_t node,
+                               const char *key, const void *data,
+                               size_t len);
+extern char *v2v_reg_get_string (struct run *run, int64_t node,
+                                 const char *key);
+extern char **v2v_reg_get_multi (struct run *run, int64_t node,
+                                 const char *key);
+extern int v2v_reg_get_dword (struct run *run, int64_t node, const char *key,
+                              uint32_t *out);
+
+/* windows_plan.c */
+struct v2v_win_firstboot {
+  const char *driver_dir;   /* under %SystemRoot%, or NULL */
+  const char *guest_agent;  /* MSI beside the script, or NULL */
+  char **uninstall;         /* MSI product codes to remove */
+  const struct v2v_win_ip *ips;
+  size_t nr_ips;
+};
+extern const char *const *v2v_win_os_dirs (int major, int minor, bool server,
+                                           int build);
+extern bool v2v_win_hiberfil_in_use (const char *hdr, size_t len);
+extern bool v2v_win_is_bitlocker (const char *sector, size_t len);
+extern bool v2v_win_is_ldm (int mbr_id, const char *gpt_type);
+extern char *v2v_win_msi_product (const char *uninstall);
+extern char *v2v_win_firstboot_script (const struct v2v_win_firstboot *fb);
+
+/* inspect_windows.c */
+extern int v2v_windows_diagnose (struct run *run);
+extern int v2v_windows_inspect (struct run *run);
+extern void v2v_windows_free (struct v2v_windows *w);
+
+/* virtio_win.c */
+extern int v2v_virtio_win_prepare (struct run *run);
+extern int v2v_virtio_win_install (struct run *run, const char *driver_dir,
+                                   char **boot_driver, char **guest_agent);
+
+/* convert_windows.c */
+extern int v2v_convert_windows (struct run *run);
+
 /* convert_linux.c */
 extern int v2v_convert_linux (struct run *run);
 
@@ -298,6 +377,9 @@ struct v2v_domain {
   size_t nr_disks;
   const struct v2v_nic *nics;
   size_t nr_nics;
+  bool windows;             /* local clock, Hyper-V enlightenments */
+  bool legacy_machine;      /* i440fx: Windows 7 / 2008 R2 and older */
+  const char *nic_model;    /* "virtio", "e1000e", "e1000" */
 };
 extern char *v2v_domain_xml (const struct v2v_domain *dom);
 extern char *v2v_random_mac (void);

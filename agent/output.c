@@ -91,9 +91,15 @@ v2v_output_domain_xml (struct run *run)
     : run->guest.firmware;
   dom.disks = disks;
   dom.nr_disks = run->nr_disks;
-  dom.block_driver = run->cfg->options.block_driver;
+  dom.block_driver = run->block_driver;
   dom.nics = run->nics;
   dom.nr_nics = run->nr_nics;
+  dom.windows = run->guest.type && strcmp (run->guest.type, "windows") == 0;
+  dom.legacy_machine = dom.windows && (run->guest.major < 6 ||
+                                       (run->guest.major == 6 &&
+                                        run->guest.minor < 2));
+  dom.nic_model = !dom.windows || run->win.virtio_net ? "virtio"
+    : dom.legacy_machine ? "e1000" : "e1000e";
   return v2v_domain_xml (&dom);
 }
 

@@ -105,7 +105,8 @@ stage_overlay (struct run *run)
 static int
 stage_inspect (struct run *run)
 {
-  if (v2v_event_stage (run, "inspect", -1) == -1)
+  if (v2v_event_stage (run, "inspect", -1) == -1 ||
+      v2v_virtio_win_prepare (run) == -1)
     return -1;
   if (v2v_guest_launch (run) == -1 || v2v_guest_inspect (run) == -1)
     return -1;
@@ -174,13 +175,15 @@ v2v_run_cleanup (struct run *run, bool failed)
   free (run->guest.root); free (run->guest.type); free (run->guest.distro);
   free (run->guest.product); free (run->guest.arch);
   v2v_cleanup_free_strv (&run->guest.mountpoints);
+  v2v_windows_free (&run->win);
 }
 
 int
 v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
          v2v_progress_fn progress, void *opaque)
 {
-  struct run run = { .cfg = cfg, .progress = progress, .opaque = opaque };
+  struct run run = { .cfg = cfg, .progress = progress, .opaque = opaque,
+                     .block_driver = cfg->options.block_driver };
   uint64_t total = 0;
   size_t i;
   double start = v2v_now ();
@@ -203,7 +206,8 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
       stage_inspect (&run) == -1)
     goto fail;
   if (v2v_event_stage (&run, "convert", -1) == -1 ||
-      v2v_convert_linux (&run) == -1)
+      (strcmp (run.guest.type, "windows") == 0 ? v2v_convert_windows (&run)
+       : v2v_convert_linux (&run)) == -1)
     goto fail;
   if (v2v_event_stage (&run, "fstrim", -1) == -1 ||
       v2v_guest_trim (&run) == -1)

@@ -228,6 +228,43 @@ v2v_https_get (struct run *run, const char *url, const char *label,
   return b.buf ? b.buf : strdup ("");
 }
 
+/* GET url into the file path, with the source's trust and login (the
+ * caller checks that url is on the source server): for files that are
+ * too big for memory, such as a virtio-win ISO on a datastore.
+ */
+int
+v2v_https_download (struct run *run, const char *url, const char *label,
+                    const char *path)
+{
+  CURL *curl = curl_easy_init ();
+  char errbuf[CURL_ERROR_SIZE] = "";
+  FILE *f = fopen (path, "we");
+  int r;
+
+  if (curl == NULL || f == NULL) {
+    v2v_error ("cannot download %s into %s: %m", label, path);
+    if (curl)
+      curl_easy_cleanup (curl);
+    if (f)
+      fclose (f);
+    return -1;
+  }
+  set_common (curl, run, url, errbuf);
+  /* Big files: no overall limit, but a stall of a minute is an error. */
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 0L);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, 60L);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, NULL);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, f);
+  r = perform (run, curl, label, errbuf);
+  curl_easy_cleanup (curl);
+  if (fclose (f) != 0 && r == 0) {
+    v2v_error ("cannot write %s: %m", path);
+    r = -1;
+  }
+  return r;
+}
+
 /* Work out TLS trust once for the whole source, then probe every disk. */
 int
 v2v_https_trust (struct run *run)

@@ -22,7 +22,8 @@ enum v2v_allocation { V2V_ALLOC_SPARSE = 0, V2V_ALLOC_PREALLOCATED };
 enum v2v_firmware { V2V_FW_AUTO = 0, V2V_FW_BIOS, V2V_FW_UEFI };
 enum v2v_after { V2V_AFTER_NONE = 0, V2V_AFTER_POWEROFF, V2V_AFTER_REBOOT,
                  V2V_AFTER_SHELL };
-enum v2v_block_driver { V2V_BLOCK_VIRTIO_BLK = 0, V2V_BLOCK_VIRTIO_SCSI };
+enum v2v_block_driver { V2V_BLOCK_VIRTIO_BLK = 0, V2V_BLOCK_VIRTIO_SCSI,
+                        V2V_BLOCK_SATA };
 
 struct v2v_source {
   enum v2v_source_type type;
@@ -72,6 +73,7 @@ struct v2v_options {
   bool no_fstrim;           /* copy free space too (no fstrim) */
   bool keep_vmware_tools;   /* leave VMware Tools installed */
   enum v2v_block_driver block_driver;
+  char *virtio_win;         /* Windows drivers: ISO, directory or URL */
 };
 
 struct v2v_config {

@@ -368,7 +368,7 @@ static const char *const allocations[] = { "sparse", "preallocated", NULL };
 static const char *const firmwares[] = { "auto", "bios", "uefi", NULL };
 static const char *const bootprotos[] = { "", "dhcp", "static", NULL };
 static const char *const block_drivers[] = { "virtio-blk", "virtio-scsi",
-                                             NULL };
+                                             "sata", NULL };
 
 #define OPT(st, field, name, type, meta, doc) \
   { name, type, offsetof (struct st, field), NULL, 0, 0, meta, doc }
@@ -471,8 +471,11 @@ static const struct ks_option options_opts[] = {
   OPT (ks_options, o.keep_vmware_tools, "keep-vmware-tools", KS_FLAG, NULL,
        "leave VMware Tools installed in the guest"),
   ENUM (ks_options, o.block_driver, "block-driver", block_drivers,
-        "virtio-blk|virtio-scsi", "disk bus of the converted VM "
-        "(default virtio-blk)"),
+        "virtio-blk|virtio-scsi|sata", "disk bus of the converted VM "
+        "(default virtio-blk; sata for Windows without --virtio-win)"),
+  OPT (ks_options, o.virtio_win, "virtio-win", KS_STRING, "PATH|URL",
+       "Windows guests: virtio-win ISO or directory (or its http(s) URL) "
+       "to take the virtio drivers from"),
   UINT (ks_options, parallel, "parallel", 1, 16, "N",
         "convert up to N VMs of the file at once (default 1)"),
   { NULL }

@@ -91,7 +91,7 @@ ks_dump (const struct ks_file *ks, FILE *out)
   {
     struct ks_options opts = { ks->base.options, ks->parallel };
     if (opts.o.no_fstrim || opts.o.keep_vmware_tools ||
-        opts.o.block_driver || opts.parallel)
+        opts.o.block_driver || opts.o.virtio_win || opts.parallel)
       print_command (out, "options", &opts);
   }
   if (ks->log_file || ks->log_remote) {

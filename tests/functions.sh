@@ -61,7 +61,7 @@ start_nginx () {
     NGINX_PORT=$(free_port)
     CERT=$NGINX_DIR/cert.pem
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-        -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+        -addext "subjectAltName=IP:127.0.0.1,IP:10.0.2.100,DNS:localhost" \
         -keyout "$NGINX_DIR/key.pem" -out "$CERT" 2>/dev/null
     FINGERPRINT=$(openssl x509 -in "$CERT" -noout -fingerprint -sha256 | cut -d= -f2)
     # A pin that differs from the real fingerprint in its first byte.
@@ -287,16 +287,16 @@ put_guest_on_datastore () {
     "$top/tests/guest/build-guest.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
 }
 
-# put_vmx_on_datastore VM MAC: a .vmx and descriptor .vmdk beside the
-# flat disk, as ESXi lays them out.
+# put_vmx_on_datastore VM MAC [GUEST-OS]: a .vmx and descriptor .vmdk
+# beside the flat disk, as ESXi lays them out.
 put_vmx_on_datastore () {
-    local vm=$1 mac=$2 dir=$DATASTORE/$1
+    local vm=$1 mac=$2 dir=$DATASTORE/$1 os=${3:-debian12-64}
     cat >"$dir/$vm.vmx" <<VMX
 .encoding = "UTF-8"
 config.version = "8"
 virtualHW.version = "19"
 displayName = "$vm (prod)"
-guestOS = "debian12-64"
+guestOS = "$os"
 memSize = "1536"
 numvcpus = "2"
 scsi0.present = "TRUE"

@@ -50,6 +50,7 @@ wizard_config (const struct wizard *w, struct v2v_config *cfg)
     cfg->dest.known_hosts = w->dest_known[0] ? (char *) w->dest_known : NULL;
   }
   cfg->dest.format = (enum v2v_format) w->format;
+  cfg->options.virtio_win = w->virtio_win[0] ? (char *) w->virtio_win : NULL;
 }
 
 /* ---- Network ---- */
@@ -362,10 +363,16 @@ vm_details (struct wizard *w)
     { "VM (.vmx)", F_TEXT, w->vmx, NULL, NULL, false, 0 },
     { "or disk path", F_TEXT, w->disk_path, NULL, NULL, false, 0 },
     { "New name", F_TEXT, w->vm_name, NULL, NULL, false, 0 },
+    { "Drivers", F_TEXT, w->virtio_win, NULL, NULL, true, 0 },
+    { "Find drivers", F_BUTTON, NULL, NULL, NULL, true, ACT_OTHER },
     { "Back", F_BUTTON, NULL, NULL, NULL, false, ACT_BACK },
     { "Next", F_BUTTON, NULL, NULL, NULL, false, ACT_NEXT },
   };
   int focus = 2;
+  /* A Windows VM (by its .vmx) or one typed by path may need drivers. */
+  bool windows = strcasestr (w->vm_os, "win") != NULL;
+
+  f[3].hidden = f[4].hidden = !windows;
 
   for (;;) {
     int a;
@@ -379,6 +386,10 @@ vm_details (struct wizard *w)
     if (a == ACT_CANCEL) {
       if (ui_confirm ("Quit the wizard?", "Nothing has been converted."))
         return SCR_QUIT;
+      continue;
+    }
+    if (a == ACT_OTHER) {
+      drivers_pick (w);
       continue;
     }
     if (a != ACT_NEXT)
@@ -457,6 +468,7 @@ screen_vm (struct wizard *w)
       snprintf (w->vmx, sizeof w->vmx, "%s", v->vmx);
       w->disk_path[0] = '\0';
       snprintf (w->vm_networks, sizeof w->vm_networks, "%s", v->networks);
+      snprintf (w->vm_os, sizeof w->vm_os, "%s", v->os);
       default_name (w, v->name);
       {
         enum wiz_screen s = vm_details (w);
@@ -666,6 +678,8 @@ screen_review (struct wizard *w)
               : w->disk_path);
     mvprintw (row++, 2, "New name:    %.64s", w->vm_name[0] ? w->vm_name
               : "(from the .vmx)");
+    if (w->virtio_win[0])
+      mvprintw (row++, 2, "Drivers:     %.64s", w->virtio_win);
     if (w->dest_type)
       mvprintw (row++, 2, "Destination: pool %s on %.50s", w->pool, w->uri);
     else

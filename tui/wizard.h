@@ -50,6 +50,8 @@ struct wizard {
   size_t nr_vms;
   char vmx[FIELD], disk_path[FIELD], vm_name[FIELD];
   char vm_networks[FIELD];  /* the chosen VM's source networks */
+  char vm_os[FIELD];        /* the chosen VM's guest OS (.vmx guestOS) */
+  char virtio_win[FIELD];   /* Windows: virtio-win ISO, directory or URL */
   /* destination */
   int dest_type;            /* 0 directory, 1 libvirt */
   char dest_dir[FIELD], uri[FIELD], dest_identity[FIELD], dest_known[FIELD];
@@ -103,6 +105,9 @@ extern enum wiz_screen screen_vm (struct wizard *w);
 extern enum wiz_screen screen_dest (struct wizard *w);
 extern enum wiz_screen screen_review (struct wizard *w);
 extern void wizard_config (const struct wizard *w, struct v2v_config *cfg);
+
+/* drivers.c */
+extern bool drivers_pick (struct wizard *w);
 
 /* run.c */
 extern enum wiz_screen screen_run (struct wizard *w);

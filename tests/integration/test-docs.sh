@@ -44,6 +44,6 @@ done
 sed -i "s|$T|@T@|g" "$T/dumps"
 if [ -n "${V2VBOOT_UPDATE_EXPECTED:-}" ]; then cp "$T/dumps" "$expected"; fi
 diff -u "$expected" "$T/dumps" || fail "dump-config of the examples differs from $expected"
-for f in v2vboot-agent.1.md kickstart.md data-path.md hacking.md wizard.md bench.md; do
+for f in v2vboot-agent.1.md kickstart.md data-path.md hacking.md wizard.md bench.md windows.md; do
     [ -s "$top/docs/$f" ] || fail "docs/$f missing"
 done

@@ -45,6 +45,31 @@ main (void)
   CHECK (strstr (xml, "bus='virtio'/>") == NULL);
   free (xml);
 
+  /* Windows 7 without drivers: SATA, e1000, i440fx, local clock. */
+  dom.block_driver = V2V_BLOCK_SATA;
+  dom.windows = true;
+  dom.legacy_machine = true;
+  dom.nic_model = "e1000";
+  xml = v2v_domain_xml (&dom);
+  CHECK_CONTAINS (xml, "<target dev='sdb' bus='sata'/>");
+  CHECK (strstr (xml, "virtio-scsi") == NULL);
+  CHECK_CONTAINS (xml, "machine='pc'");
+  CHECK_CONTAINS (xml, "<model type='e1000'/>");
+  CHECK_CONTAINS (xml, "<clock offset='localtime'>");
+  CHECK_CONTAINS (xml, "<timer name='hypervclock' present='yes'/>");
+  CHECK_CONTAINS (xml, "<relaxed state='on'/>");
+  CHECK_CONTAINS (xml, "<video>\n      <model type='vga'/>");
+  free (xml);
+  dom.windows = false;
+  dom.legacy_machine = false;
+  dom.nic_model = NULL;
+  dom.block_driver = V2V_BLOCK_VIRTIO_BLK;
+  xml = v2v_domain_xml (&dom);
+  CHECK_CONTAINS (xml, "machine='q35'");
+  CHECK_CONTAINS (xml, "<clock offset='utc'/>");
+  CHECK (strstr (xml, "hyperv") == NULL);
+  free (xml);
+
   /* disks keep the names the guest knew: sda ... sdz, sdaa ... */
   {
     struct run run = { .name = (char *) "web01" };

@@ -1,0 +1,383 @@
+/* virtio-win: the Windows virtio drivers the operator provides
+ * (options --virtio-win=PATH|URL), as an ISO or a directory with
+ * virtio-win's layout, DRIVER/OS/ARCH/FILES (viostor/2k19/amd64/...).
+ *
+ * It may also be an http(s) URL, or a datastore path "[DS] DIR/FILE.iso"
+ * on the HTTPS source (fetched with the source's trust and login).
+ *
+ * An ISO (or a downloaded one) is added to the appliance as a read-only
+ * disk and mounted there, so nothing on the host has to read ISO 9660; a
+ * directory is read on the host and uploaded.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <curl/curl.h>
+#include <guestfs.h>
+
+#include "internal.h"
+
+/* Drivers copied into the guest when present, boot drivers first. */
+static const char *const drivers[] = {
+  "viostor", "vioscsi", "netkvm", "balloon", "viorng", "vioserial",
+  "pvpanic", NULL
+};
+
+/* Is url on the source's HTTPS server, so its trust and login apply? */
+static bool
+on_source (struct run *run, const char *url)
+{
+  const struct v2v_source *src = &run->cfg->source;
+  size_t n = src->server ? strlen (src->server) : 0;
+
+  return src->type == V2V_SOURCE_HTTPS && n > 0 &&
+    strncmp (url, "https://", 8) == 0 &&
+    strncmp (url + 8, src->server, n) == 0 && url[8 + n] == '/';
+}
+
+/* Elsewhere: the system's CAs, no login. */
+static int
+download_public (const char *url, const char *path)
+{
+  char err[CURL_ERROR_SIZE] = "";
+  CURL *c = curl_easy_init ();
+  FILE *f = fopen (path, "we");
+  CURLcode rc;
+
+  if (f == NULL || c == NULL) {
+    v2v_error ("cannot download virtio-win into %s: %m", path);
+    if (f)
+      fclose (f);
+    if (c)
+      curl_easy_cleanup (c);
+    return -1;
+  }
+  curl_easy_setopt (c, CURLOPT_URL, url);
+  curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt (c, CURLOPT_WRITEDATA, f);
+  curl_easy_setopt (c, CURLOPT_FAILONERROR, 1L);
+  curl_easy_setopt (c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt (c, CURLOPT_ERRORBUFFER, err);
+  curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT, 30L);
+  curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, 60L);
+  rc = curl_easy_perform (c);
+  curl_easy_cleanup (c);
+  if (fclose (f) != 0 && rc == CURLE_OK) {
+    v2v_error ("cannot write %s: %m", path);
+    return -1;
+  }
+  if (rc != CURLE_OK) {
+    v2v_error ("cannot download virtio-win from %s: %s", url,
+               *err ? err : curl_easy_strerror (rc));
+    return -1;
+  }
+  return 0;
+}
+
+/* A URL, or a datastore path "[DS] DIR/FILE.iso" on the HTTPS source,
+ * into the work directory.
+ */
+static int
+download (struct run *run, const char *where)
+{
+  CLEANUP_FREE char *path = NULL, *url = NULL;
+  struct stat st;
+  int r;
+
+  if (asprintf (&path, "%s/virtio-win.iso", run->workdir) == -1)
+    return -1;
+  if (where[0] == '[') {
+    struct v2v_disk d = { .path = (char *) where };
+    if (run->cfg->source.type != V2V_SOURCE_HTTPS) {
+      v2v_error ("options --virtio-win=%s: a datastore path needs an HTTPS "
+                 "source; give a local path or a URL", where);
+      return -1;
+    }
+    url = v2v_https_url (run->cfg->source.server, &d);
+    if (url == NULL) {
+      v2v_error ("options --virtio-win=%s: not a datastore path", where);
+      return -1;
+    }
+  }
+  else
+    url = strdup (where);
+  v2v_info (run, "downloading virtio-win from %s", where);
+  r = on_source (run, url) ? v2v_https_download (run, url, where, path)
+    : download_public (url, path);
+  if (r == -1)
+    return -1;
+  if (stat (path, &st) == 0)
+    v2v_info (run, "virtio-win: %lld MiB downloaded",
+              (long long) st.st_size >> 20);
+  run->win.virtio_win = path;
+  path = NULL;
+  return 0;
+}
+
+/* Before the appliance starts: a local ISO or directory, or the ISO
+ * downloaded from a URL.  Windows or not, a wrong path fails here.
+ */
+int
+v2v_virtio_win_prepare (struct run *run)
+{
+  const char *vw = run->cfg->options.virtio_win;
+  struct stat st;
+
+  if (vw == NULL)
+    return 0;
+  if (strncmp (vw, "http://", 7) == 0 || strncmp (vw, "https://", 8) == 0 ||
+      vw[0] == '[')
+    return download (run, vw);
+  if (stat (vw, &st) == -1) {
+    v2v_error ("options --virtio-win=%s: %m", vw);
+    return -1;
+  }
+  if (!S_ISDIR (st.st_mode) && !S_ISREG (st.st_mode) &&
+      !S_ISBLK (st.st_mode)) {
+    v2v_error ("options --virtio-win=%s: neither an ISO nor a directory",
+               vw);
+    return -1;
+  }
+  run->win.virtio_win_is_dir = S_ISDIR (st.st_mode);
+  run->win.virtio_win = strdup (vw);
+  return run->win.virtio_win ? 0 : -1;
+}
+
+/* Where the drivers are read from: a host directory, or the ISO mounted
+ * in the appliance.
+ */
+struct tree {
+  struct run *run;
+  const char *base;
+  bool host;
+};
+
+static char **
+tree_list (struct tree *t, const char *rel)
+{
+  CLEANUP_FREE char *path = NULL;
+  char **names = NULL;
+  DIR *d;
+  struct dirent *e;
+
+  if (asprintf (&path, "%s/%s", t->base, rel) == -1)
+    return NULL;
+  if (!t->host)
+    return guestfs_ls (t->run->g, path);
+  d = opendir (path);
+  if (d == NULL)
+    return NULL;
+  names = calloc (1, sizeof *names);
+  while (names && (e = readdir (d)) != NULL)
+    if (e->d_name[0] != '.')
+      names = v2v_strv_append (names, e->d_name);
+  closedir (d);
+  return names;
+}
+
+/* The entry of rel whose name is want, in any case.  Caller frees. */
+static char *
+tree_find (struct tree *t, const char *rel, const char *want)
+{
+  CLEANUP_FREE_STRV char **names = tree_list (t, rel);
+  size_t i;
+  char *r = NULL;
+
+  for (i = 0; names && names[i]; ++i)
+    if (strcasecmp (names[i], want) == 0) {
+      if (asprintf (&r, "%s%s%s", rel, *rel ? "/" : "", names[i]) == -1)
+        r = NULL;
+      break;
+    }
+  return r;
+}
+
+static int
+tree_copy (struct tree *t, const char *rel, const char *dest)
+{
+  CLEANUP_FREE char *src = NULL;
+  int r;
+
+  if (asprintf (&src, "%s/%s", t->base, rel) == -1)
+    return -1;
+  r = t->host ? guestfs_upload (t->run->g, src, dest)
+    : guestfs_cp (t->run->g, src, dest);
+  if (r == -1)
+    v2v_error ("copy %s from virtio-win: %s", rel,
+               guestfs_last_error (t->run->g));
+  return r;
+}
+
+static char *
+lower (const char *s)
+{
+  char *r = strdup (s), *p;
+
+  for (p = r; p && *p; ++p)
+    *p = (char) tolower ((unsigned char) *p);
+  return r;
+}
+
+/* Copy every file of DRIVER/OS/ARCH into dest_dir/driver.  1 when the
+ * driver was found for one of os_dirs, 0 when not, -1 on error.
+ */
+static int
+copy_driver (struct tree *t, const char *driver, const char *const *os_dirs,
+             const char *arch, const char *dest_dir, const char **os_used)
+{
+  CLEANUP_FREE char *top = tree_find (t, "", driver);
+  CLEANUP_FREE char *dir = NULL;
+  CLEANUP_FREE char *dest = NULL;
+  CLEANUP_FREE_STRV char **files = NULL;
+  size_t i;
+
+  for (i = 0; top && os_dirs[i] && dir == NULL; ++i) {
+    CLEANUP_FREE char *os = tree_find (t, top, os_dirs[i]);
+    if (os) {
+      dir = tree_find (t, os, arch);
+      *os_used = os_dirs[i];
+    }
+  }
+  if (dir == NULL)
+    return 0;
+  files = tree_list (t, dir);
+  if (asprintf (&dest, "%s/%s", dest_dir, driver) == -1 ||
+      guestfs_mkdir_p (t->run->g, dest) == -1)
+    return v2v_guestfs_error (t->run->g, "create the driver directory");
+  for (i = 0; files && files[i]; ++i) {
+    CLEANUP_FREE char *src = NULL, *name = lower (files[i]), *to = NULL;
+    if (asprintf (&src, "%s/%s", dir, files[i]) == -1 ||
+        asprintf (&to, "%s/%s", dest, name) == -1 ||
+        tree_copy (t, src, to) == -1)
+      return -1;
+  }
+  return 1;
+}
+
+/* The guest agent's MSI for this architecture into /v2vboot. */
+static char *
+copy_guest_agent (struct tree *t, const char *arch)
+{
+  const char *msi = strcmp (arch, "amd64") == 0 ? "qemu-ga-x86_64.msi"
+    : "qemu-ga-i386.msi";
+  CLEANUP_FREE char *dir = tree_find (t, "", "guest-agent");
+  CLEANUP_FREE char *src = dir ? tree_find (t, dir, msi) : NULL;
+  CLEANUP_FREE char *dest = NULL;
+
+  if (src == NULL || asprintf (&dest, "/v2vboot/%s", msi) == -1 ||
+      tree_copy (t, src, dest) == -1)
+    return NULL;
+  return strdup (msi);
+}
+
+static int
+mount_iso (struct run *run, char **mp)
+{
+  guestfs_h *g = run->g;
+
+  if (asprintf (mp, "%s/Temp/v2vboot-virtio-win",
+                run->win.systemroot) == -1)
+    return -1;
+  if (guestfs_mkdir_p (g, *mp) == -1 ||
+      guestfs_mount_ro (g, run->win.iso_device, *mp) == -1) {
+    v2v_error ("cannot open virtio-win %s: %s (is it an ISO image?)",
+               run->win.virtio_win, guestfs_last_error (g));
+    return -1;
+  }
+  return 0;
+}
+
+static void
+unmount_iso (struct run *run, const char *mp)
+{
+  if (guestfs_umount (run->g, mp) == -1 || guestfs_rmdir (run->g, mp) == -1)
+    v2v_warning (run, "virtio-win: %s", guestfs_last_error (run->g));
+}
+
+/* Copy the drivers that fit this Windows into driver_dir (a guest path)
+ * and the boot driver's .sys into System32\drivers.  *boot_driver is
+ * the storage driver the guest will boot with; *guest_agent the MSI
+ * copied to /v2vboot, or NULL.
+ */
+int
+v2v_virtio_win_install (struct run *run, const char *driver_dir,
+                        char **boot_driver, char **guest_agent)
+{
+  struct v2v_windows *w = &run->win;
+  const struct v2v_guest *gi = &run->guest;
+  const char *const *os_dirs = v2v_win_os_dirs (gi->major, gi->minor,
+                                                w->server, w->build);
+  const char *arch = strcmp (gi->arch, "x86_64") == 0 ? "amd64" : "x86";
+  const char *want = run->block_driver == V2V_BLOCK_VIRTIO_SCSI
+    ? "vioscsi" : "viostor";
+  const char *os_used = NULL;
+  CLEANUP_FREE char *mp = NULL, *sys = NULL, *drvdir = NULL;
+  struct v2v_strbuf found = { 0 };
+  CLEANUP_FREE char *found_text = NULL;
+  struct tree t = { run, w->virtio_win, w->virtio_win_is_dir };
+  bool have_boot = false;
+  size_t i;
+  int r = -1;
+
+  if (os_dirs == NULL) {
+    v2v_error ("Windows %d.%d (%s) is too old for virtio-win's drivers: "
+               "use options --block-driver=sata", gi->major, gi->minor,
+               gi->product);
+    return -1;
+  }
+  if (!t.host) {
+    if (mount_iso (run, &mp) == -1)
+      return -1;
+    t.base = mp;
+  }
+  for (i = 0; drivers[i]; ++i) {
+    int c = copy_driver (&t, drivers[i], os_dirs, arch, driver_dir,
+                         &os_used);
+    if (c == -1)
+      goto out;
+    if (c == 1) {
+      v2v_sb_printf (&found, "%s%s (%s)", found.len ? ", " : "",
+                     drivers[i], os_used);
+      if (strcmp (drivers[i], want) == 0)
+        have_boot = true;
+      if (strcmp (drivers[i], "netkvm") == 0)
+        w->virtio_net = true;
+    }
+  }
+  found_text = v2v_sb_finish (&found);
+  if (!have_boot) {
+    v2v_error ("virtio-win %s has no %s driver for %s (%s/%s): use a newer "
+               "virtio-win, or options --block-driver=sata", w->virtio_win,
+               want, gi->product, os_dirs[0], arch);
+    goto out;
+  }
+  v2v_info (run, "virtio drivers for %s %s: %s", os_dirs[0], arch,
+            found_text ? found_text : "");
+  /* The boot driver must be where the service's ImagePath says. */
+  if (asprintf (&drvdir, "%s/System32/drivers", w->systemroot) == -1)
+    goto out;
+  {
+    CLEANUP_FREE char *real = guestfs_case_sensitive_path (run->g, drvdir);
+    CLEANUP_FREE char *from = NULL;
+    if (real == NULL ||
+        asprintf (&from, "%s/%s/%s.sys", driver_dir, want, want) == -1 ||
+        asprintf (&sys, "%s/%s.sys", real, want) == -1 ||
+        guestfs_cp (run->g, from, sys) == -1) {
+      v2v_guestfs_error (run->g, "install the boot driver");
+      goto out;
+    }
+  }
+  *boot_driver = strdup (want);
+  *guest_agent = copy_guest_agent (&t, arch);
+  r = 0;
+ out:
+  if (mp)
+    unmount_iso (run, mp);
+  return r;
+}
