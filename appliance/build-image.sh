@@ -24,7 +24,8 @@ packages=(busybox-static libguestfs0 libvirt0 libcurl4 libssh-4 libnbd0
 key=$( { cat "$0" "$top"/rootfs/init "$top"/rootfs/usr/share/v2vboot/*;
          sha256sum "$out/v2vboot-agent" "$out/v2vboot-tui";
          echo "$kver ${packages[*]}"; } | sha256sum | cut -c1-16)
-if [ -f "$out/v2vboot.iso" ] && [ "$(cat "$out/pxe/.key" 2>/dev/null)" = "$key" ]; then
+if [ -f "$out/v2vboot.iso" ] && [ -f "$out/pxe/vmlinuz" ] && [ -f "$out/pxe/initrd" ] &&
+   [ "$(cat "$out/pxe/.key" 2>/dev/null)" = "$key" ]; then
     echo "build-image: $out/v2vboot.iso is up to date" >&2
     exit 0
 fi
@@ -78,6 +79,13 @@ mkdir -p "$root$mods"
         kernel/fs/isofs kernel/fs/fat kernel/fs/nls kernel/fs/ext4 kernel/fs/jbd2 \
         kernel/fs/mbcache.ko kernel/fs/fuse \
         -name '*.ko*' 2>/dev/null | cpio -pdm --quiet "$root$mods")
+# ... and every module those need (modules.dep lists the whole closure),
+# such as failover for virtio_net.
+(cd "$root$mods" && find kernel -name '*.ko*') | sort >"$work/have"
+awk -F': *' 'NR == FNR { have[$1] = 1; next }
+             ($1 in have) { n = split($2, d, " "); for (i = 1; i <= n; i++) print d[i] }' \
+    "$work/have" "$mods/modules.dep" | sort -u | comm -13 "$work/have" - |
+    (cd "$mods" && cpio -pdm --quiet "$root$mods")
 cp "$mods"/modules.order "$mods"/modules.builtin* "$root$mods/" 2>/dev/null || :
 depmod -b "$root" "$kver"
 

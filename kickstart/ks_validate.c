@@ -80,10 +80,14 @@ check_server (struct ks_ctx *ctx, const char *server)
     ks_err (ctx, "source: --server=%s: expected HOST or HOST:PORT", server);
 }
 
+/* A file the run will read must be there, unless a %pre section may
+ * write it first (a key or password it brings inline): then the run
+ * checks it when it reads it, after %pre.
+ */
 static void
 check_readable (struct ks_ctx *ctx, const char *what, const char *file)
 {
-  if (access (file, R_OK) == -1)
+  if (ctx->ks->pre == NULL && access (file, R_OK) == -1)
     ks_err (ctx, "%s=%s: %s", what, file, strerror (errno));
 }
 

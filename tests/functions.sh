@@ -61,7 +61,7 @@ start_nginx () {
     NGINX_PORT=$(free_port)
     CERT=$NGINX_DIR/cert.pem
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-        -addext "subjectAltName=IP:127.0.0.1,IP:10.0.2.100,DNS:localhost" \
+        -addext "subjectAltName=IP:127.0.0.1,IP:10.0.2.2,DNS:localhost" \
         -keyout "$NGINX_DIR/key.pem" -out "$CERT" 2>/dev/null
     FINGERPRINT=$(openssl x509 -in "$CERT" -noout -fingerprint -sha256 | cut -d= -f2)
     # A pin that differs from the real fingerprint in its first byte.

@@ -384,6 +384,22 @@ limits (void)
   ks_free (&cfg);
   free (msgs);
 
+  /* files a %pre section may write are checked by the run, not here */
+  {
+    static const char pre[] =
+      "source --type=https --server=esx --user=root "
+      "--password-file=/nonexistent/pw\n"
+      "vm --name=a\ndisk --path=/a\n"
+      "destination --type=libvirt --uri=qemu+ssh://root@kvm/system "
+      "--pool=default --identity=/tmp/nonexistent-key\n"
+      "%pre\necho secret >/nonexistent/pw\n%end\n";
+    msgs = parse (pre, sizeof pre - 1, &cfg, &r);
+    CHECK (r == 0);
+    CHECK (msgs == NULL || strstr (msgs, "No such file") == NULL);
+    ks_free (&cfg);
+    free (msgs);
+  }
+
   /* control bytes are just unknown words, not a crash */
   msgs = parse ("\x01\x02 --x\n", 7, &cfg, &r);
   CHECK (r == -1);
