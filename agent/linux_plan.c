@@ -10,8 +10,9 @@
 
 #include "internal.h"
 
+/* ahci too: the guest then also boots on SATA (--block-driver=sata). */
 const char *const v2v_virtio_modules[] = {
-  "virtio_pci", "virtio_blk", "virtio_scsi", "virtio_net", NULL
+  "virtio_pci", "virtio_blk", "virtio_scsi", "virtio_net", "ahci", NULL
 };
 
 enum v2v_initrd_tool

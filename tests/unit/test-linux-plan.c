@@ -50,7 +50,7 @@ main (void)
   CHECK (changed);
   CHECK_STR (s, "# comment\next4\nvirtio_blk\n"
              "# v2vboot: virtio drivers to boot on KVM\n"
-             "virtio_pci\nvirtio_scsi\nvirtio_net\n");
+             "virtio_pci\nvirtio_scsi\nvirtio_net\nahci\n");
   {
     char *again = v2v_initramfs_modules_add (s, &changed);
     CHECK (!changed);
@@ -65,7 +65,7 @@ main (void)
   /* RHEL/SUSE: the dracut drop-in */
   s = v2v_dracut_conf ();
   CHECK_CONTAINS (s, "add_drivers+=\" virtio_pci virtio_blk virtio_scsi "
-                  "virtio_net \"\n");
+                  "virtio_net ahci \"\n");
   free (s);
   CHECK_STR (v2v_dracut_conf_path, "/etc/dracut.conf.d/v2vboot-virtio.conf");
 
