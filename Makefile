@@ -6,6 +6,7 @@
 #   make bench    v2vboot against virt-v2v on the same source (tests/bench)
 #   make image    build/v2vboot.iso and build/pxe/ (appliance/)
 #   make check-image  boot the image under qemu (tests/image)
+#   make check-pxe    the PXE image converts a guest unattended (slow)
 #   make clean
 #
 # Outputs go to build/.  WERROR=0 drops -Werror for local hacking.
@@ -48,7 +49,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRCS))
 
 .PHONY: all setup fuzz unit-tests check check-unit check-integration bench example clean \
-        image check-image
+        image check-image check-pxe
 all: $(B)/v2vboot-agent $(B)/v2vboot-tui
 
 # Installs missing Debian packages; a no-op when all are there.
@@ -128,6 +129,7 @@ bench: setup
 	@$(MAKE) --no-print-directory all
 	tests/bench/bench.sh
 	tests/bench/bench-libvirt.sh
+	tests/bench/bench-image.sh
 
 # The bootable image (appliance/build-image.sh): build/v2vboot.iso and
 # build/pxe/.  check-image boots it under qemu (slow: run by .ci/run
@@ -137,6 +139,11 @@ image: setup all
 
 check-image: image
 	@tests/run-tests.sh image $(sort $(wildcard tests/image/test-*.sh))
+
+# The whole mission in one test, slow (nested software emulation here):
+# the PXE image converts the test guest into a libvirt pool unattended.
+check-pxe: image
+	@tests/run-tests.sh image tests/image/slow-pxe-convert.sh
 
 example: setup
 	@$(MAKE) --no-print-directory all

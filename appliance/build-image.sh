@@ -108,6 +108,11 @@ depmod -b "$work/mnt" "$(ls "$work/mnt/usr/lib/modules")"
 umount "$work/mnt"
 e2fsck -fy "$work/fixed/root" >/dev/null 2>&1 || :
 resize2fs -M "$work/fixed/root" >/dev/null 2>&1
+# ... plus room to work in: the daemon writes temporary files there, and
+# on a full filesystem inspection fails ("ls exited with status 2").
+# Free blocks are zeros, which the compressed initrd does not grow by.
+truncate -s +128M "$work/fixed/root"
+resize2fs "$work/fixed/root" >/dev/null 2>&1
 mv "$work/fixed/root" "$app/root"
 echo "v2vboot $version: a libguestfs fixed appliance (LIBGUESTFS_PATH)" >"$app/README.fixed"
 
