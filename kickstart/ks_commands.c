@@ -233,8 +233,10 @@ options_complete (struct ks_ctx *ctx, void *target, bool errors)
 {
   struct ks_options *o = target;
 
-  if (errors)
+  if (errors) {
+    free (o->o.virtio_win);
     return;
+  }
   ctx->ks->base.options = o->o;
   ctx->ks->parallel = o->parallel;
 }

@@ -197,6 +197,8 @@ static const struct {
 } bad[] = {
   { BASE_SOURCE BASE_REST "frobnicate --x\n", "test.ks:5:1: unknown command 'frobnicate'" },
   { BASE_SOURCE BASE_REST "dsik --path=/x\n", "test.ks:5:1: unknown command 'dsik' (did you mean 'disk'?)" },
+  /* a bad options line frees the strings it had set (LeakSanitizer) */
+  { BASE_SOURCE BASE_REST "options --virtio-win=/x --nope\n", "test.ks:5:25: options: unknown option --nope" },
   { "source --type=https --server=esx --user=root --pasword-file=%s\n" BASE_REST,
     "test.ks:1:46: source: unknown option --pasword-file (did you mean --password-file?)" },
   { BASE_SOURCE BASE_REST "vm --name=v2\n", "test.ks:2:1: disk: this file has several vm commands: put each disk after the vm" },
