@@ -14,6 +14,8 @@ pkgs=(
     # tests: guest build, servers, checks
     guestfish debootstrap nginx-light openssh-server openssl curl python3 procps
     libvirt-clients libvirt-daemon-system valgrind util-linux bc clang libclang-rt-14-dev tmux
+    # tests: phony Windows guests (NTFS in the appliance, hivexregedit)
+    ntfs-3g libwin-hivex-perl
     # bench: the reference converter
     virt-v2v libnbd-bin
     # make image: the bootable image, and booting it under SeaBIOS and OVMF
