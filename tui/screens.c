@@ -53,6 +53,13 @@ wizard_config (const struct wizard *w, struct v2v_config *cfg)
   cfg->options.virtio_win = w->virtio_win[0] ? (char *) w->virtio_win : NULL;
 }
 
+/* Cancel on any screen before the conversion: ask first. */
+static bool
+confirm_quit (void)
+{
+  return ui_confirm ("Quit the wizard?", "Nothing has been converted.");
+}
+
 /* ---- Network ---- */
 
 static const char *const net_modes[] = { "keep as it is", "DHCP", "static",
@@ -175,7 +182,7 @@ screen_network (struct wizard *w)
     f[5].hidden = w->net_mode == 0;
     a = ui_form (f, sizeof f / sizeof f[0], 10, &focus);
     if (a == ACT_CANCEL &&
-        ui_confirm ("Quit the wizard?", "Nothing has been converted."))
+        confirm_quit ())
       return SCR_QUIT;
     if (a == ACT_TEST)
       test_connection (w->net_test[0] ? w->net_test : w->server);
@@ -291,7 +298,7 @@ screen_source (struct wizard *w)
     if (a == ACT_BACK)
       return SCR_NETWORK;
     if (a == ACT_CANCEL) {
-      if (ui_confirm ("Quit the wizard?", "Nothing has been converted."))
+      if (confirm_quit ())
         return SCR_QUIT;
       continue;
     }
@@ -384,7 +391,7 @@ vm_details (struct wizard *w)
     if (a == ACT_BACK)
       return SCR_VM;
     if (a == ACT_CANCEL) {
-      if (ui_confirm ("Quit the wizard?", "Nothing has been converted."))
+      if (confirm_quit ())
         return SCR_QUIT;
       continue;
     }
@@ -448,7 +455,7 @@ screen_vm (struct wizard *w)
     if (r == -ACT_BACK)
       return SCR_SOURCE;
     if (r == -ACT_CANCEL) {
-      if (ui_confirm ("Quit the wizard?", "Nothing has been converted."))
+      if (confirm_quit ())
         return SCR_QUIT;
       continue;
     }
@@ -623,7 +630,7 @@ screen_dest (struct wizard *w)
     if (a == ACT_BACK)
       return SCR_VM;
     if (a == ACT_CANCEL) {
-      if (ui_confirm ("Quit the wizard?", "Nothing has been converted."))
+      if (confirm_quit ())
         return SCR_QUIT;
       continue;
     }
@@ -700,7 +707,7 @@ screen_review (struct wizard *w)
     if (a == ACT_BACK)
       return SCR_DEST;
     if (a == ACT_CANCEL) {
-      if (ui_confirm ("Quit the wizard?", "Nothing has been converted."))
+      if (confirm_quit ())
         return SCR_QUIT;
       continue;
     }
