@@ -247,6 +247,18 @@ make_pool () {
     cleanup_fn "for v in \$(virsh -q vol-list $1 | awk '{print \$1}'); do virsh -q vol-delete \$v --pool $1; done; virsh -q pool-destroy $1; virsh -q pool-undefine $1"
 }
 
+# start_kvm_host NAME: this host as the KVM host of a libvirt
+# destination: the system libvirtd (LIBVIRT_DEFAULT_URI set to it), an
+# active pool v2vboot-NAME-PID in $T/pool (its name in $POOL), and a root
+# sshd for qemu+ssh (start_root_sshd).
+start_kvm_host () {
+    start_libvirtd
+    export LIBVIRT_DEFAULT_URI=qemu:///system
+    POOL=v2vboot-$1-$$
+    make_pool "$POOL" "$T/pool"
+    start_root_sshd
+}
+
 # start_root_sshd: an sshd on 127.0.0.1 for root key logins (the KVM host
 # of qemu+ssh://root@127.0.0.1:PORT/system).  Sets ROOT_SSH_PORT,
 # ROOT_SSH_KEY, ROOT_KNOWN_HOSTS.
@@ -327,6 +339,24 @@ RW $(( $(stat -c %s "$dir/$vm-flat.vmdk") / 512 )) VMFS "$vm-flat.vmdk"
 # The Disk Data Base
 ddb.adapterType = "pvscsi"
 VMDK
+}
+
+# put_two_disk_guest_on_datastore VM MAC: the two-disk test guest (/ on
+# the first disk, /var on the second, which fstab calls /dev/sdb1) as
+# VM/VM-flat.vmdk and VM/VM_1-flat.vmdk, with a .vmx naming both
+# (scsi0:0, scsi0:1) and a descriptor for each.
+put_two_disk_guest_on_datastore () {
+    local vm=$1 dir=$DATASTORE/$1
+    mkdir -p "$dir"
+    "$top/tests/guest/build-guest.sh" --two "$dir/$vm-flat.vmdk" "$dir/${vm}_1-flat.vmdk" >&2
+    put_vmx_on_datastore "$vm" "$2"
+    cat >>"$dir/$vm.vmx" <<VMX
+scsi0:1.present = "TRUE"
+scsi0:1.fileName = "${vm}_1.vmdk"
+scsi0:1.deviceType = "scsi-hardDisk"
+VMX
+    sed "s/$vm-flat.vmdk/${vm}_1-flat.vmdk/; s/^RW [0-9]*/RW $(( $(stat -c %s "$dir/${vm}_1-flat.vmdk") / 512 ))/" \
+        "$dir/$vm.vmdk" >"$dir/${vm}_1.vmdk"
 }
 
 # nginx bytes sent for requests matching a pattern.

@@ -10,24 +10,12 @@ source "$(dirname "$0")/../functions.sh"
 requires which sshd sftp libvirtd virsh nbdkit qemu-nbd nginx
 
 start_nginx
-mkdir -p "$DATASTORE/db01"
-"$top/tests/guest/build-guest.sh" --two "$DATASTORE/db01/db01-flat.vmdk" \
-    "$DATASTORE/db01/db01_1-flat.vmdk" >&2
-put_vmx_on_datastore db01 00:50:56:aa:bb:09
-cat >>"$DATASTORE/db01/db01.vmx" <<VMX
-scsi0:1.present = "TRUE"
-scsi0:1.fileName = "db01_1.vmdk"
-VMX
-sed 's/db01-flat.vmdk/db01_1-flat.vmdk/; s/^RW [0-9]*/RW '$(( $(stat -c %s "$DATASTORE/db01/db01_1-flat.vmdk") / 512 ))'/' \
-    "$DATASTORE/db01/db01.vmdk" >"$DATASTORE/db01/db01_1.vmdk"
+put_two_disk_guest_on_datastore db01 00:50:56:aa:bb:09
 # 1 GiB of the guest's data, for the raw read rates.
 head -c 1G "$DATASTORE/db01/db01-flat.vmdk" >"$DATASTORE/db01/rate.bin"
 start_sshd
-start_libvirtd
-export LIBVIRT_DEFAULT_URI=qemu:///system
-pool=v2vboot-bench-$$
-make_pool "$pool" "$T/pool"
-start_root_sshd
+start_kvm_host bench
+pool=$POOL
 mkdir -p "$T/wd"
 
 log "raw read rates"

@@ -11,11 +11,8 @@ start_nginx
 put_guest_on_datastore testvm
 mac=00:50:56:aa:bb:03
 put_vmx_on_datastore testvm "$mac"
-start_libvirtd
-export LIBVIRT_DEFAULT_URI=qemu:///system
-pool=v2vboot-test-$$
-make_pool "$pool" "$T/pool"
-start_root_sshd
+start_kvm_host test
+pool=$POOL
 mkdir -p "$T/wd"
 uri="qemu+ssh://root@127.0.0.1:$ROOT_SSH_PORT/system"
 ks () {

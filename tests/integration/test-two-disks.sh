@@ -9,26 +9,12 @@ source "$(dirname "$0")/../functions.sh"
 requires which sshd libvirtd virsh nbdkit qemu-nbd qemu-system-x86_64 nginx
 
 start_nginx
-mkdir -p "$DATASTORE/db01"
-"$top/tests/guest/build-guest.sh" --two "$DATASTORE/db01/db01-flat.vmdk" \
-    "$DATASTORE/db01/db01_1-flat.vmdk" >&2
 mac=00:50:56:aa:bb:02
-put_vmx_on_datastore db01 "$mac"
-# The second disk: scsi0:1 in the .vmx, with its own descriptor.
-cat >>"$DATASTORE/db01/db01.vmx" <<VMX
-scsi0:1.present = "TRUE"
-scsi0:1.fileName = "db01_1.vmdk"
-scsi0:1.deviceType = "scsi-hardDisk"
-VMX
-sed 's/db01-flat.vmdk/db01_1-flat.vmdk/; s/^RW [0-9]*/RW '$(( $(stat -c %s "$DATASTORE/db01/db01_1-flat.vmdk") / 512 ))'/' \
-    "$DATASTORE/db01/db01.vmdk" >"$DATASTORE/db01/db01_1.vmdk"
+put_two_disk_guest_on_datastore db01 "$mac"
 sums=$(sha256sum "$DATASTORE"/db01/*-flat.vmdk)
 start_sshd
-start_libvirtd
-export LIBVIRT_DEFAULT_URI=qemu:///system
-pool=v2vboot-two-$$
-make_pool "$pool" "$T/pool"
-start_root_sshd
+start_kvm_host two
+pool=$POOL
 mkdir -p "$T/wd"
 cat >"$T/ks" <<KS
 source --type=ssh --server=127.0.0.1:$SSH_PORT --user=$SSH_USER \\
