@@ -5,8 +5,10 @@
 #                 tests with a real guest, nginx and qemu (tests/README.md)
 #   make bench    v2vboot against virt-v2v on the same source (tests/bench)
 #   make image    build/v2vboot.iso and build/pxe/ (appliance/)
-#   make check-image  boot the image under qemu (tests/image)
-#   make check-pxe    the PXE image converts a guest unattended (slow)
+#   make check-image  boot the image under qemu; the PXE image converts
+#                 the test guest into a libvirt pool (tests/image)
+#   make example  the image converts the built-in example (tests/example.sh)
+#   make example-agent  the agent alone on the same example
 #   make clean
 #
 # Outputs go to build/.  WERROR=0 drops -Werror for local hacking.
@@ -49,7 +51,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRCS))
 
 .PHONY: all setup fuzz unit-tests check check-unit check-integration bench example clean \
-        image check-image check-pxe
+        image check-image example-agent
 all: $(B)/v2vboot-agent $(B)/v2vboot-tui
 
 # Installs missing Debian packages; a no-op when all are there.
@@ -140,14 +142,15 @@ image: setup all
 check-image: image
 	@tests/run-tests.sh image $(sort $(wildcard tests/image/test-*.sh))
 
-# The whole mission in one test, slow (nested software emulation here):
-# the PXE image converts the test guest into a libvirt pool unattended.
-check-pxe: image
-	@tests/run-tests.sh image tests/image/slow-pxe-convert.sh
-
-example: setup
-	@$(MAKE) --no-print-directory all
+# The main job on the built-in example: the image, booted in qemu,
+# converts the test guest into a libvirt pool on this host.
+example: image
 	tests/example.sh
+
+# The agent alone on the same example, without the image.
+example-agent: setup
+	@$(MAKE) --no-print-directory all
+	tests/example-agent.sh
 
 clean:
 	rm -rf $(B)

@@ -1,25 +1,35 @@
 #!/bin/bash
-# make example: the main job on the built-in example.  Builds the
-# VMware-like Debian 12 test guest (cached), serves it from a local nginx
-# "ESXi" over HTTPS with basic auth, converts it with v2vboot-agent into
-# build/example/, and boots the result on virtio-blk to show it works.
+# make example: the real product on the built-in example.  Boots the
+# image (build/pxe, as a PXE server would hand it out) in qemu; the image
+# fetches its kickstart from this host, converts the VMware-like Debian 12
+# test guest served by a local nginx "ESXi" (HTTPS, basic auth) into a
+# libvirt pool on this host over qemu+ssh, unattended, and powers off.
+# The converted volume is then booted on virtio-blk.  The volume and the
+# domain's XML stay in build/example/; the pool and domain are removed
+# from libvirt at the end.
 source "$(dirname "$0")/functions.sh"
+source "$(dirname "$0")/image/pxe-mission.sh"
 
 out=$top/build/example
-rm -rf "$out"; mkdir -p "$out"
-log "serving the test guest from nginx on 127.0.0.1 (https, basic auth)"
-start_nginx
-put_guest_on_datastore testvm
-write_ks "$out/example.ks" testvm "$out" --cacert="$CERT"
-cat "$out/example.ks" >&2
-log "v2vboot-agent run --kickstart $out/example.ks"
-"$agent" run --kickstart "$out/example.ks"
-rm -f "$out/example.ks"   # it names this run's temporary password file
-log "booting the converted disk on virtio-blk (qemu, software emulation)"
-mac=$(grep -o "mac address='[^']*'" "$out/testvm-kvm.xml" | cut -d"'" -f2)
-if BOOT_MAC=$mac boot_disk "$out/testvm-kvm-sda.qcow2" qcow2 "$out/boot.log"; then
+rm -rf "$out"; mkdir -p "$out/pool"
+start_libvirtd
+export LIBVIRT_DEFAULT_URI=qemu:///system
+pool=v2vboot-example-$$
+virsh -q pool-define-as "$pool" dir --target "$out/pool" >/dev/null
+virsh -q pool-start "$pool" >/dev/null
+cleanup_fn "virsh -q pool-destroy $pool; virsh -q pool-undefine $pool"
+start_root_sshd
+cleanup_fn 'virsh -q undefine example >/dev/null 2>&1'
+pxe_mission example "$pool"
+cp "$PXE_SERIAL" "$out/console.log"
+virsh -q dumpxml example >"$out/example.xml"
+log "the image converted the guest and powered off in $PXE_SECONDS s from power-on (console: $out/console.log)"
+
+log "booting the converted volume on virtio-blk (qemu)"
+mac=$(grep -o "mac address='[^']*'" "$out/example.xml" | cut -d"'" -f2)
+if BOOT_MAC=$mac boot_disk "$out/pool/example-sda" raw "$out/boot.log" 600; then
     grep V2VBOOT "$out/boot.log" >&2
-    log "the converted VM boots: $out/testvm-kvm-sda.qcow2 and $out/testvm-kvm.xml"
+    log "the converted VM boots: $out/pool/example-sda and $out/example.xml"
 else
     tail -20 "$out/boot.log" >&2
     fail "the converted VM did not boot"

@@ -3,9 +3,9 @@
 # initrd against 300 MiB each; the boot to the wizard's first screen that
 # make check-image measured (build/image-boot-times: SeaBIOS and OVMF,
 # under software emulation), with init's own share against its 3 s; and
-# the unattended PXE conversion's time when make check-pxe ran
-# (build/pxe-convert.time).  A measurement: it fails only on a missed
-# size budget.
+# the whole mission's time (PXE image to converted + power-off) that
+# make check-image measured (build/pxe-convert.time).  A measurement:
+# it fails only on a missed size budget.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 b=$top/build
@@ -26,7 +26,7 @@ else
     echo "boot times: not measured (make check-image writes them)"
 fi
 if [ -s "$b/pxe-convert.time" ]; then
-    printf '%-36s %6s s   (nested software emulation)\n' \
+    printf '%-36s %6s s   (TCG; the appliance on nested KVM)\n' \
         "PXE boot to converted + power-off" "$(cut -d' ' -f2 "$b/pxe-convert.time")"
 fi
 [ "$iso" -le 300 ] && [ "$initrd" -le 300 ] ||

@@ -5,7 +5,9 @@
 # virtio NIC, gets an address by DHCP, fetches the kickstart, and the run
 # fails at the source check with the reason on the console and in
 # /var/log/v2vboot/agent.log; the image stays up with a root shell, as
-# the kickstart's "shell" asks, and the password shows nowhere.
+# the kickstart's "shell" asks, and the password shows nowhere.  The
+# CPU has no virtualization extensions: init warns that the conversion
+# would run under software emulation.
 source "$(dirname "$0")/../functions.sh"
 requires which qemu-system-x86_64 python3
 pxe=$top/build/pxe
@@ -27,7 +29,8 @@ python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$http_port" >"$T/h
 cleanup_fn "kill $! 2>/dev/null"
 for i in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$http_port/bad.ks" && break; sleep 0.1; done
 
-qemu-system-x86_64 -accel "$V2VBOOT_ACCEL" -m 3072 -smp 2 -nodefaults -display none \
+qemu-system-x86_64 -accel "$V2VBOOT_ACCEL" -cpu qemu64,-svm -m 3072 -smp 2 \
+    -nodefaults -display none \
     -kernel "$pxe/vmlinuz" -initrd "$pxe/initrd" \
     -append "console=ttyS0,115200 v2v.ks=http://10.0.2.2:$http_port/bad.ks v2v.ks.retry=5" \
     -chardev "socket,id=s0,path=$T/serial.sock,server=on,wait=off" -serial chardev:s0 \
@@ -45,4 +48,6 @@ log "failed as it should in $((SECONDS - start)) s from power-on, shell and log 
 grep -aq 'eth0: 10\.0\.2\.15/24 (DHCP)' "$T/serial.log" || fail "init did not report the DHCP address"
 grep -a 'GET /bad.ks' "$T/http.log" >/dev/null || fail "the kickstart was not fetched from the host"
 grep -aq 'not-the-password' "$T/serial.log" && fail "the password reached the console"
+# A CPU without SVM (qemu64 has it): software emulation, and the warning.
+grep -aq 'WARNING: no usable KVM' "$T/serial.log" || fail "no warning about software emulation"
 :
