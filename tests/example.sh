@@ -14,6 +14,7 @@ out=$top/build/example
 rm -rf "$out"; mkdir -p "$out/pool"
 start_libvirtd
 export LIBVIRT_DEFAULT_URI=qemu:///system
+# Not make_pool, which deletes the volumes at the end: this one stays.
 pool=v2vboot-example-$$
 virsh -q pool-define-as "$pool" dir --target "$out/pool" >/dev/null
 virsh -q pool-start "$pool" >/dev/null
