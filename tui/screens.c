@@ -181,8 +181,7 @@ screen_network (struct wizard *w)
     f[2].hidden = f[3].hidden = f[4].hidden = w->net_mode != 2;
     f[5].hidden = w->net_mode == 0;
     a = ui_form (f, sizeof f / sizeof f[0], 10, &focus);
-    if (a == ACT_CANCEL &&
-        confirm_quit ())
+    if (a == ACT_CANCEL && confirm_quit ())
       return SCR_QUIT;
     if (a == ACT_TEST)
       test_connection (w->net_test[0] ? w->net_test : w->server);
