@@ -2,7 +2,7 @@
 #
 #   make          build/v2vboot-agent, build/v2vboot-tui (the wizard)
 #   make check    unit tests (also under ASan+UBSan), then the integration
-#                 tests with a real guest, nginx and qemu (tests/README.md)
+#                 tests with a real guest, nginx and qemu (docs/hacking.md)
 #   make bench    v2vboot against virt-v2v on the same source (tests/bench)
 #   make image    build/v2vboot.iso and build/pxe/ (appliance/)
 #   make check-image  boot the image under qemu; the PXE image converts
@@ -12,6 +12,12 @@
 #   make clean
 #
 # Outputs go to build/.  WERROR=0 drops -Werror for local hacking.
+#
+# Every target that compiles first installs what is missing
+# (tests/setup.sh), then builds in a sub-make: the package flags below
+# are read when a make parses this file, and on a fresh machine they
+# only resolve after setup has installed the -dev packages.  The
+# internal targets (programs, unit-tests, fuzz-targets) skip setup.
 
 CC ?= gcc
 WERROR ?= 1
@@ -20,8 +26,12 @@ Q := $(if $(filter 1,$(V)),,@)
 B := build
 
 PKGS := libguestfs libcurl openssl libssh libvirt libnbd
+PKG_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
+# In a recipe: stop with the reason when the -dev packages are missing
+# (an internal target run by hand on a machine without them).
+NEED_PKGS = $(if $(PKG_OK),,$(error pkg-config finds no $(PKGS): run make setup-build first))
 
 WARN := -Wall -Wextra -Wshadow -Wvla -Wmissing-prototypes \
         -Wformat=2 -Wno-format-nonliteral
@@ -50,20 +60,29 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRCS))
 
-.PHONY: all setup fuzz unit-tests check check-unit check-integration bench example clean \
-        image check-image example-agent
-all: $(B)/v2vboot-agent $(B)/v2vboot-tui
+.PHONY: all programs setup setup-build fuzz fuzz-targets unit-tests check check-unit \
+        check-integration bench example clean image check-image example-agent
+all: setup-build
+	@$(MAKE) --no-print-directory programs
 
-# Installs missing Debian packages; a no-op when all are there.
+programs: $(B)/v2vboot-agent $(B)/v2vboot-tui
+
+# Install missing Debian packages (setup-build: only what the build
+# needs); a no-op when all are there.
 setup:
 	@tests/setup.sh
 
+setup-build:
+	@tests/setup.sh --build
+
 $(B)/obj/%.o: %.c $(HDRS)
+	$(NEED_PKGS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(B)/san/%.o: %.c $(HDRS)
+	$(NEED_PKGS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC-SAN  $<")
 	$(Q)$(CC) $(SAN_CFLAGS) -c $< -o $@
@@ -113,7 +132,10 @@ $(B)/fuzz/fuzz-cmdline: tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c $(HD
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c
 
-fuzz: $(B)/fuzz/fuzz-vmx $(B)/fuzz/fuzz-kickstart $(B)/fuzz/fuzz-cmdline
+fuzz-targets: $(B)/fuzz/fuzz-vmx $(B)/fuzz/fuzz-kickstart $(B)/fuzz/fuzz-cmdline
+
+fuzz: setup
+	@$(MAKE) --no-print-directory fuzz-targets
 
 check-unit: setup
 	@$(MAKE) --no-print-directory unit-tests
@@ -121,14 +143,16 @@ check-unit: setup
 unit-tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(B)/v2vboot-agent
 	@tests/run-tests.sh unit $(UNIT_BINS) $(UNIT_SAN_BINS)
 
+# Two integration tests at a time: each is mostly one single-threaded
+# qemu under TCG (tests/run-tests.sh).
 check-integration: setup
-	@$(MAKE) --no-print-directory all fuzz
-	@tests/run-tests.sh integration $(sort $(wildcard tests/integration/test-*.sh))
+	@$(MAKE) --no-print-directory programs fuzz-targets
+	@tests/run-tests.sh -j 2 integration $(sort $(wildcard tests/integration/test-*.sh))
 
 check: check-unit check-integration
 
 bench: setup
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory programs
 	tests/bench/bench.sh
 	tests/bench/bench-libvirt.sh
 	tests/bench/bench-image.sh
@@ -136,11 +160,12 @@ bench: setup
 # The bootable image (appliance/build-image.sh): build/v2vboot.iso and
 # build/pxe/.  check-image boots it under qemu (slow: run by .ci/run
 # after make check).
-image: setup all
+image: setup
+	@$(MAKE) --no-print-directory programs
 	@appliance/build-image.sh $(B)
 
 check-image: image
-	@tests/run-tests.sh image $(sort $(wildcard tests/image/test-*.sh))
+	@tests/run-tests.sh -j 2 image $(sort $(wildcard tests/image/test-*.sh))
 
 # The main job on the built-in example: the image, booted in qemu,
 # converts the test guest into a libvirt pool on this host.
@@ -149,7 +174,7 @@ example: image
 
 # The agent alone on the same example, without the image.
 example-agent: setup
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory programs
 	tests/example-agent.sh
 
 clean:

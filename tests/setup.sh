@@ -1,14 +1,18 @@
 #!/bin/bash
-# Install what v2vboot needs to build, test and benchmark on Debian 12.
+# Install what v2vboot needs to build, test and benchmark on Debian 12
+# (with --build: only what the build needs).
 # Fast when everything is there (only dpkg-query runs); otherwise one
 # apt-get update and install.  Called by make check, make example and
 # make bench, so a fresh machine needs nothing else.
 set -euo pipefail
 
-pkgs=(
-    # build
+# What the build needs (make, make all: setup.sh --build).
+build_pkgs=(
     gcc make pkg-config libguestfs-dev libcurl4-openssl-dev libssl-dev libssh-dev
     libvirt-dev libnbd-dev libncurses-dev
+)
+pkgs=(
+    "${build_pkgs[@]}"
     # run: the agent's data path and conversion
     libguestfs0 nbdkit qemu-utils qemu-system-x86 linux-image-amd64
     # tests: guest build, servers, checks
@@ -22,10 +26,13 @@ pkgs=(
     libguestfs-tools busybox-static xorriso isolinux syslinux-common
     grub-efi-amd64-bin mtools dosfstools ovmf zstd
 )
+[ "${1:-}" = --build ] && pkgs=("${build_pkgs[@]}")
+# One dpkg-query for all: a package it does not know is missing too.
+mapfile -t installed < <(dpkg-query -W -f='${Status} ${Package}\n' "${pkgs[@]}" 2>/dev/null |
+    sed -n 's/^install ok installed //p')
 missing=()
 for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
-        missing+=("$p")
+    [[ " ${installed[*]} " == *" $p "* ]] || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "setup: installing ${missing[*]}" >&2

@@ -1,0 +1,68 @@
+#!/bin/bash
+# Every make target works as the first command on a fresh Debian 12
+# machine, where the -dev packages (and so pkg-config's answers) only
+# appear once tests/setup.sh has installed them.
+#
+# A copy of the tracked tree is built with a fake dpkg-query, apt-get and
+# pkg-config first in PATH: dpkg-query and pkg-config know no package
+# until "apt-get install" has run (it only leaves a mark; the real
+# packages are already here).  A make that read pkg-config before setup
+# ran would link without libraries, as `make example` once did on a
+# fresh machine.  The scripts that run tests, build the image or run the
+# example are replaced by stubs in the copy: only the build is checked.
+source "$(dirname "$0")/../functions.sh"
+fake=$T/fake-bin mark=$T/installed
+mkdir -p "$fake"
+cat >"$fake/dpkg-query" <<SH
+#!/bin/sh
+[ -e "$mark" ] && exec /usr/bin/dpkg-query "\$@"
+echo "dpkg-query: no packages found" >&2; exit 1
+SH
+cat >"$fake/apt-get" <<SH
+#!/bin/sh
+[ "\$1" = install ] || [ "\$2" = install ] || [ "\$3" = install ] && touch "$mark"
+exit 0
+SH
+cat >"$fake/pkg-config" <<SH
+#!/bin/sh
+[ -e "$mark" ] && exec /usr/bin/pkg-config "\$@"
+exit 1
+SH
+chmod +x "$fake"/*
+
+stubs=(tests/run-tests.sh appliance/build-image.sh tests/example.sh
+       tests/example-agent.sh tests/bench/bench.sh tests/bench/bench-libvirt.sh
+       tests/bench/bench-image.sh)
+fresh_copy () {
+    rm -rf "$T/src" "$mark"
+    mkdir "$T/src"
+    git -C "$top" ls-files -z | (cd "$top" && tar --null -T - -cf -) | tar -C "$T/src" -xf -
+    local s
+    for s in "${stubs[@]}"; do
+        [ -e "$T/src/$s" ] || fail "stub target $s is gone: update this test"
+        printf '#!/bin/sh\nexit 0\n' >"$T/src/$s"
+    done
+}
+
+# The README's two commands, plain make, and one target of each other
+# way into the build (a sub-make of programs, of the fuzz targets), each
+# with what it must have built.
+for step in all:build/v2vboot-agent example:build/v2vboot-agent \
+            check:build/tests/san-test-vmx bench:build/v2vboot-tui \
+            fuzz:build/fuzz/fuzz-vmx; do
+    target=${step%%:*} built=${step#*:}
+    fresh_copy
+    PATH=$fake:$PATH make -C "$T/src" -j2 "$target" >"$T/make.log" 2>&1 ||
+        { tail -20 "$T/make.log"; fail "make $target failed as the first command"; }
+    [ -e "$mark" ] || fail "make $target installed nothing first"
+    [ -x "$T/src/$built" ] || fail "make $target did not build $built"
+    [ "$built" != build/v2vboot-agent ] || "$T/src/$built" --help >/dev/null 2>&1 ||
+        fail "make $target: $built does not run"
+    log "make $target: setup first, then $built"
+done
+
+# Without the packages, an internal target says what to run.
+fresh_copy
+PATH=$fake:$PATH make -C "$T/src" programs >"$T/make.log" 2>&1 &&
+    fail "make programs linked without the -dev packages"
+grep -q 'run make setup-build first' "$T/make.log" || { cat "$T/make.log"; fail "no hint to run setup"; }
