@@ -39,10 +39,18 @@ free_port () {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# cached_build SCRIPT ARG...: a cached test disk builder
+# (tests/guest/build-guest.sh, tests/windows/build-windows.sh), one at a
+# time, so that two tests started together on a cold cache build once.
+cached_build () {
+    mkdir -p "${V2VBOOT_CACHE:-/var/cache/v2vboot}"
+    flock "${V2VBOOT_CACHE:-/var/cache/v2vboot}/.build-lock" "$@"
+}
+
 # The cached VMware-like guest (built on first use, ~6 min).
 guest_image () {
     local img=$T/guest-cache-copy.img
-    "$top/tests/guest/build-guest.sh" "$img" >&2
+    cached_build "$top/tests/guest/build-guest.sh" "$img" >&2
     echo "$img"
 }
 
@@ -224,8 +232,12 @@ CFG
 }
 
 # start_libvirtd: the system libvirtd (started here, and stopped at the
-# end, unless one is already running).
+# end, unless one is already running).  Tests that use it run one at a
+# time (run-tests.sh runs two tests at once): they take a lock held until
+# the test ends, so none sees another's pools or domains.
 start_libvirtd () {
+    exec {_libvirt_lock}>/run/lock/v2vboot-libvirtd
+    flock "$_libvirt_lock"
     if virsh -c qemu:///system version >/dev/null 2>&1; then return 0; fi
     mkdir -p /var/log/libvirt
     libvirtd --daemon
@@ -296,7 +308,7 @@ CFG
 put_guest_on_datastore () {
     local vm=$1
     mkdir -p "$DATASTORE/$vm"
-    "$top/tests/guest/build-guest.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
+    cached_build "$top/tests/guest/build-guest.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
 }
 
 # put_vmx_on_datastore VM MAC [GUEST-OS]: a .vmx and descriptor .vmdk
@@ -348,7 +360,7 @@ VMDK
 put_two_disk_guest_on_datastore () {
     local vm=$1 dir=$DATASTORE/$1
     mkdir -p "$dir"
-    "$top/tests/guest/build-guest.sh" --two "$dir/$vm-flat.vmdk" "$dir/${vm}_1-flat.vmdk" >&2
+    cached_build "$top/tests/guest/build-guest.sh" --two "$dir/$vm-flat.vmdk" "$dir/${vm}_1-flat.vmdk" >&2
     put_vmx_on_datastore "$vm" "$2"
     cat >>"$dir/$vm.vmx" <<VMX
 scsi0:1.present = "TRUE"

@@ -21,7 +21,7 @@ source "$(dirname "$0")/../functions.sh"
 requires which nbdkit qemu-img nginx hivexregedit xorriso
 
 start_nginx
-"$top/tests/windows/build-windows.sh" "$T/win" >&2
+cached_build "$top/tests/windows/build-windows.sh" "$T/win" >&2
 for img in win2019 win7 win2019-hibernated win2019-dynamic win-bitlocker; do
     mkdir -p "$DATASTORE/$img"
     mv "$T/win/$img.img" "$DATASTORE/$img/$img-flat.vmdk"
