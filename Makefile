@@ -29,7 +29,13 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+# Debian's hardening (dpkg-buildflags with hardening=+all) for the
+# programs: stack protector, fortified libc calls (they need -O), PIE,
+# full RELRO.  tests/integration/test-hardening.sh checks the binaries.
+HARDEN_CFLAGS := -fstack-protector-strong -fPIE \
+  $(if $(filter -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2)
+HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(HARDEN_CFLAGS) \
               -Iagent -Ikickstart -Itui $(PKG_CFLAGS)
 SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g \
               -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -76,11 +82,11 @@ $(B)/libv2v-san.a: $(SAN_OBJS)
 
 $(B)/v2vboot-agent: $(CLI_OBJS) $(B)/libv2v.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(HARDEN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/v2vboot-tui: $(TUI_OBJS) $(B)/libv2v.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lncurses
+	$(Q)$(CC) $(CFLAGS) $(HARDEN_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lncurses
 
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v.a
 	@mkdir -p $(dir $@)
