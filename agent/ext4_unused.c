@@ -100,10 +100,17 @@ add_range (const struct fs *fs, struct v2v_ranges *r, uint64_t off,
     r->ranges[r->nr - 1].len += len;
     return 0;
   }
-  nr = realloc (r->ranges, (r->nr + 1) * sizeof *nr);
-  if (nr == NULL)
-    return -1;
-  r->ranges = nr;
+  /* Room for a power of 2 of ranges, doubled when full: up to 2^20
+   * groups give as many ranges, which growing one by one would copy
+   * quadratically.
+   */
+  if ((r->nr & (r->nr - 1)) == 0) {
+    nr = realloc (r->ranges, (r->nr ? 2 * r->nr : 1) * sizeof *nr);
+    if (nr == NULL)
+      return -1;
+    r->ranges = nr;
+  }
+  nr = r->ranges;
   nr[r->nr].off = off;
   nr[r->nr].len = len;
   r->nr++;
