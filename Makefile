@@ -119,7 +119,26 @@ $(B)/fuzz/fuzz-cmdline: tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c $(HD
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c
 
-fuzz: $(B)/fuzz/fuzz-vmx $(B)/fuzz/fuzz-kickstart $(B)/fuzz/fuzz-cmdline
+$(B)/fuzz/fuzz-ext4: tests/fuzz/fuzz-ext4.c agent/ext4_unused.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ext4.c agent/ext4_unused.c
+
+$(B)/fuzz/fuzz-json: tests/fuzz/fuzz-json.c tui/json.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Itui -o $@ tests/fuzz/fuzz-json.c tui/json.c
+
+# registry.c with its hivex calls stubbed by the target (no libguestfs).
+FUZZ_REGISTRY_SRCS := agent/registry.c agent/strbuf.c agent/error.c agent/cleanup.c
+$(B)/fuzz/fuzz-registry: tests/fuzz/fuzz-registry.c $(FUZZ_REGISTRY_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-registry.c $(FUZZ_REGISTRY_SRCS)
+
+# Every target, as tests/integration/test-fuzz.sh lists them.
+FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry
+fuzz: $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
 check-unit: setup
 	@$(MAKE) --no-print-directory unit-tests
