@@ -22,7 +22,8 @@
  * The filesystem is the guest's, so hostile: every size read from it is
  * checked (against what the kernel accepts) before it sizes a read, every
  * read goes into a buffer of at least its length, and every range found
- * lies inside the filesystem, past its primary superblock and GDT.
+ * lies inside the filesystem, past its primary superblock and GDT, and
+ * the filesystem inside its device.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,6 +362,15 @@ v2v_ext4_unused (v2v_read_fn read, void *opaque, struct v2v_ranges *r)
     return ret;
   if (fs.incompat & INCOMPAT_META_BG)
     return 1;
+  /* The filesystem must fit its device (a partition shrunk under it, or
+   * a lying superblock, would put ranges on the next partition): its
+   * last sector must be readable.
+   */
+  {
+    unsigned char last[512];
+    if (fs.read (opaque, last, sizeof last, fs.bytes - sizeof last) == -1)
+      return 1;
+  }
   fs.gdt = malloc (fs.gdt_len);
   if (fs.gdt == NULL)
     return -1;

@@ -3,7 +3,7 @@
  * extent tree and journal superblock.  The input is the start of a
  * device (seeds: tests/fuzz/corpus-ext4, the first blocks of tiny mke2fs
  * filesystems, made by make-corpus-ext4.sh); bytes past it read as
- * zeros up to a 16 MiB device, and reads past that fail.  Besides what
+ * zeros up to a 1 TiB device, and reads past that fail.  Besides what
  * the sanitizers catch, every range found must lie inside the filesystem
  * the superblock describes and past the primary superblock.
  */
@@ -16,7 +16,7 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-#define DEVICE_SIZE (16U << 20)
+#define DEVICE_SIZE (1ULL << 40)
 
 struct input { const uint8_t *data; size_t size; };
 
