@@ -81,13 +81,13 @@ setup:
 setup-build:
 	@tests/setup.sh --build
 
-$(B)/obj/%.o: %.c $(HDRS)
+$(B)/obj/%.o: %.c $(HDRS) Makefile
 	$(NEED_PKGS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(B)/san/%.o: %.c $(HDRS)
+$(B)/san/%.o: %.c $(HDRS) Makefile
 	$(NEED_PKGS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC-SAN  $<")
