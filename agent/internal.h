@@ -382,6 +382,8 @@ struct v2v_domain {
   const char *nic_model;    /* "virtio", "e1000e", "e1000" */
 };
 extern char *v2v_domain_xml (const struct v2v_domain *dom);
+extern int v2v_drive_name (const char *prefix, size_t i, char *buf,
+                           size_t len);
 extern char *v2v_random_mac (void);
 
 /* copy.c */

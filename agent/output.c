@@ -55,16 +55,11 @@ v2v_dest_copy (struct run *run, struct disk_state *d, int i)
 char *
 v2v_disk_name (const struct run *run, size_t i)
 {
-  char letters[8];
-  size_t n = sizeof letters - 1;
+  char dev[32];
   char *s;
 
-  letters[n] = '\0';
-  do {
-    letters[--n] = (char) ('a' + i % 26);
-    i /= 26;
-  } while (i-- > 0 && n > 0);
-  if (asprintf (&s, "%s-sd%s", run->name, letters + n) == -1)
+  if (v2v_drive_name ("sd", i, dev, sizeof dev) == -1 ||
+      asprintf (&s, "%s-%s", run->name, dev) == -1)
     return NULL;
   return s;
 }
