@@ -113,6 +113,11 @@ struct run {
   enum v2v_firmware firmware;   /* V2V_FW_AUTO: as the guest has it */
   enum v2v_block_driver block_driver;  /* the options', or SATA for
                                           Windows without drivers */
+  /* output_local.c: the claim on the name in the destination directory
+   * (held, with a lock on claim_fd, while claim_path is set).
+   */
+  char *claim_path;
+  int claim_fd;
 };
 
 /* run.c */
@@ -419,6 +424,8 @@ extern int v2v_dest_copy (struct run *run, struct disk_state *d, int i);
 extern int v2v_dest_finish (struct run *run);
 extern void v2v_dest_abort (struct run *run);
 extern void v2v_dest_close (struct run *run);
+extern void v2v_cleanup_failed (struct run *run, const char *left,
+                                const char *why);
 extern const char *v2v_dest_describe (struct run *run);
 extern const char *v2v_dest_next_step (struct run *run);
 
@@ -429,5 +436,8 @@ extern int v2v_local_space (struct run *run, uint64_t need, const char *what);
 extern int v2v_local_finish (struct run *run, const char *xml);
 extern char *v2v_output_domain_xml (struct run *run);
 extern void v2v_local_abort (struct run *run);
+extern void v2v_local_release (struct run *run);
+extern int v2v_rename_noreplace (const char *from, const char *to);
+extern int v2v_link_noreplace (const char *from, const char *to);
 
 #endif /* V2V_INTERNAL_H */

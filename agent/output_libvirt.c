@@ -276,25 +276,41 @@ v2v_libvirt_define (struct run *run, const char *xml)
   return 0;
 }
 
-/* After a failure: delete every volume this run created. */
+/* After a failure: delete every volume this run created.  One that
+ * cannot be deleted (the connection dropped, the host said no) is named in
+ * an error, with the command that deletes it.
+ */
 void
 v2v_libvirt_abort (struct run *run)
 {
+  const struct v2v_destination *dest = &run->cfg->dest;
   size_t i;
 
-  for (i = 0; run->pool && i < run->nr_disks; ++i) {
+  for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
     virStorageVolPtr vol;
+    const char *why = NULL;
+    CLEANUP_FREE char *left = NULL;
 
     if (!d->out_created || d->volume == NULL)
       continue;
-    vol = virStorageVolLookupByName (run->pool, d->volume);
-    if (vol) {
-      if (virStorageVolDelete (vol, 0) == -1)
-        v2v_debug ("cannot delete volume %s: %s", d->volume,
-                   virGetLastErrorMessage ());
-      virStorageVolFree (vol);
+    vol = run->pool ? virStorageVolLookupByName (run->pool, d->volume) : NULL;
+    if (vol == NULL) {
+      virErrorPtr e = virGetLastError ();
+      if (run->pool && e && e->code == VIR_ERR_NO_STORAGE_VOL)
+        continue;               /* gone already */
+      why = run->pool ? virGetLastErrorMessage () : "no connection";
     }
+    else if (virStorageVolDelete (vol, 0) == -1)
+      why = virGetLastErrorMessage ();
+    if (why &&
+        asprintf (&left, "volume %s in storage pool '%s' on %s (delete it "
+                  "with: virsh -c %s vol-delete --pool %s %s)", d->volume,
+                  dest->pool, dest->uri, dest->uri, dest->pool,
+                  d->volume) != -1)
+      v2v_cleanup_failed (run, left, why ? why : "failed");
+    if (vol)
+      virStorageVolFree (vol);
   }
 }
 
