@@ -230,7 +230,7 @@ claim_name (struct run *run)
     struct stat a, b;
     bool created = true, locked;
     ssize_t n;
-    int fd;
+    int fd, lock_errno = 0;
 
     fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
                0644);
@@ -245,12 +245,16 @@ claim_name (struct run *run)
       return -1;
     }
     locked = lock_fd (fd) == 0;
-    if (!locked && errno != EAGAIN && errno != EACCES)
-      v2v_debug ("%s: no lock on this filesystem (%m)", path);
+    if (!locked) {
+      lock_errno = errno;
+      if (lock_errno != EAGAIN && lock_errno != EACCES)
+        v2v_debug ("%s: no lock on this filesystem (%m)", path);
+    }
     n = created ? 0 : pread (fd, text, sizeof text - 1, 0);
     text[n > 0 ? n : 0] = '\0';
-    if (!created && !locked && (errno == EAGAIN || errno == EACCES ||
-                                !owner_dead (text))) {
+    if (!created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES
+                                || !owner_dead (text))) {
+      bool held = lock_errno == EAGAIN || lock_errno == EACCES;
       char vm[256], pid[32], host[256], since[32];
       close (fd);
       v2v_error ("the name %s is already being written in %s by the "
@@ -261,8 +265,8 @@ claim_name (struct run *run)
                  claim_field (text, "pid", pid, sizeof pid),
                  claim_field (text, "host", host, sizeof host),
                  claim_field (text, "since", since, sizeof since),
-                 vm_label (run), locked ? "" : "; if no conversion runs, "
-                 "remove ", locked ? "" : path);
+                 vm_label (run), held ? "" : "; if no conversion runs, "
+                 "remove ", held ? "" : path);
       return -1;
     }
     /* Still the file at that name (not one released and replaced)? */
