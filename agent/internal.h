@@ -16,6 +16,7 @@ struct ssh_session_struct;
 struct sftp_session_struct;
 struct _virConnect;
 struct _virStoragePool;
+struct _virDomain;
 
 /* Byte ranges (ext4_unused.c, overlay.c). */
 struct v2v_range {
@@ -118,6 +119,8 @@ struct run {
    */
   char *claim_path;
   int claim_fd;
+  /* output_libvirt.c: the claim domain NAME.v2vboot-claim. */
+  struct _virDomain *claim_dom;
 };
 
 /* run.c */
@@ -426,6 +429,11 @@ extern void v2v_dest_abort (struct run *run);
 extern void v2v_dest_close (struct run *run);
 extern void v2v_cleanup_failed (struct run *run, const char *left,
                                 const char *why);
+extern const char *v2v_vm_label (const struct run *run);
+extern char *v2v_claim_owner (const struct run *run);
+extern const char *v2v_claim_field (const char *text, const char *key,
+                                    char *buf, size_t len);
+extern bool v2v_claim_owner_dead (const char *text);
 extern const char *v2v_dest_describe (struct run *run);
 extern const char *v2v_dest_next_step (struct run *run);
 

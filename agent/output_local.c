@@ -64,81 +64,18 @@ v2v_local_check_dir (struct run *run)
 
 #define CLAIM_MAX 4096
 
-/* Text from a .vmx or a claim file goes into messages and the claim
- * without control characters.
- */
-static void
-put_clean (struct v2v_strbuf *sb, const char *s, size_t n)
-{
-  for (; n > 0 && *s; ++s, --n)
-    v2v_sb_add (sb, (unsigned char) *s < 0x20 || *s == 0x7f ? "?" : s, 1);
-}
-
-/* The value of "KEY=" in a claim's text, into buf (cleaned, bounded). */
-static const char *
-claim_field (const char *text, const char *key, char *buf, size_t len)
-{
-  size_t klen = strlen (key), i = 0;
-  const char *p = text;
-
-  buf[0] = '\0';
-  while (p && *p) {
-    if (strncmp (p, key, klen) == 0 && p[klen] == '=') {
-      for (p += klen + 1; *p && *p != '\n' && i + 1 < len; ++p)
-        buf[i++] = (unsigned char) *p < 0x20 ? '?' : *p;
-      buf[i] = '\0';
-      break;
-    }
-    p = strchr (p, '\n');
-    if (p)
-      p++;
-  }
-  return buf[0] ? buf : "?";
-}
-
-static void
-boot_id (char *buf, size_t len)
-{
-  FILE *f = fopen ("/proc/sys/kernel/random/boot_id", "re");
-
-  buf[0] = '\0';
-  if (f) {
-    if (fgets (buf, (int) len, f) == NULL)
-      buf[0] = '\0';
-    fclose (f);
-  }
-  buf[strcspn (buf, "\n")] = '\0';
-}
-
-/* What VM this run converts, for messages.  Points into the config. */
-static const char *
-vm_label (const struct run *run)
-{
-  return run->cfg->vm.vmx ? run->cfg->vm.vmx : run->name;
-}
-
 /* Who we are and which temporary files we will create.  Caller frees. */
 static char *
 claim_text (const struct run *run)
 {
   struct v2v_strbuf sb = { 0 };
-  char host[256] = "", boot[64];
-  char since[32] = "";
-  time_t t = time (NULL);
-  struct tm tm;
+  CLEANUP_FREE char *owner = v2v_claim_owner (run);
   const char *slash;
   size_t i;
 
-  gethostname (host, sizeof host - 1);
-  boot_id (boot, sizeof boot);
-  if (gmtime_r (&t, &tm))
-    strftime (since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  v2v_sb_puts (&sb, "v2vboot claim on a VM name: a conversion writes it "
-               "now, unless none runs\nvm=");
-  put_clean (&sb, vm_label (run), 1024);
-  v2v_sb_printf (&sb, "\npid=%ld\nhost=", (long) getpid ());
-  put_clean (&sb, host, sizeof host);
-  v2v_sb_printf (&sb, "\nboot=%s\nsince=%s\n", boot, since);
+  if (owner == NULL)
+    return NULL;
+  v2v_sb_puts (&sb, owner);
   for (i = 0; i < run->nr_disks; ++i) {
     slash = strrchr (run->disks[i].out_tmp, '/');
     v2v_sb_printf (&sb, "part=%s\n", slash + 1);
@@ -157,9 +94,9 @@ remove_stale (struct run *run, const char *text)
   char vm[256], pid[32], host[256];
   const char *p = text;
 
-  claim_field (text, "vm", vm, sizeof vm);
-  claim_field (text, "pid", pid, sizeof pid);
-  claim_field (text, "host", host, sizeof host);
+  v2v_claim_field (text, "vm", vm, sizeof vm);
+  v2v_claim_field (text, "pid", pid, sizeof pid);
+  v2v_claim_field (text, "host", host, sizeof host);
   while (p && *p) {
     if (strncmp (p, "part=", 5) == 0) {
       size_t n = strcspn (p + 5, "\n");
@@ -193,26 +130,6 @@ lock_fd (int fd)
   struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 
   return fcntl (fd, F_OFD_SETLK, &fl);
-}
-
-/* Is the run that wrote this claim (on this boot of this machine) dead?
- * For filesystems without locks; false when we cannot tell.
- */
-static bool
-owner_dead (const char *text)
-{
-  char boot[64], want[64], pid[32];
-  char *end;
-  long n;
-
-  boot_id (want, sizeof want);
-  claim_field (text, "boot", boot, sizeof boot);
-  claim_field (text, "pid", pid, sizeof pid);
-  errno = 0;
-  n = strtol (pid, &end, 10);
-  if (want[0] == '\0' || strcmp (boot, want) != 0 || errno || *end || n <= 1)
-    return false;
-  return kill ((pid_t) n, 0) == -1 && errno == ESRCH;
 }
 
 /* Claim run->name in the destination directory, or say who has it. */
@@ -253,7 +170,7 @@ claim_name (struct run *run)
     n = created ? 0 : pread (fd, text, sizeof text - 1, 0);
     text[n > 0 ? n : 0] = '\0';
     if (!created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES
-                                || !owner_dead (text))) {
+                                || !v2v_claim_owner_dead (text))) {
       bool held = lock_errno == EAGAIN || lock_errno == EACCES;
       char vm[256], pid[32], host[256], since[32];
       close (fd);
@@ -261,11 +178,11 @@ claim_name (struct run *run)
                  "conversion of %s (pid %s on %s, since %s); %s would get "
                  "the same name: give one of them another (vm --name)%s%s",
                  run->name, run->dest_dir,
-                 claim_field (text, "vm", vm, sizeof vm),
-                 claim_field (text, "pid", pid, sizeof pid),
-                 claim_field (text, "host", host, sizeof host),
-                 claim_field (text, "since", since, sizeof since),
-                 vm_label (run), held ? "" : "; if no conversion runs, "
+                 v2v_claim_field (text, "vm", vm, sizeof vm),
+                 v2v_claim_field (text, "pid", pid, sizeof pid),
+                 v2v_claim_field (text, "host", host, sizeof host),
+                 v2v_claim_field (text, "since", since, sizeof since),
+                 v2v_vm_label (run), held ? "" : "; if no conversion runs, "
                  "remove ", held ? "" : path);
       return -1;
     }
