@@ -233,14 +233,20 @@ claim_name (struct run *run)
       /* Defining fails if a domain of that name appeared meanwhile (its
        * UUID is not ours).
        */
+      CLEANUP_FREE char *why = NULL;
+
       dom = virDomainDefineXML (run->conn, xml);
       if (dom) {
         run->claim_dom = dom;
         return 0;
       }
+      why = strdup (virGetLastErrorMessage ());
       dom = virDomainLookupByName (run->conn, claim);
-      if (dom == NULL)
-        return libvirt_error ("claim the name (define a domain)");
+      if (dom == NULL) {
+        v2v_error ("claim the name (define the domain %s): %s", claim,
+                   why ? why : "failed");
+        return -1;
+      }
     }
     text = virDomainGetMetadata (dom, VIR_DOMAIN_METADATA_DESCRIPTION, NULL,
                                  0);

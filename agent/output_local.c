@@ -167,8 +167,22 @@ claim_name (struct run *run)
       if (lock_errno != EAGAIN && lock_errno != EACCES)
         v2v_debug ("%s: no lock on this filesystem (%m)", path);
     }
+    if (created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES)) {
+      close (fd);               /* another run locked it first: read it */
+      continue;
+    }
     n = created ? 0 : pread (fd, text, sizeof text - 1, 0);
     text[n > 0 ? n : 0] = '\0';
+    if (!created && locked && strstr (text, "\npid=") == NULL &&
+        tries < 4) {
+      /* Made an instant ago and not written yet, or left empty by a
+       * crash: wait, then take it over.
+       */
+      struct timespec ts = { 0, 100 * 1000 * 1000 };
+      close (fd);
+      nanosleep (&ts, NULL);
+      continue;
+    }
     if (!created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES
                                 || !v2v_claim_owner_dead (text))) {
       bool held = lock_errno == EAGAIN || lock_errno == EACCES;
