@@ -3,12 +3,15 @@
 # drops mid-copy (its sshd and the session killed), the volume being
 # written cannot be deleted, and the error, at the default verbosity,
 # names the volume and says how to delete it; the done event says it too.
+# (The run's claim on the name stays, so that the next run deletes the
+# volume: test-libvirt-names.sh.)
 source "$(dirname "$0")/../functions.sh"
 requires which libvirtd virsh sshd nbdkit qemu-nbd qemu-system-x86_64 nginx
 
 NGINX_LIMIT_RATE=8m start_nginx
 put_guest_on_datastore testvm
 start_kvm_host cleanup
+cleanup_fn 'virsh -q undefine dropped.v2vboot-claim >/dev/null 2>&1'
 mkdir -p "$T/wd"
 uri="qemu+ssh://root@127.0.0.1:$ROOT_SSH_PORT/system"
 cat >"$T/ks" <<KS
