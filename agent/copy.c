@@ -1,10 +1,15 @@
 /* The big copy, last: measure exactly what each overlay will write, then
  * qemu-img convert only its data (zero and trimmed clusters are skipped)
- * into a temporary file in the destination, with progress.
+ * into a temporary file in the destination, with progress.  The file is
+ * created here, exclusively: qemu-img only ever writes a file this run
+ * made, and only such a file is deleted if the run fails.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -100,6 +105,7 @@ v2v_copy_disk (struct run *run, struct disk_state *d, int i)
   const char *argv[16];
   size_t n = 0;
   CLEANUP_FREE char *out = NULL;
+  int fd;
 
   argv[n++] = "qemu-img";
   argv[n++] = "convert";
@@ -120,6 +126,15 @@ v2v_copy_disk (struct run *run, struct disk_state *d, int i)
   argv[n] = NULL;
 
   v2v_event_copy (run, i, 0, d->data_bytes, 0);
+  fd = open (d->out_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+             0644);
+  if (fd == -1) {
+    v2v_error ("%s: %m%s", d->out_tmp, errno == EEXIST ? ": another "
+               "program made it (this run did not, and leaves it alone)"
+               : "");
+    return -1;
+  }
+  close (fd);
   d->out_created = true;
   if (v2v_command_lines (argv, &out, progress_line, &cp) != 0) {
     v2v_error ("copy of %s failed: %s", d->label,

@@ -24,11 +24,37 @@ add_escaped (struct v2v_strbuf *sb, const char *s)
   }
 }
 
+/* The name the kernel gives disk i (from 0) on a bus: PREFIX then "a" ..
+ * "z", "aa" .. "az", "ba" .. "zz", "aaa" (the base-26 numbering without a
+ * zero of sd_format_disk_name).  Used for every prefix, "vd", "sd", "hd".
+ * Writes into buf; returns -1 if it does not fit in len bytes.
+ */
+int
+v2v_drive_name (const char *prefix, size_t i, char *buf, size_t len)
+{
+  char letters[16];
+  size_t n = sizeof letters - 1;
+  int r;
+
+  letters[n] = '\0';
+  for (;;) {
+    if (n == 0)
+      return -1;
+    letters[--n] = (char) ('a' + i % 26);
+    if (i < 26)
+      break;
+    i = i / 26 - 1;
+  }
+  r = snprintf (buf, len, "%s%s", prefix, letters + n);
+  return r < 0 || (size_t) r >= len ? -1 : 0;
+}
+
 /* Caller frees. */
 char *
 v2v_domain_xml (const struct v2v_domain *dom)
 {
   struct v2v_strbuf sb = { 0 };
+  char dev[32];
   size_t i;
 
   v2v_sb_puts (&sb, "<domain type='kvm'>\n  <name>");
@@ -81,15 +107,17 @@ v2v_domain_xml (const struct v2v_domain *dom)
                    "      <source file='",
                    dom->disks[i].format == V2V_FORMAT_RAW ? "raw" : "qcow2");
     add_escaped (&sb, dom->disks[i].path);
-    if (dom->block_driver != V2V_BLOCK_VIRTIO_BLK)
-      v2v_sb_printf (&sb, "'/>\n"
-                     "      <target dev='sd%c' bus='%s'/>\n"
-                     "    </disk>\n", (char) ('a' + i),
-                     dom->block_driver == V2V_BLOCK_SATA ? "sata" : "scsi");
-    else
-      v2v_sb_printf (&sb, "'/>\n"
-                     "      <target dev='vd%c' bus='virtio'/>\n"
-                     "    </disk>\n", (char) ('a' + i));
+    if (v2v_drive_name (dom->block_driver != V2V_BLOCK_VIRTIO_BLK
+                        ? "sd" : "vd", i, dev, sizeof dev) == -1) {
+      free (v2v_sb_finish (&sb));
+      return NULL;
+    }
+    v2v_sb_printf (&sb, "'/>\n"
+                   "      <target dev='%s' bus='%s'/>\n"
+                   "    </disk>\n", dev,
+                   dom->block_driver == V2V_BLOCK_SATA ? "sata"
+                   : dom->block_driver == V2V_BLOCK_VIRTIO_SCSI ? "scsi"
+                   : "virtio");
   }
   if (dom->block_driver == V2V_BLOCK_VIRTIO_SCSI)
     v2v_sb_puts (&sb, "    <controller type='scsi' index='0' "

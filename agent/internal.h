@@ -16,6 +16,7 @@ struct ssh_session_struct;
 struct sftp_session_struct;
 struct _virConnect;
 struct _virStoragePool;
+struct _virDomain;
 
 /* Byte ranges (ext4_unused.c, overlay.c). */
 struct v2v_range {
@@ -113,6 +114,13 @@ struct run {
   enum v2v_firmware firmware;   /* V2V_FW_AUTO: as the guest has it */
   enum v2v_block_driver block_driver;  /* the options', or SATA for
                                           Windows without drivers */
+  /* output_local.c: the claim on the name in the destination directory
+   * (held, with a lock on claim_fd, while claim_path is set).
+   */
+  char *claim_path;
+  int claim_fd;
+  /* output_libvirt.c: the claim domain NAME.v2vboot-claim. */
+  struct _virDomain *claim_dom;
 };
 
 /* run.c */
@@ -382,6 +390,8 @@ struct v2v_domain {
   const char *nic_model;    /* "virtio", "e1000e", "e1000" */
 };
 extern char *v2v_domain_xml (const struct v2v_domain *dom);
+extern int v2v_drive_name (const char *prefix, size_t i, char *buf,
+                           size_t len);
 extern char *v2v_random_mac (void);
 
 /* copy.c */
@@ -417,6 +427,13 @@ extern int v2v_dest_copy (struct run *run, struct disk_state *d, int i);
 extern int v2v_dest_finish (struct run *run);
 extern void v2v_dest_abort (struct run *run);
 extern void v2v_dest_close (struct run *run);
+extern void v2v_cleanup_failed (struct run *run, const char *left,
+                                const char *why);
+extern const char *v2v_vm_label (const struct run *run);
+extern char *v2v_claim_owner (const struct run *run);
+extern const char *v2v_claim_field (const char *text, const char *key,
+                                    char *buf, size_t len);
+extern bool v2v_claim_owner_dead (const char *text);
 extern const char *v2v_dest_describe (struct run *run);
 extern const char *v2v_dest_next_step (struct run *run);
 
@@ -427,5 +444,8 @@ extern int v2v_local_space (struct run *run, uint64_t need, const char *what);
 extern int v2v_local_finish (struct run *run, const char *xml);
 extern char *v2v_output_domain_xml (struct run *run);
 extern void v2v_local_abort (struct run *run);
+extern void v2v_local_release (struct run *run);
+extern int v2v_rename_noreplace (const char *from, const char *to);
+extern int v2v_link_noreplace (const char *from, const char *to);
 
 #endif /* V2V_INTERNAL_H */

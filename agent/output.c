@@ -1,9 +1,13 @@
 /* The destination, whichever it is: a directory (output_local.c) or a
  * libvirt pool (output_libvirt.c).  The pipeline calls only these.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -55,16 +59,11 @@ v2v_dest_copy (struct run *run, struct disk_state *d, int i)
 char *
 v2v_disk_name (const struct run *run, size_t i)
 {
-  char letters[8];
-  size_t n = sizeof letters - 1;
+  char dev[32];
   char *s;
 
-  letters[n] = '\0';
-  do {
-    letters[--n] = (char) ('a' + i % 26);
-    i /= 26;
-  } while (i-- > 0 && n > 0);
-  if (asprintf (&s, "%s-sd%s", run->name, letters + n) == -1)
+  if (v2v_drive_name ("sd", i, dev, sizeof dev) == -1 ||
+      asprintf (&s, "%s-%s", run->name, dev) == -1)
     return NULL;
   return s;
 }
@@ -130,6 +129,34 @@ v2v_dest_close (struct run *run)
 {
   if (is_libvirt (run))
     v2v_libvirt_close (run);
+  else
+    v2v_local_release (run);
+}
+
+/* A clean-up step could not remove what this run created: say what is
+ * left, by name, whatever the verbosity.  An error event of its own (stage
+ * "cleanup"), and added to the run's error, so that the final message, the
+ * done event and the batch summary name it too.  left: what is left and
+ * how to remove it; why: the reason.
+ */
+void
+v2v_cleanup_failed (struct run *run, const char *left, const char *why)
+{
+  const char *stage = v2v_stage ();
+  CLEANUP_FREE char *saved = v2v_last_error () ? strdup (v2v_last_error ())
+    : NULL;
+  size_t n = strlen (stage);
+
+  v2v_set_stage ("cleanup");
+  v2v_error ("left behind: %s: %s", left, why);
+  v2v_event_error (run);
+  v2v_set_stage (stage);
+  if (saved == NULL)
+    v2v_error ("left behind: %s: %s", left, why);
+  else
+    v2v_error ("%s; left behind: %s: %s",
+               strncmp (saved, stage, n) == 0 && strncmp (saved + n, ": ", 2)
+               == 0 ? saved + n + 2 : saved, left, why);
 }
 
 /* "DIR" or "pool P on URI", for messages.  Owned by the run. */
@@ -162,4 +189,126 @@ v2v_dest_next_step (struct run *run)
                      run->xml_path) == -1)
     run->next_text = NULL;
   return run->next_text ? run->next_text : "";
+}
+
+/* ---- claims on a name (output_local.c, output_libvirt.c) ----
+ *
+ * A claim says who writes a name now: the VM, the process, the host, the
+ * machine (its DMI UUID, or machine-id) and its boot; then lines the
+ * output adds (its temporary files or volumes).  Text read back from a
+ * claim is hostile: fields are cleaned and bounded.
+ */
+
+/* Text from a .vmx or a claim goes out without control characters. */
+static void
+put_clean (struct v2v_strbuf *sb, const char *s, size_t n)
+{
+  for (; n > 0 && *s; ++s, --n)
+    v2v_sb_add (sb, (unsigned char) *s < 0x20 || *s == 0x7f ? "?" : s, 1);
+}
+
+/* The value of "KEY=" in a claim, into buf (cleaned, bounded); "?" if
+ * there is none.
+ */
+const char *
+v2v_claim_field (const char *text, const char *key, char *buf, size_t len)
+{
+  size_t klen = strlen (key), i = 0;
+  const char *p = text;
+
+  buf[0] = '\0';
+  while (p && *p) {
+    if (strncmp (p, key, klen) == 0 && p[klen] == '=') {
+      for (p += klen + 1; *p && *p != '\n' && i + 1 < len; ++p)
+        buf[i++] = (unsigned char) *p < 0x20 ? '?' : *p;
+      buf[i] = '\0';
+      break;
+    }
+    p = strchr (p, '\n');
+    if (p)
+      p++;
+  }
+  return buf[0] ? buf : "?";
+}
+
+static void
+first_line (const char *file, char *buf, size_t len)
+{
+  FILE *f = fopen (file, "re");
+
+  buf[0] = '\0';
+  if (f) {
+    if (fgets (buf, (int) len, f) == NULL)
+      buf[0] = '\0';
+    fclose (f);
+  }
+  buf[strcspn (buf, "\n")] = '\0';
+}
+
+static void
+machine_id (char *buf, size_t len)
+{
+  first_line ("/sys/class/dmi/id/product_uuid", buf, len);
+  if (buf[0] == '\0')
+    first_line ("/etc/machine-id", buf, len);
+}
+
+/* What VM this run converts, for messages.  Points into the run. */
+const char *
+v2v_vm_label (const struct run *run)
+{
+  return run->cfg->vm.vmx ? run->cfg->vm.vmx : run->name;
+}
+
+/* The owner lines of a claim by this run.  Caller frees. */
+char *
+v2v_claim_owner (const struct run *run)
+{
+  struct v2v_strbuf sb = { 0 };
+  char host[256] = "", boot[64], machine[64], since[32] = "";
+  time_t t = time (NULL);
+  struct tm tm;
+
+  gethostname (host, sizeof host - 1);
+  first_line ("/proc/sys/kernel/random/boot_id", boot, sizeof boot);
+  machine_id (machine, sizeof machine);
+  if (gmtime_r (&t, &tm))
+    strftime (since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  v2v_sb_puts (&sb, "v2vboot claim on a VM name: a conversion writes it "
+               "now, unless none runs\nvm=");
+  put_clean (&sb, v2v_vm_label (run), 1024);
+  v2v_sb_printf (&sb, "\npid=%ld\nhost=", (long) getpid ());
+  put_clean (&sb, host, sizeof host);
+  v2v_sb_printf (&sb, "\nmachine=%s\nboot=%s\nsince=%s\n", machine, boot,
+                 since);
+  return v2v_sb_finish (&sb);
+}
+
+/* Is the run that wrote this claim dead for sure?  Only a run of this
+ * machine can be judged: from an earlier boot, or of this boot and its
+ * process is gone.  False when we cannot tell (another machine).
+ */
+bool
+v2v_claim_owner_dead (const char *text)
+{
+  char boot[64], machine[64], want_boot[64], want_machine[64], pid[32];
+  char *end;
+  long n;
+
+  first_line ("/proc/sys/kernel/random/boot_id", want_boot,
+              sizeof want_boot);
+  machine_id (want_machine, sizeof want_machine);
+  v2v_claim_field (text, "machine", machine, sizeof machine);
+  v2v_claim_field (text, "boot", boot, sizeof boot);
+  v2v_claim_field (text, "pid", pid, sizeof pid);
+  if (want_machine[0] == '\0' || strcmp (machine, want_machine) != 0 ||
+      want_boot[0] == '\0')
+    return false;
+  if (strcmp (boot, want_boot) != 0)
+    return true;
+  errno = 0;
+  n = strtol (pid, &end, 10);
+  if (errno || *end || n <= 1 || n == (long) getpid ())
+    return false;
+  return kill ((pid_t) n, 0) == -1 && errno == ESRCH;
 }

@@ -2,15 +2,24 @@
  * converted, written under temporary names during the copy, renamed into
  * place with the domain XML only when every disk is complete.  A failed
  * run leaves nothing behind.
+ *
+ * Two runs never write the same name: the name is claimed (an exclusive
+ * file, locked for the whole run) when the names are checked, before any
+ * copy; every output file is created exclusively and renamed into place
+ * without ever replacing a file; a run deletes only files it created.  A
+ * claim nobody holds any more was left by a run that was killed (SIGKILL,
+ * power loss): the next run of that name removes its temporary files.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -51,7 +60,185 @@ v2v_local_check_dir (struct run *run)
   return run->dest_dir ? 0 : -1;
 }
 
-/* Nothing we will write exists already. */
+/* ---- the claim on a name ---- */
+
+#define CLAIM_MAX 4096
+
+/* Who we are and which temporary files we will create.  Caller frees. */
+static char *
+claim_text (const struct run *run)
+{
+  struct v2v_strbuf sb = { 0 };
+  CLEANUP_FREE char *owner = v2v_claim_owner (run);
+  const char *slash;
+  size_t i;
+
+  if (owner == NULL)
+    return NULL;
+  v2v_sb_puts (&sb, owner);
+  for (i = 0; i < run->nr_disks; ++i) {
+    slash = strrchr (run->disks[i].out_tmp, '/');
+    v2v_sb_printf (&sb, "part=%s\n", slash + 1);
+  }
+  slash = strrchr (run->xml_path, '/');
+  v2v_sb_printf (&sb, "part=%s.part\n", slash + 1);
+  return v2v_sb_finish (&sb);
+}
+
+/* A claim nobody holds: remove the temporary files it lists (only plain
+ * names ending in ".part", in the destination directory) and say so.
+ */
+static void
+remove_stale (struct run *run, const char *text)
+{
+  char vm[256], pid[32], host[256];
+  const char *p = text;
+
+  v2v_claim_field (text, "vm", vm, sizeof vm);
+  v2v_claim_field (text, "pid", pid, sizeof pid);
+  v2v_claim_field (text, "host", host, sizeof host);
+  while (p && *p) {
+    if (strncmp (p, "part=", 5) == 0) {
+      size_t n = strcspn (p + 5, "\n");
+      char name[256], path[PATH_MAX];
+
+      if (n > 5 && n < sizeof name) {
+        memcpy (name, p + 5, n);
+        name[n] = '\0';
+        if (!strchr (name, '/') && strcmp (name + n - 5, ".part") == 0 &&
+            (size_t) snprintf (path, sizeof path, "%s/%s", run->dest_dir,
+                               name) < sizeof path) {
+          if (unlink (path) == 0)
+            v2v_warning (run, "removed %s, left by a conversion of %s "
+                         "that did not finish (pid %s on %s)", path, vm,
+                         pid, host);
+          else if (errno != ENOENT)
+            v2v_warning (run, "cannot remove %s, left by a conversion of "
+                         "%s that did not finish: %m", path, vm);
+        }
+      }
+    }
+    p = strchr (p, '\n');
+    if (p)
+      p++;
+  }
+}
+
+static int
+lock_fd (int fd)
+{
+  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+  return fcntl (fd, F_OFD_SETLK, &fl);
+}
+
+/* Claim run->name in the destination directory, or say who has it. */
+static int
+claim_name (struct run *run)
+{
+  CLEANUP_FREE char *path = NULL, *mine = NULL;
+  char text[CLAIM_MAX];
+  int tries;
+
+  if (asprintf (&path, "%s/.%s.v2vboot-claim", run->dest_dir,
+                run->name) == -1 || (mine = claim_text (run)) == NULL)
+    return -1;
+  for (tries = 0; tries < 5; ++tries) {
+    struct stat a, b;
+    bool created = true, locked;
+    ssize_t n;
+    int fd, lock_errno = 0;
+
+    fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+               0644);
+    if (fd == -1 && errno == EEXIST) {
+      created = false;
+      fd = open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+      if (fd == -1 && errno == ENOENT)
+        continue;               /* released meanwhile */
+    }
+    if (fd == -1) {
+      v2v_error ("%s: %m", path);
+      return -1;
+    }
+    locked = lock_fd (fd) == 0;
+    if (!locked) {
+      lock_errno = errno;
+      if (lock_errno != EAGAIN && lock_errno != EACCES)
+        v2v_debug ("%s: no lock on this filesystem (%m)", path);
+    }
+    if (created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES)) {
+      close (fd);               /* another run locked it first: read it */
+      continue;
+    }
+    n = created ? 0 : pread (fd, text, sizeof text - 1, 0);
+    text[n > 0 ? n : 0] = '\0';
+    if (!created && locked && strstr (text, "\npid=") == NULL &&
+        tries < 4) {
+      /* Made an instant ago and not written yet, or left empty by a
+       * crash: wait, then take it over.
+       */
+      struct timespec ts = { 0, 100 * 1000 * 1000 };
+      close (fd);
+      nanosleep (&ts, NULL);
+      continue;
+    }
+    if (!created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES
+                                || !v2v_claim_owner_dead (text))) {
+      bool held = lock_errno == EAGAIN || lock_errno == EACCES;
+      char vm[256], pid[32], host[256], since[32];
+      close (fd);
+      v2v_error ("the name %s is already being written in %s by the "
+                 "conversion of %s (pid %s on %s, since %s); %s would get "
+                 "the same name: give one of them another (vm --name)%s%s",
+                 run->name, run->dest_dir,
+                 v2v_claim_field (text, "vm", vm, sizeof vm),
+                 v2v_claim_field (text, "pid", pid, sizeof pid),
+                 v2v_claim_field (text, "host", host, sizeof host),
+                 v2v_claim_field (text, "since", since, sizeof since),
+                 v2v_vm_label (run), held ? "" : "; if no conversion runs, "
+                 "remove ", held ? "" : path);
+      return -1;
+    }
+    /* Still the file at that name (not one released and replaced)? */
+    if (fstat (fd, &a) == -1 || stat (path, &b) == -1 ||
+        a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+      close (fd);
+      continue;
+    }
+    if (!created)
+      remove_stale (run, text);
+    if (ftruncate (fd, 0) == -1 ||
+        pwrite (fd, mine, strlen (mine), 0) != (ssize_t) strlen (mine)) {
+      v2v_error ("%s: %m", path);
+      close (fd);
+      unlink (path);
+      return -1;
+    }
+    run->claim_fd = fd;
+    run->claim_path = path;
+    path = NULL;
+    return 0;
+  }
+  v2v_error ("%s: the claim on the name keeps changing", path);
+  return -1;
+}
+
+/* At the end of the run, whatever happened: the name is free again (the
+ * files of a converted VM now say it is taken).
+ */
+void
+v2v_local_release (struct run *run)
+{
+  if (run->claim_path == NULL)
+    return;
+  unlink (run->claim_path);
+  close (run->claim_fd);
+  free (run->claim_path);
+  run->claim_path = NULL;
+}
+
+/* Nothing we will write exists already, and the name is ours. */
 int
 v2v_local_check_names (struct run *run)
 {
@@ -61,11 +248,6 @@ v2v_local_check_names (struct run *run)
 
   if (asprintf (&run->xml_path, "%s/%s.xml", real, run->name) == -1)
     return -1;
-  if (access (run->xml_path, F_OK) == 0) {
-    v2v_error ("%s already exists: choose another VM name (vm --name) or "
-               "remove it", run->xml_path);
-    return -1;
-  }
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
     CLEANUP_FREE char *name = v2v_disk_name (run, i);
@@ -74,6 +256,17 @@ v2v_local_check_names (struct run *run)
         asprintf (&d->out_path, "%s/%s.%s", real, name, ext) == -1 ||
         asprintf (&d->out_tmp, "%s/.%s.%s.part", real, name, ext) == -1)
       return -1;
+  }
+  if (claim_name (run) == -1)
+    return -1;
+  if (access (run->xml_path, F_OK) == 0) {
+    v2v_error ("%s already exists: choose another VM name (vm --name) or "
+               "remove it", run->xml_path);
+    return -1;
+  }
+  for (i = 0; i < run->nr_disks; ++i) {
+    struct disk_state *d = &run->disks[i];
+
     if (access (d->out_path, F_OK) == 0) {
       v2v_error ("%s already exists: choose another VM name (vm --name) "
                  "or remove it", d->out_path);
@@ -107,6 +300,37 @@ v2v_local_space (struct run *run, uint64_t need, const char *what)
   return 0;
 }
 
+/* Move from to to, never replacing a file at to: renameat2's
+ * RENAME_NOREPLACE, or where the filesystem does not have it (some NFS
+ * servers, FUSE) a hard link, which fails on an existing name too, then
+ * unlink.  -1 with errno (EEXIST when to exists).
+ */
+int
+v2v_rename_noreplace (const char *from, const char *to)
+{
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return 0;
+  if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+    return -1;
+  return v2v_link_noreplace (from, to);
+}
+
+int
+v2v_link_noreplace (const char *from, const char *to)
+{
+  int e;
+
+  if (link (from, to) == -1)
+    return -1;
+  if (unlink (from) == -1) {
+    e = errno;
+    unlink (to);                /* the link we just made */
+    errno = e;
+    return -1;
+  }
+  return 0;
+}
+
 static int
 write_file_atomic (const char *path, const char *text)
 {
@@ -125,8 +349,9 @@ write_file_atomic (const char *path, const char *text)
     unlink (tmp);
     return -1;
   }
-  if (rename (tmp, path) == -1) {
-    v2v_error ("%s: %m", path);
+  if (v2v_rename_noreplace (tmp, path) == -1) {
+    v2v_error ("%s: %m%s", path, errno == EEXIST ? " (made by someone "
+               "else during the copy: it was left as it is)" : "");
     unlink (tmp);
     return -1;
   }
@@ -140,8 +365,9 @@ v2v_local_finish (struct run *run, const char *xml)
 
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
-    if (rename (d->out_tmp, d->out_path) == -1) {
-      v2v_error ("%s: %m", d->out_path);
+    if (v2v_rename_noreplace (d->out_tmp, d->out_path) == -1) {
+      v2v_error ("%s: %m%s", d->out_path, errno == EEXIST ? " (made by "
+                 "someone else during the copy: it was left as it is)" : "");
       return -1;
     }
     d->out_final = true;
@@ -152,7 +378,9 @@ v2v_local_finish (struct run *run, const char *xml)
   return 0;
 }
 
-/* After a failure: remove every file this run created. */
+/* After a failure: remove every file this run created.  A file that
+ * cannot be removed is named in an error (the run has failed anyway).
+ */
 void
 v2v_local_abort (struct run *run)
 {
@@ -160,9 +388,11 @@ v2v_local_abort (struct run *run)
 
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
-    if (d->out_created && d->out_tmp)
-      unlink (d->out_tmp);
-    if (d->out_final && d->out_path)
-      unlink (d->out_path);
+    const char *f = d->out_final ? d->out_path : d->out_tmp;
+
+    if (!d->out_created || f == NULL)
+      continue;
+    if (unlink (f) == -1 && errno != ENOENT)
+      v2v_cleanup_failed (run, f, strerror (errno));
   }
 }

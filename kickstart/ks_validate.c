@@ -313,6 +313,88 @@ settle_netmaps (struct ks_ctx *ctx)
   }
 }
 
+/* The .vmx a --vmx names, spelled one way, into buf: "[DS]  DIR//X.vmx",
+ * "[DS] ./DIR/X.vmx" and "/vmfs/volumes/DS/DIR/X.vmx" are all
+ * "[DS] DIR/X.vmx".  False if it does not fit.
+ */
+static bool
+vmx_key (const char *p, char *buf, size_t len)
+{
+  size_t n = 0;
+  const char *close;
+  bool datastore = true;
+
+  if (strncmp (p, "/vmfs/volumes/", 14) == 0 && strchr (p + 14, '/')) {
+    const char *ds = p + 14, *slash = strchr (ds, '/');
+    if ((size_t) (slash - ds) + 4 >= len)
+      return false;
+    buf[n++] = '[';
+    memcpy (buf + n, ds, (size_t) (slash - ds));
+    n += (size_t) (slash - ds);
+    buf[n++] = ']';
+    p = slash;
+  }
+  else if (p[0] == '[' && (close = strchr (p, ']')) != NULL) {
+    if ((size_t) (close - p) + 3 >= len)
+      return false;
+    memcpy (buf, p, (size_t) (close - p) + 1);
+    n = (size_t) (close - p) + 1;
+    p = close + 1;
+  }
+  else
+    datastore = false;
+  if (datastore) {
+    buf[n++] = ' ';
+    while (*p == ' ' || *p == '/')
+      p++;
+  }
+  for (; *p; ++p) {
+    if (*p == '/' && n > 0 && buf[n - 1] == '/')
+      continue;                 /* "//" */
+    if (*p == '.' && p[1] == '/' && (n == 0 || buf[n - 1] == '/' ||
+                                     buf[n - 1] == ' ')) {
+      p++;                      /* "./" */
+      continue;
+    }
+    if (n + 1 >= len)
+      return false;
+    buf[n++] = *p;
+  }
+  buf[n] = '\0';
+  return true;
+}
+
+/* Names unique across the batch, as far as the kickstart tells them: VMs
+ * without --name take theirs from the .vmx, so one .vmx spelled two ways
+ * gives two VMs of one name.  (Names from two different .vmx files are
+ * known only at run time: the destination refuses the second before any
+ * copy, output_local.c and output_libvirt.c.)
+ */
+static void
+check_batch_names (struct ks_ctx *ctx)
+{
+  struct ks_file *ks = ctx->ks;
+  char a[1024], b[1024];
+  size_t i, j;
+
+  for (i = 0; i < ks->nr_vms; ++i) {
+    const struct ks_vm *v = &ks->vms[i];
+    if (v->vm.name || !v->vm.vmx || !vmx_key (v->vm.vmx, a, sizeof a))
+      continue;
+    for (j = 0; j < i; ++j) {
+      const struct ks_vm *o = &ks->vms[j];
+      if (o->vm.name || !o->vm.vmx || strcmp (v->vm.vmx, o->vm.vmx) == 0 ||
+          !vmx_key (o->vm.vmx, b, sizeof b) || strcmp (a, b) != 0)
+        continue;               /* (the same string: validate_vm says so) */
+      ctx->line = v->line;
+      ks_err (ctx, "vm: --vmx=%s is the .vmx of the VM on line %d (%s): "
+              "both would get the same name: give each a different --name",
+              v->vm.vmx, o->line, o->vm.vmx);
+      break;
+    }
+  }
+}
+
 void
 ks_validate (struct ks_ctx *ctx)
 {
@@ -330,6 +412,7 @@ ks_validate (struct ks_ctx *ctx)
             "vm --name=NAME with disk commands)");
   for (i = 0; i < ks->nr_vms; ++i)
     validate_vm (ctx, &ks->vms[i], i);
+  check_batch_names (ctx);
   validate_dest (ctx, &ks->base.dest);
   ctx->line = ctx->options_line;
   if (ks->parallel > 1 && ks->nr_vms < 2)

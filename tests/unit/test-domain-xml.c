@@ -85,6 +85,73 @@ main (void)
     }
   }
 
+  /* Drive names as the kernel gives them, for every bus prefix: the 27th
+   * disk is vdaa, not "vd{".  64 disks is the most a .vmx or a kickstart
+   * may have (vmx.c, ks_commands.c).
+   */
+  {
+    static const struct { size_t i; const char *want; } letters[] = {
+      { 0, "a" }, { 25, "z" }, { 26, "aa" }, { 51, "az" }, { 52, "ba" },
+      { 63, "bl" }, { 701, "zz" }, { 702, "aaa" }, { 18277, "zzz" },
+      { 18278, "aaaa" },
+    };
+    static const char *const prefixes[] = { "vd", "sd", "hd" };
+    char buf[32], want[32], small[4];
+
+    for (size_t p = 0; p < 3; ++p)
+      for (size_t k = 0; k < sizeof letters / sizeof letters[0]; ++k) {
+        snprintf (want, sizeof want, "%s%s", prefixes[p], letters[k].want);
+        CHECK (v2v_drive_name (prefixes[p], letters[k].i, buf,
+                               sizeof buf) == 0);
+        CHECK_STR (buf, want);
+      }
+    CHECK (v2v_drive_name ("vd", 26, small, sizeof small) == -1);
+    CHECK (v2v_drive_name ("vd", 25, small, sizeof small) == 0);
+    CHECK_STR (small, "vdz");
+    CHECK (v2v_drive_name ("vd", (size_t) -1, buf, sizeof buf) == 0);
+  }
+  {
+    static const struct { size_t n; const char *last; } counts[] = {
+      { 1, "a" }, { 26, "z" }, { 27, "aa" }, { 52, "az" }, { 53, "ba" },
+      { 64, "bl" },
+    };
+    static const struct {
+      enum v2v_block_driver drv; const char *prefix, *bus;
+    } buses[] = {
+      { V2V_BLOCK_VIRTIO_BLK, "vd", "virtio" },
+      { V2V_BLOCK_VIRTIO_SCSI, "sd", "scsi" },
+      { V2V_BLOCK_SATA, "sd", "sata" },
+    };
+    struct v2v_domain_disk many[64];
+    char want[64];
+
+    for (size_t k = 0; k < 64; ++k)
+      many[k] = (struct v2v_domain_disk) { "/d", V2V_FORMAT_RAW };
+    dom.disks = many;
+    for (size_t b = 0; b < 3; ++b)
+      for (size_t c = 0; c < sizeof counts / sizeof counts[0]; ++c) {
+        const char *p;
+        size_t targets = 0;
+
+        dom.nr_disks = counts[c].n;
+        dom.block_driver = buses[b].drv;
+        xml = v2v_domain_xml (&dom);
+        snprintf (want, sizeof want, "<target dev='%s%s' bus='%s'/>\n"
+                  "    </disk>\n    <", buses[b].prefix, counts[c].last,
+                  buses[b].bus);
+        CHECK_CONTAINS (xml, want);
+        for (p = xml; p && (p = strstr (p, "<target dev='")) != NULL; ++p) {
+          const char *q = p + strlen ("<target dev='") + 2;
+          targets++;
+          while (*q >= 'a' && *q <= 'z')
+            q++;
+          CHECK (*q == '\'');
+        }
+        CHECK (targets == counts[c].n);
+        free (xml);
+      }
+  }
+
   mac = v2v_random_mac ();
   CHECK (mac && strlen (mac) == 17 && strncmp (mac, "52:54:00:", 9) == 0);
   free (mac);
