@@ -165,6 +165,9 @@ extern int v2v_command_lines (const char *const *argv, char **output,
 extern pid_t v2v_spawn_logged (const char *const *argv, const char *logfile);
 extern void v2v_kill_wait (pid_t pid);
 extern void v2v_track_child (pid_t pid);
+extern void v2v_untrack_child (pid_t pid);
+extern bool v2v_child_tracked (pid_t pid);
+extern pid_t v2v_reap (pid_t pid, int *status, int options);
 extern bool v2v_cancelled (void);
 extern char *v2v_chomp (char *s);
 extern const char *v2v_last_line (char *s);

@@ -142,6 +142,7 @@ v2v_run_cleanup (struct run *run, bool failed)
   size_t i;
 
   if (run->g) {
+    v2v_untrack_child (guestfs_get_pid (run->g));  /* libguestfs reaps it */
     guestfs_close (run->g);
     run->g = NULL;
   }
