@@ -143,5 +143,5 @@ main (void)
     snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK (system (cmd) == 0);
   }
-  return unit_done ("test-command");
+  return unit_done ("command");
 }

@@ -85,5 +85,5 @@ main (void)
 
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
   CHECK (system (cmd) == 0);
-  return unit_done ("test-kswrite");
+  return unit_done ("kswrite");
 }

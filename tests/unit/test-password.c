@@ -109,5 +109,5 @@ main (void)
 
   snprintf (path, sizeof path, "rm -rf '%s'", dir);
   CHECK (system (path) == 0);
-  return unit_done ("test-password");
+  return unit_done ("password");
 }
