@@ -89,6 +89,7 @@ struct run {
   v2v_progress_fn progress;
   void *opaque;
   char *workdir;            /* 0700, removed at the end */
+  int workdir_lock;         /* flock'ed "lock" in it, while workdir is set */
   char *password;           /* in memory only; zeroed when freed */
   char *password_file;      /* 0600 copy in workdir for nbdkit */
   char *cainfo;             /* CA file for TLS, or NULL for the system's */
