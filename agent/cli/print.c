@@ -1,8 +1,8 @@
 /* Progress events for the operator: one line of text each on stderr (the
- * copy line redrawn in place on a terminal), or one JSON object each on
- * stdout with --machine-readable.  Every event but the copy's ticks also
- * goes to the log sinks (log --file, log --remote); copies are logged at
- * each tenth.
+ * copy line redrawn in place on a terminal), and with --machine-readable
+ * also one JSON object each on stdout (stderr then shows the copy at each
+ * tenth only).  Every event but the copy's ticks also goes to the log
+ * sinks (log --file, log --remote); copies are logged at each tenth.
  *
  * If the reader of the progress (stdout with --machine-readable, stderr
  * otherwise) goes away (a closed pipe: `| head`, a wizard that died),
@@ -194,12 +194,13 @@ log_only (const char *fmt, ...)
 }
 
 static void
-copy_line (const struct v2v_event *ev, bool human)
+copy_line (const struct v2v_event *ev)
 {
   double pct = ev->total ? 100.0 * ev->done / ev->total : 100.0;
   int tenth = (int) (pct / 10);
+  bool ticks = !cli_out.machine_readable;   /* every tick on stderr */
 
-  if (human && !cli_out.reader_gone) {
+  if (ticks && !cli_out.reader_gone) {
     fprintf (stderr, "%sv2vboot%s%s%s: copy disk %d: %5.1f%% %llu/%llu MiB "
              "%.1f MiB/s%s", cli_out.tty ? "\r" : "",
              cli_out.vm ? "[" : "", cli_out.vm ? cli_out.vm : "",
@@ -212,44 +213,45 @@ copy_line (const struct v2v_event *ev, bool human)
   }
   if (ev->disk >= 0 && ev->disk < 64 &&
       (tenth > logged_tenth[ev->disk] || ev->done == 0)) {
+    void (*say) (const char *, ...) = ticks ? log_only : cli_say;
     logged_tenth[ev->disk] = tenth;
-    log_only ("copy disk %d: %.0f%% %llu/%llu MiB %.1f MiB/s", ev->disk,
-              pct, (unsigned long long) ev->done >> 20,
-              (unsigned long long) ev->total >> 20, ev->rate / 1048576.0);
+    say ("copy disk %d: %.0f%% %llu/%llu MiB %.1f MiB/s", ev->disk,
+         pct, (unsigned long long) ev->done >> 20,
+         (unsigned long long) ev->total >> 20, ev->rate / 1048576.0);
   }
 }
 
+/* Human lines go to stderr in both modes (with --machine-readable the
+ * JSON goes to stdout as well).
+ */
 void
 cli_progress (const struct v2v_event *ev, void *opaque)
 {
-  bool human = !cli_out.machine_readable;
-  void (*say) (const char *, ...) = human ? cli_say : log_only;
-
   (void) opaque;
   if (cli_out.machine_readable)
     print_json (ev);
   switch (ev->type) {
   case V2V_EVENT_STAGE:
     if (ev->disk >= 0)
-      say ("== %s (disk %d)", ev->stage, ev->disk);
+      cli_say ("== %s (disk %d)", ev->stage, ev->disk);
     else
-      say ("== %s", ev->stage);
+      cli_say ("== %s", ev->stage);
     break;
   case V2V_EVENT_COPY:
-    copy_line (ev, human);
+    copy_line (ev);
     break;
   case V2V_EVENT_INFO:
-    say ("%s: %s", ev->stage, ev->message);
+    cli_say ("%s: %s", ev->stage, ev->message);
     break;
   case V2V_EVENT_WARNING:
-    say ("warning: %s", ev->message);
+    cli_say ("warning: %s", ev->message);
     break;
   case V2V_EVENT_ERROR:
     log_only ("error: %s", ev->message);
     break;                      /* the batch prints the error once */
   case V2V_EVENT_DONE:
     if (ev->ok)
-      say ("%s", ev->message);
+      cli_say ("%s", ev->message);
     break;
   }
 }
