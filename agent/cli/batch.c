@@ -30,6 +30,7 @@ struct vm_result {
   int fd;                   /* the child's result line */
   bool started, finished, ok;
   bool result_in;           /* its pipe is readable: it is about to exit */
+  volatile sig_atomic_t exited;  /* a zombie or reaped: never signal it */
   char *name, *stage, *error, *output;
   double seconds;
 };
@@ -46,7 +47,7 @@ cli_cancel (void)
 
   cancelled = 1;
   for (i = 0; i < running_n; ++i)
-    if (running_results[i].started && !running_results[i].finished &&
+    if (running_results[i].started && !running_results[i].exited &&
         running_results[i].pid > 0)
       kill (running_results[i].pid, SIGTERM);
 }
@@ -105,8 +106,6 @@ child (const struct ks_file *ks, size_t i, enum v2v_mode mode, int fd,
 
   if (label)
     cli_out.vm = running_results[i].label;
-  /* A signal to this process stops this VM only, not its siblings. */
-  running_n = 0;
   ks_vm_config (ks, i, &cfg);
   r = v2v_run (&cfg, mode, child_progress, NULL);
   f = fdopen (fd, "w");
@@ -239,9 +238,22 @@ wait_child (const struct ks_file *ks, int *status)
   pid_t pid;
 
   for (;;) {
-    pid = waitpid (-1, status, WNOHANG);
-    if (pid != 0)
+    siginfo_t si;
+
+    /* Which child ended, without reaping it: while it is a zombie its pid
+     * is still its own; cli_cancel leaves it alone from now on.
+     */
+    memset (&si, 0, sizeof si);
+    if (waitid (P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+      return -1;
+    if (si.si_pid != 0) {
+      for (i = 0; i < ks->nr_vms; ++i)
+        if (running_results[i].started && running_results[i].pid == si.si_pid)
+          running_results[i].exited = 1;
+      while ((pid = waitpid (si.si_pid, status, 0)) == -1 && errno == EINTR)
+        ;
       return pid;
+    }
     n = 0;
     soon = false;
     if (!cli_out.reader_gone && cli_progress_fd () >= 0) {
@@ -276,26 +288,39 @@ static int
 start_vm (const struct ks_file *ks, size_t i, enum v2v_mode mode, bool label)
 {
   struct vm_result *v = &running_results[i];
-  pid_t parent = getpid ();
+  pid_t parent = getpid (), pid;
+  sigset_t stop, old;
   int pfd[2];
 
   if (pipe2 (pfd, O_CLOEXEC) == -1)
     return -1;
   fflush (stdout);
   fflush (stderr);
-  v->pid = fork ();
-  if (v->pid == -1) {
-    close (pfd[0]);
-    close (pfd[1]);
-    return -1;
-  }
-  if (v->pid == 0) {
+  /* No cancel between the fork and the child's own set-up: in the child,
+   * cli_cancel must not see its siblings.
+   */
+  sigemptyset (&stop);
+  sigaddset (&stop, SIGTERM);
+  sigaddset (&stop, SIGINT);
+  sigaddset (&stop, SIGHUP);
+  sigprocmask (SIG_BLOCK, &stop, &old);
+  pid = fork ();
+  if (pid == 0) {
+    running_n = 0;              /* a signal stops this VM only */
     close (pfd[0]);
     /* If the batch's process dies, this VM is cancelled (on_signal). */
     prctl (PR_SET_PDEATHSIG, SIGTERM);
+    sigprocmask (SIG_SETMASK, &old, NULL);
     if (getppid () != parent)
       cli_stop ();
     child (ks, i, mode, pfd[1], label);
+  }
+  v->pid = pid;
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  if (pid == -1) {
+    close (pfd[0]);
+    close (pfd[1]);
+    return -1;
   }
   close (pfd[1]);
   v->fd = pfd[0];
