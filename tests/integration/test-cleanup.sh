@@ -55,6 +55,14 @@ grep -q 'error: cancel: the run was cancelled' "$T/head.log" ||
     { cat "$T/head.log"; fail "| head -n2: no cancel message"; }
 nothing_left "| head -n2"
 
+# Without --machine-readable the progress is on stderr: the same there.
+set +e
+"$agent" run -k "$T/ks" --workdir "$wd" 2>&1 | head -n2 >"$T/head2.out"
+st=("${PIPESTATUS[@]}")
+set -e
+[ "${st[0]}" = 1 ] || fail "2>&1 | head -n2: agent exit ${st[0]}, want 1"
+nothing_left "2>&1 | head -n2"
+
 log "SIGTERM mid-run"
 : >"$T/term.json"
 "$agent" run -k "$T/ks" --workdir "$wd" --machine-readable >"$T/term.json" 2>"$T/term.log" &
