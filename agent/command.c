@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,19 +19,35 @@
 #define MAX_OUTPUT (1024 * 1024)
 #define MAX_CHILDREN 64
 
-/* Live children, so that a cancelled run can stop them (signal-safe). */
-static volatile pid_t children[MAX_CHILDREN];
+/* Live children, so that a cancelled run can stop them (signal-safe).
+ * A child is tracked from its fork until it is reaped, and no longer:
+ * once reaped, its pid can be another process's.  Each also has a pidfd
+ * (when the kernel has them), so that a child reaped behind our back
+ * (libguestfs reaps its appliance's qemu) is never signalled under a
+ * recycled pid.  pid 0: a free slot; pid is set last and cleared first.
+ */
+static struct {
+  volatile pid_t pid;
+  volatile int pidfd;       /* -1: none */
+} children[MAX_CHILDREN];
 
 static void
 track (pid_t pid)
 {
   size_t i;
+  int pidfd;
 
+  if (pid <= 0)
+    return;
+  pidfd = pidfd_open (pid, 0);   /* O_CLOEXEC already */
   for (i = 0; i < MAX_CHILDREN; ++i)
-    if (children[i] == 0) {
-      children[i] = pid;
+    if (children[i].pid == 0) {
+      children[i].pidfd = pidfd;
+      children[i].pid = pid;
       return;
     }
+  if (pidfd >= 0)
+    close (pidfd);
 }
 
 static void
@@ -37,9 +55,16 @@ untrack (pid_t pid)
 {
   size_t i;
 
+  if (pid <= 0)
+    return;
   for (i = 0; i < MAX_CHILDREN; ++i)
-    if (children[i] == pid)
-      children[i] = 0;
+    if (children[i].pid == pid) {
+      int fd = children[i].pidfd;
+      children[i].pid = 0;
+      children[i].pidfd = -1;
+      if (fd >= 0)
+        close (fd);
+    }
 }
 
 static volatile sig_atomic_t cancelled;
@@ -59,15 +84,68 @@ v2v_kill_children (int sig)
   size_t i;
 
   cancelled = 1;
-  for (i = 0; i < MAX_CHILDREN; ++i)
-    if (children[i] > 0)
-      kill (children[i], sig);
+  for (i = 0; i < MAX_CHILDREN; ++i) {
+    pid_t pid = children[i].pid;
+    int fd = children[i].pidfd;
+    if (pid <= 0)
+      continue;
+    if (fd >= 0)
+      pidfd_send_signal (fd, sig, NULL, 0);  /* ESRCH once it is gone */
+    else
+      kill (pid, sig);
+  }
 }
 
 void
 v2v_track_child (pid_t pid)
 {
   track (pid);
+}
+
+void
+v2v_untrack_child (pid_t pid)
+{
+  untrack (pid);
+}
+
+/* Is pid tracked (pid -1: is any child)?  For the tests. */
+bool
+v2v_child_tracked (pid_t pid)
+{
+  size_t i;
+
+  for (i = 0; i < MAX_CHILDREN; ++i)
+    if (children[i].pid > 0 && (pid == -1 || children[i].pid == pid))
+      return true;
+  return false;
+}
+
+/* waitpid (pid, status, options) for our own children, untracking the
+ * child as it is reaped: it is waited for without reaping (WNOWAIT), so
+ * that while it is untracked it is still a zombie whose pid nobody else
+ * can have.  Returns pid, 0 (WNOHANG and still running) or -1 (errno).
+ */
+pid_t
+v2v_reap (pid_t pid, int *status, int options)
+{
+  siginfo_t si;
+  pid_t r;
+
+  memset (&si, 0, sizeof si);
+  while (waitid (P_PID, (id_t) pid, &si,
+                 WEXITED | WNOWAIT | (options & WNOHANG)) == -1) {
+    if (errno != EINTR) {
+      if (errno == ECHILD)
+        untrack (pid);
+      return -1;
+    }
+  }
+  if (si.si_pid == 0)
+    return 0;
+  untrack (pid);
+  while ((r = waitpid (pid, status, 0)) == -1 && errno == EINTR)
+    ;
+  return r;
 }
 
 static void
@@ -95,9 +173,10 @@ debug_argv (const char *const *argv)
 static pid_t
 spawn (const char *const *argv, int out_fd)
 {
-  pid_t pid;
+  pid_t pid, parent;
 
   debug_argv (argv);
+  parent = getpid ();
   pid = fork ();
   if (pid == -1) {
     v2v_error ("fork: %m");
@@ -110,6 +189,10 @@ spawn (const char *const *argv, int out_fd)
     dup2 (out_fd, 1);
     dup2 (out_fd, 2);
     signal (SIGPIPE, SIG_DFL);
+    /* If the agent dies (even by SIGKILL), so do nbdkit and qemu-img. */
+    prctl (PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid () != parent)
+      _exit (127);
     execvp (argv[0], (char *const *) argv);
     fprintf (stderr, "%s: %s\n", argv[0], strerror (errno));
     _exit (127);
@@ -144,12 +227,9 @@ wait_status (pid_t pid, const char *name)
 {
   int status;
 
-  untrack (pid);
-  while (waitpid (pid, &status, 0) == -1) {
-    if (errno != EINTR) {
-      v2v_error ("waitpid: %s: %m", name);
-      return -1;
-    }
+  if (v2v_reap (pid, &status, 0) == -1) {
+    v2v_error ("waitpid: %s: %m", name);
+    return -1;
   }
   if (WIFEXITED (status))
     return WEXITSTATUS (status);

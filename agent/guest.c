@@ -416,6 +416,7 @@ v2v_guest_trim (struct run *run)
       trim_swap (run, fses[i]);
   if (!run->cfg->options.no_fstrim)
     find_unused_metadata (run, fses);
+  v2v_untrack_child (guestfs_get_pid (g));   /* libguestfs reaps it */
   if (guestfs_shutdown (g) == -1)
     return v2v_guestfs_error (g, "shut down the appliance");
   guestfs_close (g);

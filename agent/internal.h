@@ -90,6 +90,7 @@ struct run {
   v2v_progress_fn progress;
   void *opaque;
   char *workdir;            /* 0700, removed at the end */
+  int workdir_lock;         /* flock'ed "lock" in it, while workdir is set */
   char *password;           /* in memory only; zeroed when freed */
   char *password_file;      /* 0600 copy in workdir for nbdkit */
   char *cainfo;             /* CA file for TLS, or NULL for the system's */
@@ -173,6 +174,9 @@ extern int v2v_command_lines (const char *const *argv, char **output,
 extern pid_t v2v_spawn_logged (const char *const *argv, const char *logfile);
 extern void v2v_kill_wait (pid_t pid);
 extern void v2v_track_child (pid_t pid);
+extern void v2v_untrack_child (pid_t pid);
+extern bool v2v_child_tracked (pid_t pid);
+extern pid_t v2v_reap (pid_t pid, int *status, int options);
 extern bool v2v_cancelled (void);
 extern char *v2v_chomp (char *s);
 extern const char *v2v_last_line (char *s);

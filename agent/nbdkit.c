@@ -32,7 +32,7 @@ wait_for_socket (pid_t pid, const char *sock, const char *log)
   for (i = 0; i < NBDKIT_START_TIMEOUT * 20; ++i) {
     if (stat (sock, &st) == 0 && S_ISSOCK (st.st_mode))
       return 0;
-    if (waitpid (pid, &status, WNOHANG) == pid) {
+    if (v2v_reap (pid, &status, WNOHANG) == pid) {
       CLEANUP_FREE char *text = v2v_read_file_tail (log, 2048);
       v2v_error ("nbdkit exited before serving the disk: %s",
                  text ? v2v_last_line (text) : "see the log");

@@ -14,7 +14,9 @@
 
 #define MAX_PASSWORD 1024
 
-/* Returns the password (caller frees with v2v_free_password) or NULL. */
+/* Returns the password (caller frees with v2v_free_password) or NULL.
+ * The read buffer is wiped on every path.
+ */
 char *
 v2v_read_password_file (struct run *run, const char *file)
 {
@@ -23,7 +25,7 @@ v2v_read_password_file (struct run *run, const char *file)
   char buf[MAX_PASSWORD + 2];
   ssize_t n;
   size_t len = 0;
-  char *pw;
+  char *pw = NULL;
 
   fd = open (file, O_RDONLY | O_CLOEXEC);
   if (fd == -1) {
@@ -44,7 +46,7 @@ v2v_read_password_file (struct run *run, const char *file)
       continue;
     if (n == -1) {
       v2v_error ("password file %s: %m", file);
-      return NULL;
+      goto out;
     }
     if (n == 0)
       break;
@@ -52,7 +54,7 @@ v2v_read_password_file (struct run *run, const char *file)
   }
   if (len > MAX_PASSWORD) {
     v2v_error ("password file %s: longer than %d bytes", file, MAX_PASSWORD);
-    return NULL;
+    goto out;
   }
   /* One trailing newline is the editor's, not the password's. */
   if (len > 0 && buf[len - 1] == '\n')
@@ -61,12 +63,13 @@ v2v_read_password_file (struct run *run, const char *file)
     len--;
   if (memchr (buf, '\0', len) != NULL) {
     v2v_error ("password file %s: contains a NUL byte", file);
-    return NULL;
+    goto out;
   }
   pw = strndup (buf, len);
-  explicit_bzero (buf, sizeof buf);
   if (pw == NULL)
     v2v_error ("strndup: %m");
+ out:
+  explicit_bzero (buf, sizeof buf);
   return pw;
 }
 
@@ -79,26 +82,40 @@ v2v_free_password (char *pw)
   }
 }
 
-/* Write the password to a new 0600 file; returns its path (caller frees). */
+/* Write the password to a new 0600 file; returns its path (caller frees).
+ * A partial file is removed.
+ */
 char *
 v2v_write_secret (const char *workdir, const char *name, const char *secret)
 {
   char *path;
   int fd;
   size_t len = strlen (secret);
+  ssize_t n;
 
   if (asprintf (&path, "%s/%s", workdir, name) == -1) {
     v2v_error ("out of memory");
     return NULL;
   }
-  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd == -1 || write (fd, secret, len) != (ssize_t) len) {
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+             0600);
+  if (fd == -1) {
     v2v_error ("%s: %m", path);
-    if (fd >= 0)
-      close (fd);
     free (path);
     return NULL;
   }
-  close (fd);
-  return path;
+  n = write (fd, secret, len);
+  if (n != (ssize_t) len) {
+    if (n >= 0)
+      errno = ENOSPC;           /* a short write */
+    v2v_error ("%s: %m", path);
+    close (fd);
+  }
+  else if (close (fd) == -1)
+    v2v_error ("%s: %m", path);
+  else
+    return path;
+  unlink (path);
+  free (path);
+  return NULL;
 }

@@ -5,12 +5,16 @@
  *   destination -> source -> overlay -> inspect -> convert -> fstrim
  *     -> size-check -> [check mode stops here] -> copy -> define
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <guestfs.h>
@@ -25,18 +29,186 @@ remove_entry (const char *path, const struct stat *st, int flag,
   return remove (path) == -1 && errno != ENOENT ? -1 : 0;
 }
 
-/* A fresh 0700 directory for overlays, sockets and the password copy.
- * Overlays hold what the conversion reads: /var/tmp, not a small tmpfs.
- */
-int
-v2v_make_workdir (struct run *run)
+#define LOCK_NAME "lock"
+
+/* Where work directories go: the kickstart's, $TMPDIR or /var/tmp. */
+static const char *
+workdir_parent (const struct v2v_config *cfg)
 {
-  const char *parent = run->cfg->workdir;
+  const char *parent = cfg->workdir;
 
   if (parent == NULL)
     parent = getenv ("TMPDIR");
   if (parent == NULL)
     parent = "/var/tmp";
+  return parent;
+}
+
+/* The lock of a fresh work directory: "pid start-time", flock'ed before
+ * it is renamed to its name, so that no other run sees it unlocked while
+ * this one lives.  Returns the fd (kept open for the run's life) or -1.
+ */
+static int
+lock_workdir (const char *dir)
+{
+  CLEANUP_FREE char *tmp = NULL, *path = NULL;
+  char text[64];
+  int fd = -1, n;
+
+  if (asprintf (&tmp, "%s/" LOCK_NAME ".new", dir) == -1 ||
+      asprintf (&path, "%s/" LOCK_NAME, dir) == -1) {
+    v2v_error ("out of memory");
+    return -1;
+  }
+  n = snprintf (text, sizeof text, "%ld %lld\n", (long) getpid (),
+                (long long) time (NULL));
+  fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+             0600);
+  if (fd == -1 || flock (fd, LOCK_EX) == -1 ||
+      write (fd, text, (size_t) n) != n || rename (tmp, path) == -1) {
+    v2v_error ("cannot lock the work directory %s: %m", dir);
+    if (fd >= 0)
+      close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* "pid start-time" of a lock file. */
+static void
+read_lock (int fd, long *pid, long long *started)
+{
+  char buf[64], *end;
+  ssize_t n = pread (fd, buf, sizeof buf - 1, 0);
+
+  *pid = 0;
+  *started = 0;
+  buf[n > 0 ? n : 0] = '\0';
+  errno = 0;
+  *pid = strtol (buf, &end, 10);
+  if (errno || end == buf || *end != ' ' || *pid < 0) {
+    *pid = 0;
+    return;
+  }
+  *started = strtoll (end + 1, NULL, 10);
+}
+
+/* dir (a name in parent_fd) if it is a work directory of ours that no
+ * run holds: returns its lock's fd, locked, or -1 (not ours, not a work
+ * directory, no lock file (an older agent's, or kept), held by a live
+ * run, or another process's when pid > 0: *busy says which).
+ */
+static int
+stale_lock (int parent_fd, const char *name, long want_pid, long *pid,
+            long long *started, bool *busy)
+{
+  struct stat st, lst;
+  int dfd, fd = -1;
+
+  *busy = false;
+  dfd = openat (parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                O_CLOEXEC);
+  if (dfd == -1)
+    return -1;
+  if (fstat (dfd, &st) == -1 || st.st_uid != geteuid ())
+    goto no;
+  fd = openat (dfd, LOCK_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd == -1)
+    goto no;
+  read_lock (fd, pid, started);
+  if (want_pid > 0 && *pid != want_pid)
+    goto no;
+  if (flock (fd, LOCK_EX | LOCK_NB) == -1) {
+    *busy = true;
+    goto no;
+  }
+  /* Still this directory's lock (a run that ended removes it before it
+   * lets go of it)?
+   */
+  if (fstat (fd, &st) == -1 || st.st_nlink == 0 ||
+      fstatat (dfd, LOCK_NAME, &lst, AT_SYMLINK_NOFOLLOW) == -1 ||
+      st.st_ino != lst.st_ino || st.st_dev != lst.st_dev)
+    goto no;
+  close (dfd);
+  return fd;
+
+ no:
+  if (fd >= 0)
+    close (fd);
+  close (dfd);
+  return -1;
+}
+
+int
+v2v_clean_workdirs (const struct v2v_config *cfg, long want_pid,
+                    v2v_stale_fn fn, void *opaque)
+{
+  const char *parent = workdir_parent (cfg);
+  int pfd, n = 0;
+  bool held = false;
+  struct dirent *e;
+  DIR *d;
+
+  pfd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (pfd == -1)
+    return 0;
+  d = fdopendir (pfd);
+  if (d == NULL) {
+    close (pfd);
+    return 0;
+  }
+  while ((e = readdir (d)) != NULL) {
+    CLEANUP_FREE char *path = NULL;
+    long pid;
+    long long started;
+    bool busy;
+    int fd;
+
+    /* mkdtemp's names: v2vboot.XXXXXX */
+    if (strncmp (e->d_name, "v2vboot.", 8) != 0 || strlen (e->d_name) != 14)
+      continue;
+    fd = stale_lock (pfd, e->d_name, want_pid, &pid, &started, &busy);
+    held |= busy;
+    if (fd == -1)
+      continue;
+    if (asprintf (&path, "%s/%s", parent, e->d_name) != -1 &&
+        nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0) {
+      n++;
+      if (fn)
+        fn (path, pid, started, opaque);
+    }
+    close (fd);
+  }
+  closedir (d);
+  return want_pid > 0 && held ? -1 : n;
+}
+
+static void
+say_stale (const char *dir, long pid, long long started, void *opaque)
+{
+  struct run *run = opaque;
+  char when[32] = "?";
+  time_t t = (time_t) started;
+  struct tm tm;
+
+  if (started > 0 && gmtime_r (&t, &tm))
+    strftime (when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  v2v_warning (run, "removed %s, the work directory of an earlier run "
+               "(pid %ld, started %s) that did not end: it was killed "
+               "(SIGKILL), crashed or the machine went down", dir, pid,
+               when);
+}
+
+/* A fresh 0700 directory for overlays, sockets and the password copy,
+ * locked for the run's life; first, the ones that dead runs left.
+ * Overlays hold what the conversion reads: /var/tmp, not a small tmpfs.
+ */
+int
+v2v_make_workdir (struct run *run)
+{
+  const char *parent = workdir_parent (run->cfg);
+
+  v2v_clean_workdirs (run->cfg, 0, say_stale, run);
   if (asprintf (&run->workdir, "%s/v2vboot.XXXXXX", parent) == -1 ||
       mkdtemp (run->workdir) == NULL) {
     v2v_error ("cannot create a work directory in %s: %m", parent);
@@ -44,8 +216,41 @@ v2v_make_workdir (struct run *run)
     run->workdir = NULL;
     return -1;
   }
+  run->workdir_lock = lock_workdir (run->workdir);
+  if (run->workdir_lock == -1) {
+    nftw (run->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free (run->workdir);
+    run->workdir = NULL;
+    return -1;
+  }
   v2v_debug ("work directory %s", run->workdir);
   return 0;
+}
+
+/* The end of the work directory: removed; or, with V2VBOOT_KEEP_WORKDIR
+ * (for debugging), kept without its secrets and without its lock (so
+ * that later runs leave it alone).
+ */
+static void
+remove_workdir (struct run *run)
+{
+  CLEANUP_FREE char *lock = NULL;
+
+  if (run->workdir == NULL)
+    return;
+  if (getenv ("V2VBOOT_KEEP_WORKDIR") == NULL)
+    nftw (run->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  else {
+    bool had_password = run->password_file &&
+                        unlink (run->password_file) == 0;
+    if (asprintf (&lock, "%s/" LOCK_NAME, run->workdir) != -1)
+      unlink (lock);
+    v2v_info (run, "kept the work directory %s (V2VBOOT_KEEP_WORKDIR)%s",
+              run->workdir, had_password
+              ? "; the password copy in it was removed" : "");
+  }
+  close (run->workdir_lock);
+  run->workdir_lock = -1;
 }
 
 /* The password in memory and in a 0600 file; TLS trust or the SSH login. */
@@ -142,6 +347,7 @@ v2v_run_cleanup (struct run *run, bool failed)
   size_t i;
 
   if (run->g) {
+    v2v_untrack_child (guestfs_get_pid (run->g));  /* libguestfs reaps it */
     guestfs_close (run->g);
     run->g = NULL;
   }
@@ -151,8 +357,7 @@ v2v_run_cleanup (struct run *run, bool failed)
   if (failed)
     v2v_dest_abort (run);
   v2v_dest_close (run);
-  if (run->workdir && getenv ("V2VBOOT_KEEP_WORKDIR") == NULL)
-    nftw (run->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  remove_workdir (run);
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
     free (d->path); free (d->url); free (d->remote_path); free (d->socket); free (d->overlay);

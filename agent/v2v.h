@@ -133,6 +133,21 @@ extern const char *v2v_last_error (void);
  */
 extern void v2v_kill_children (int sig);
 
+/* Work directories left behind (run.c).  Each run's work directory holds
+ * a lock file, flock'ed for the run's life, with the run's pid and start
+ * time.  Remove those under the configuration's work parent (workdir,
+ * $TMPDIR or /var/tmp) that are ours and that no live run holds: left by
+ * a SIGKILL, a crash or a power loss.  With pid > 0, only the one made by
+ * that process.  fn (if not NULL) is called for each one removed.
+ * Returns how many were removed, or -1 if pid > 0 and its directory is
+ * still held (by a process it left: try again).  v2v_run does this with
+ * pid 0 and says so in a warning.
+ */
+typedef void (*v2v_stale_fn) (const char *dir, long pid, long long started,
+                              void *opaque);
+extern int v2v_clean_workdirs (const struct v2v_config *config, long pid,
+                               v2v_stale_fn fn, void *opaque);
+
 extern void v2v_config_free (struct v2v_config *config);
 
 /* Quick looks at one part of a configuration, for front ends that ask

@@ -14,22 +14,49 @@
 #include "kickstart.h"
 #include "wizard.h"
 
+/* The password in a new 0600 file at path: written beside it under a
+ * temporary name (mkostemp: O_EXCL, 0600), then renamed over path.  A
+ * link planted at path is never followed (rename replaces the link
+ * itself) and no other file is written through; a path that exists and
+ * is not a regular file (a symlink, a directory, a fifo) is refused with
+ * EEXIST.  A regular file there (the last save, the last run) is
+ * replaced.
+ */
 static int
 write_password (const char *path, const char *password)
 {
   size_t len = strlen (password);
-  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  char tmp[FIELD + 64];
+  struct stat st;
+  int fd, e;
 
+  if (lstat (path, &st) == 0 && !S_ISREG (st.st_mode)) {
+    errno = EEXIST;
+    return -1;
+  }
+  if ((size_t) snprintf (tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  fd = mkostemp (tmp, O_CLOEXEC);
   if (fd == -1)
     return -1;
   if (fchmod (fd, 0600) == -1 || write (fd, password, len) != (ssize_t) len ||
-      write (fd, "\n", 1) != 1) {
-    int e = errno;
+      write (fd, "\n", 1) != 1)
+    goto fail;
+  e = close (fd);
+  fd = -1;
+  if (e == -1 || rename (tmp, path) == -1)
+    goto fail;
+  return 0;
+
+ fail:
+  e = errno;
+  if (fd >= 0)
     close (fd);
-    errno = e;
-    return -1;
-  }
-  return close (fd);
+  unlink (tmp);
+  errno = e;
+  return -1;
 }
 
 /* The wizard's known_hosts (the key the operator trusted) beside the

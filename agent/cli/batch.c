@@ -3,13 +3,21 @@
  * one after another or up to N at once; %pre before them, %post or
  * %onerror after each; then a summary of which converted and why the
  * others did not, as text and as JSON.
+ *
+ * Deaths: a child whose parent dies gets SIGTERM (PR_SET_PDEATHSIG) and
+ * cancels; a child that dies by a signal (SIGKILL, a crash) had no
+ * cleanup, so the parent removes its work directory and says so; the
+ * parent watches the progress channel and cancels when its reader goes
+ * away (a wizard that died, `| head`).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +29,8 @@ struct vm_result {
   pid_t pid;
   int fd;                   /* the child's result line */
   bool started, finished, ok;
+  bool result_in;           /* its pipe is readable: it is about to exit */
+  volatile sig_atomic_t exited;  /* a zombie or reaped: never signal it */
   char *name, *stage, *error, *output;
   double seconds;
 };
@@ -37,9 +47,16 @@ cli_cancel (void)
 
   cancelled = 1;
   for (i = 0; i < running_n; ++i)
-    if (running_results[i].started && !running_results[i].finished &&
+    if (running_results[i].started && !running_results[i].exited &&
         running_results[i].pid > 0)
       kill (running_results[i].pid, SIGTERM);
+}
+
+void
+cli_stop (void)
+{
+  cli_cancel ();
+  v2v_kill_children (SIGTERM);
 }
 
 /* ---- in the child ---- */
@@ -89,8 +106,6 @@ child (const struct ks_file *ks, size_t i, enum v2v_mode mode, int fd,
 
   if (label)
     cli_out.vm = running_results[i].label;
-  /* A signal to this process stops this VM only, not its siblings. */
-  running_n = 0;
   ks_vm_config (ks, i, &cfg);
   r = v2v_run (&cfg, mode, child_progress, NULL);
   f = fdopen (fd, "w");
@@ -169,25 +184,143 @@ collect (struct vm_result *v, int status)
   free (kind);
 }
 
+struct leftover {
+  const char *label;
+  int sig;
+};
+
+static void
+say_removed (const char *dir, long pid, long long started, void *opaque)
+{
+  const struct leftover *l = opaque;
+
+  (void) started;
+  cli_say ("%s: its process (pid %ld) died by signal %d: removed its work "
+           "directory %s", l->label, pid, l->sig, dir);
+}
+
+/* VM i's process died by a signal, so it did not clean up: remove its
+ * work directory (once what it left, such as libguestfs's recovery
+ * process, lets go of it: up to 10 s).
+ */
+static void
+remove_leftovers (const struct ks_file *ks, size_t i, int sig)
+{
+  struct vm_result *v = &running_results[i];
+  struct leftover l = { v->label, sig };
+  struct timespec ts = { 0, 100 * 1000 * 1000 };
+  struct v2v_config cfg;
+  int k;
+
+  ks_vm_config (ks, i, &cfg);
+  for (k = 0; k < 100; ++k) {
+    if (v2v_clean_workdirs (&cfg, (long) v->pid, say_removed, &l) >= 0)
+      return;
+    nanosleep (&ts, NULL);
+  }
+  cli_say ("%s: its process (pid %ld) died by signal %d; its work "
+           "directory is still in use, left in place", v->label,
+           (long) v->pid, sig);
+}
+
+/* Until a child ends: poll the children's result pipes (and the progress
+ * channel, whose reader may go away), then reap.  A child whose result
+ * is in (or whose pipe closed) is about to exit: then poll in short
+ * steps.  Returns a pid and its status, or -1 when no child is left.
+ */
+static pid_t
+wait_child (const struct ks_file *ks, int *status)
+{
+  struct pollfd fds[65];
+  size_t idx[65], i;
+  nfds_t n, k;
+  bool soon;
+  pid_t pid;
+
+  for (;;) {
+    siginfo_t si;
+
+    /* Which child ended, without reaping it: while it is a zombie its pid
+     * is still its own; cli_cancel leaves it alone from now on.
+     */
+    memset (&si, 0, sizeof si);
+    if (waitid (P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+      return -1;
+    if (si.si_pid != 0) {
+      for (i = 0; i < ks->nr_vms; ++i)
+        if (running_results[i].started && running_results[i].pid == si.si_pid)
+          running_results[i].exited = 1;
+      while ((pid = waitpid (si.si_pid, status, 0)) == -1 && errno == EINTR)
+        ;
+      return pid;
+    }
+    n = 0;
+    soon = false;
+    if (!cli_out.reader_gone && cli_progress_fd () >= 0) {
+      idx[n] = (size_t) -1;
+      fds[n++] = (struct pollfd) { .fd = cli_progress_fd (), .events = 0 };
+    }
+    for (i = 0; i < ks->nr_vms && n < 65; ++i) {
+      struct vm_result *v = &running_results[i];
+      if (!v->started || v->finished)
+        continue;
+      if (v->result_in)
+        soon = true;
+      else {
+        idx[n] = i;
+        fds[n++] = (struct pollfd) { .fd = v->fd, .events = POLLIN };
+      }
+    }
+    if (poll (fds, n, soon ? 20 : 1000) <= 0)
+      continue;
+    for (k = 0; k < n; ++k) {
+      if (fds[k].revents == 0)
+        continue;
+      if (idx[k] == (size_t) -1)
+        cli_check_reader ();
+      else
+        running_results[idx[k]].result_in = true;
+    }
+  }
+}
+
 static int
 start_vm (const struct ks_file *ks, size_t i, enum v2v_mode mode, bool label)
 {
   struct vm_result *v = &running_results[i];
+  pid_t parent = getpid (), pid;
+  sigset_t stop, old;
   int pfd[2];
 
   if (pipe2 (pfd, O_CLOEXEC) == -1)
     return -1;
   fflush (stdout);
   fflush (stderr);
-  v->pid = fork ();
-  if (v->pid == -1) {
+  /* No cancel between the fork and the child's own set-up: in the child,
+   * cli_cancel must not see its siblings.
+   */
+  sigemptyset (&stop);
+  sigaddset (&stop, SIGTERM);
+  sigaddset (&stop, SIGINT);
+  sigaddset (&stop, SIGHUP);
+  sigprocmask (SIG_BLOCK, &stop, &old);
+  pid = fork ();
+  if (pid == 0) {
+    running_n = 0;              /* a signal stops this VM only */
+    close (pfd[0]);
+    /* If the batch's process dies, this VM is cancelled (on_signal). */
+    prctl (PR_SET_PDEATHSIG, SIGTERM);
+    sigprocmask (SIG_SETMASK, &old, NULL);
+    if (getppid () != parent)
+      cli_stop ();
+    child (ks, i, mode, pfd[1], label);
+  }
+  v->pid = pid;
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  if (pid == -1) {
     close (pfd[0]);
     close (pfd[1]);
     return -1;
-  }
-  if (v->pid == 0) {
-    close (pfd[0]);
-    child (ks, i, mode, pfd[1], label);
   }
   close (pfd[1]);
   v->fd = pfd[0];
@@ -361,7 +494,7 @@ cli_run_batch (const struct ks_file *ks, const char *kickstart,
     }
     if (running == 0)
       break;
-    pid = waitpid (-1, &status, 0);
+    pid = wait_child (ks, &status);
     if (pid == -1) {
       if (errno == EINTR)
         continue;
@@ -371,6 +504,8 @@ cli_run_batch (const struct ks_file *ks, const char *kickstart,
       struct vm_result *v = &running_results[i];
       if (v->started && !v->finished && v->pid == pid) {
         collect (v, status);
+        if (WIFSIGNALED (status))
+          remove_leftovers (ks, i, WTERMSIG (status));
         running--;
         after_vm (ks, kickstart, i, mode);
         ok += v->ok;

@@ -23,6 +23,7 @@ struct cli_output {
   bool machine_readable;
   bool tty;                 /* \r progress lines on stderr */
   const char *vm;           /* label of the VM being converted, or NULL */
+  bool reader_gone;         /* the progress channel's reader went away */
 };
 extern struct cli_output cli_out;
 extern void cli_progress (const struct v2v_event *ev, void *opaque);
@@ -30,6 +31,14 @@ extern void cli_json_string (FILE *f, const char *s);
 /* A line for the operator: stderr, and the log sinks. */
 extern void cli_say (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
+/* The fd progress goes to (stdout with --machine-readable, else stderr)
+ * if it is a pipe or a socket whose reader can go away, else -1.
+ */
+extern int cli_progress_fd (void);
+/* Poll the progress fd: if its reader is gone, cancel the run (once) and
+ * return true.
+ */
+extern bool cli_check_reader (void);
 
 /* logsink.c */
 extern int cli_log_open (const char *file, const char *remote);
@@ -65,5 +74,9 @@ extern int cli_run_batch (const struct ks_file *ks, const char *kickstart,
                           enum v2v_mode mode, unsigned parallel,
                           const char *summary_file);
 extern void cli_cancel (void);
+/* Cancel everything (signal-safe): cli_cancel, and the engine's
+ * children of this process (v2v_kill_children).
+ */
+extern void cli_stop (void);
 
 #endif

@@ -57,12 +57,24 @@ usage (FILE *f)
            "See v2vboot-agent(1) and docs/kickstart.md.\n");
 }
 
+/* SIGTERM, SIGINT, SIGHUP: cancel through the engine's cancel path (its
+ * children stopped, the run fails at its next step and cleans up).
+ */
 static void
 on_signal (int sig)
 {
   (void) sig;
-  cli_cancel ();
-  v2v_kill_children (SIGTERM);
+  cli_stop ();
+}
+
+/* SIGPIPE: caught, not ignored (programs we start must not inherit
+ * SIG_IGN), and harmless: the write fails with EPIPE, and print.c
+ * cancels the run if that was the progress channel.
+ */
+static void
+on_sigpipe (int sig)
+{
+  (void) sig;
 }
 
 struct source {
@@ -170,8 +182,11 @@ main (int argc, char *argv[])
   unsigned parallel = 0;
   bool verbose = false;
   struct sigaction sa = { .sa_handler = on_signal };
+  struct sigaction sa_pipe = { .sa_handler = on_sigpipe,
+                               .sa_flags = SA_RESTART };
   int c, r;
 
+  sigaction (SIGPIPE, &sa_pipe, NULL);
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 ||
                     strcmp (argv[1], "-h") == 0)) {
     usage (stdout);

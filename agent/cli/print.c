@@ -1,19 +1,78 @@
 /* Progress events for the operator: one line of text each on stderr (the
- * copy line redrawn in place on a terminal), or one JSON object each on
- * stdout with --machine-readable.  Every event but the copy's ticks also
- * goes to the log sinks (log --file, log --remote); copies are logged at
- * each tenth.
+ * copy line redrawn in place on a terminal), and with --machine-readable
+ * also one JSON object each on stdout (stderr then shows the copy at each
+ * tenth only).  Every event but the copy's ticks also goes to the log
+ * sinks (log --file, log --remote); copies are logged at each tenth.
+ *
+ * If the reader of the progress (stdout with --machine-readable, stderr
+ * otherwise) goes away (a closed pipe: `| head`, a wizard that died),
+ * the run is cancelled as by SIGTERM, so that its cleanup runs; SIGPIPE
+ * is caught (main.c), never fatal.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
 struct cli_output cli_out;
 static bool copy_line_open;
 static int logged_tenth[64];
+
+static void log_only (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+
+/* The reader of the progress went away: cancel, once. */
+static void
+reader_gone (void)
+{
+  if (cli_out.reader_gone)
+    return;
+  cli_out.reader_gone = true;
+  (cli_out.machine_readable ? cli_say : log_only) ("the reader of the progress on %s went away (closed pipe): "
+            "cancelling", cli_out.machine_readable ? "stdout" : "stderr");
+  cli_stop ();
+}
+
+/* After a write to the progress channel f. */
+static void
+check_write (FILE *f, bool progress_channel)
+{
+  if (ferror (f)) {
+    if (errno == EPIPE && progress_channel)
+      reader_gone ();
+    clearerr (f);
+  }
+}
+
+int
+cli_progress_fd (void)
+{
+  int fd = cli_out.machine_readable ? 1 : 2;
+  struct stat st;
+
+  if (fstat (fd, &st) == -1 ||
+      !(S_ISFIFO (st.st_mode) || S_ISSOCK (st.st_mode)))
+    return -1;
+  return fd;
+}
+
+bool
+cli_check_reader (void)
+{
+  struct pollfd p = { .fd = cli_progress_fd (), .events = 0 };
+
+  if (cli_out.reader_gone)
+    return true;
+  if (p.fd >= 0 && poll (&p, 1, 0) == 1 &&
+      (p.revents & (POLLERR | POLLHUP)))
+    reader_gone ();
+  return cli_out.reader_gone;
+}
 
 void
 cli_json_string (FILE *f, const char *s)
@@ -42,6 +101,8 @@ print_json (const struct v2v_event *ev)
     [V2V_EVENT_ERROR] = "error", [V2V_EVENT_DONE] = "done",
   };
 
+  if (cli_out.reader_gone)
+    return;
   printf ("{\"event\":\"%s\"", names[ev->type]);
   if (cli_out.vm) {
     fputs (",\"vm\":", stdout);
@@ -84,6 +145,7 @@ print_json (const struct v2v_event *ev)
   }
   fputs ("}\n", stdout);
   fflush (stdout);
+  check_write (stdout, true);
 }
 
 static void
@@ -102,6 +164,7 @@ vsay (bool to_stderr, const char *fmt, va_list ap)
         copy_line_open = false;
       }
       fprintf (stderr, "%s\n", line);
+      check_write (stderr, !cli_out.machine_readable);
     }
     cli_log (line);
   }
@@ -120,7 +183,7 @@ cli_say (const char *fmt, ...)
 }
 
 /* Only to the log sinks (what stderr shows differently, or not at all). */
-static void __attribute__ ((format (printf, 1, 2)))
+static void
 log_only (const char *fmt, ...)
 {
   va_list ap;
@@ -131,12 +194,13 @@ log_only (const char *fmt, ...)
 }
 
 static void
-copy_line (const struct v2v_event *ev, bool human)
+copy_line (const struct v2v_event *ev)
 {
   double pct = ev->total ? 100.0 * ev->done / ev->total : 100.0;
   int tenth = (int) (pct / 10);
+  bool ticks = !cli_out.machine_readable;   /* every tick on stderr */
 
-  if (human) {
+  if (ticks && !cli_out.reader_gone) {
     fprintf (stderr, "%sv2vboot%s%s%s: copy disk %d: %5.1f%% %llu/%llu MiB "
              "%.1f MiB/s%s", cli_out.tty ? "\r" : "",
              cli_out.vm ? "[" : "", cli_out.vm ? cli_out.vm : "",
@@ -144,48 +208,50 @@ copy_line (const struct v2v_event *ev, bool human)
              (unsigned long long) ev->done >> 20,
              (unsigned long long) ev->total >> 20, ev->rate / 1048576.0,
              cli_out.tty ? "" : "\n");
+    check_write (stderr, true);
     copy_line_open = cli_out.tty;
   }
   if (ev->disk >= 0 && ev->disk < 64 &&
       (tenth > logged_tenth[ev->disk] || ev->done == 0)) {
+    void (*say) (const char *, ...) = ticks ? log_only : cli_say;
     logged_tenth[ev->disk] = tenth;
-    log_only ("copy disk %d: %.0f%% %llu/%llu MiB %.1f MiB/s", ev->disk,
-              pct, (unsigned long long) ev->done >> 20,
-              (unsigned long long) ev->total >> 20, ev->rate / 1048576.0);
+    say ("copy disk %d: %.0f%% %llu/%llu MiB %.1f MiB/s", ev->disk,
+         pct, (unsigned long long) ev->done >> 20,
+         (unsigned long long) ev->total >> 20, ev->rate / 1048576.0);
   }
 }
 
+/* Human lines go to stderr in both modes (with --machine-readable the
+ * JSON goes to stdout as well).
+ */
 void
 cli_progress (const struct v2v_event *ev, void *opaque)
 {
-  bool human = !cli_out.machine_readable;
-  void (*say) (const char *, ...) = human ? cli_say : log_only;
-
   (void) opaque;
   if (cli_out.machine_readable)
     print_json (ev);
   switch (ev->type) {
   case V2V_EVENT_STAGE:
     if (ev->disk >= 0)
-      say ("== %s (disk %d)", ev->stage, ev->disk);
+      cli_say ("== %s (disk %d)", ev->stage, ev->disk);
     else
-      say ("== %s", ev->stage);
+      cli_say ("== %s", ev->stage);
     break;
   case V2V_EVENT_COPY:
-    copy_line (ev, human);
+    copy_line (ev);
     break;
   case V2V_EVENT_INFO:
-    say ("%s: %s", ev->stage, ev->message);
+    cli_say ("%s: %s", ev->stage, ev->message);
     break;
   case V2V_EVENT_WARNING:
-    say ("warning: %s", ev->message);
+    cli_say ("warning: %s", ev->message);
     break;
   case V2V_EVENT_ERROR:
     log_only ("error: %s", ev->message);
     break;                      /* the batch prints the error once */
   case V2V_EVENT_DONE:
     if (ev->ok)
-      say ("%s", ev->message);
+      cli_say ("%s", ev->message);
     break;
   }
 }

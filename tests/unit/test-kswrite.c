@@ -1,0 +1,89 @@
+/* The wizard's "save as kickstart": FILE.password is a new 0600 file,
+ * never written through a link planted at its name (issue 12, defect
+ * 12).  tui/kswrite.c is built in here, with the wizard's answers
+ * (wizard_config, in tui/screens.c) stubbed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../tui/kswrite.c"
+#include "unit.h"
+
+void
+wizard_config (const struct wizard *w, struct v2v_config *cfg)
+{
+  (void) w;
+  memset (cfg, 0, sizeof *cfg);
+  cfg->source.type = V2V_SOURCE_HTTPS;
+  cfg->source.server = (char *) "esx.example.com";
+  cfg->source.user = (char *) "root";
+}
+
+static char *
+slurp (const char *path)
+{
+  static char buf[4096];
+  int fd = open (path, O_RDONLY);
+  ssize_t n = fd >= 0 ? read (fd, buf, sizeof buf - 1) : -1;
+
+  if (fd >= 0)
+    close (fd);
+  buf[n > 0 ? n : 0] = '\0';
+  return buf;
+}
+
+int
+main (void)
+{
+  static struct wizard w;
+  char dir[] = "/tmp/v2vboot-test-kswrite.XXXXXX";
+  char ks[256], pw[300], target[256], cmd[300];
+  struct stat st;
+
+  if (mkdtemp (dir) == NULL) {
+    perror ("mkdtemp");
+    return 1;
+  }
+  snprintf (w.password, sizeof w.password, "S3cret-pw");
+  snprintf (w.disk_path, sizeof w.disk_path, "[ds1] vm/vm-flat.vmdk");
+  snprintf (w.vm_name, sizeof w.vm_name, "vm");
+  snprintf (ks, sizeof ks, "%s/v2vboot.ks", dir);
+  snprintf (pw, sizeof pw, "%s.password", ks);
+  snprintf (target, sizeof target, "%s/victim", dir);
+
+  /* A link planted at FILE.password: refused, the target untouched. */
+  CHECK (close (open (target, O_WRONLY | O_CREAT, 0644)) == 0);
+  CHECK (symlink (target, pw) == 0);
+  errno = 0;
+  CHECK (ks_write (&w, ks, pw) == -1);
+  CHECK (errno == EEXIST);
+  CHECK_STR (slurp (target), "");
+  CHECK (lstat (pw, &st) == 0 && S_ISLNK (st.st_mode));
+  /* A link to a file that does not exist yet: not created either. */
+  CHECK (unlink (pw) == 0 && unlink (target) == 0);
+  CHECK (symlink (target, pw) == 0);
+  CHECK (ks_write (&w, ks, pw) == -1);
+  CHECK (access (target, F_OK) == -1);
+  CHECK (unlink (pw) == 0);
+
+  /* No link: a 0600 file with the password, even under umask 0; a second
+   * save replaces it.
+   */
+  umask (0);
+  CHECK (ks_write (&w, ks, pw) == 0);
+  CHECK (stat (pw, &st) == 0 && S_ISREG (st.st_mode) &&
+         (st.st_mode & 0777) == 0600);
+  CHECK_STR (slurp (pw), "S3cret-pw\n");
+  CHECK_CONTAINS (slurp (ks), pw);
+  snprintf (w.password, sizeof w.password, "other");
+  CHECK (ks_write (&w, ks, pw) == 0);
+  CHECK_STR (slurp (pw), "other\n");
+
+  snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
+  CHECK (system (cmd) == 0);
+  return unit_done ("kswrite");
+}
