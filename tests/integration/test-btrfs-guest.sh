@@ -1,0 +1,61 @@
+#!/bin/bash
+# A Debian 11 BIOS guest with / and /home in btrfs subvolumes (@, @home),
+# swap, everything named /dev/sdX, two kernels (standard and cloud), a
+# static address on ens192 in netplan's form (tests/guest/
+# build-guest-btrfs.sh).  Served from nginx as a .vmx-described VM,
+# converted into a directory, then booted on virtio-blk under SeaBIOS
+# (the domain's firmware): the converted disk boots its default kernel
+# with root, filesystem, firmware, NIC name and address, and swap; every
+# kernel's initramfs was rebuilt.  The unconverted disk must not boot on
+# virtio-blk.  One conversion (3-4 min under TCG) and two boots.
+source "$(dirname "$0")/../functions.sh"
+requires which nbdkit qemu-img qemu-system-x86_64 nginx
+
+vm=btrfsvm
+mac=00:50:56:8a:3c:5e
+start_nginx
+mkdir -p "$DATASTORE/$vm"
+cached_build "$top/tests/guest/build-guest-btrfs.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
+put_vmx_on_datastore "$vm" "$mac" debian11-64
+dest=$T/out; mkdir -p "$dest" "$T/wd"
+cat >"$T/ks" <<KS
+source --type=https --server=127.0.0.1:$NGINX_PORT --user=$USER \\
+       --password-file=$PASSWORD_FILE --cacert=$CERT
+vm --vmx="[datastore1] $vm/$vm.vmx"
+destination --type=local --dir=$dest
+network --map="VM Network=default"
+KS
+
+log "conversion"
+start=$SECONDS
+"$agent" run -k "$T/ks" --workdir "$T/wd" 2>"$T/run.log" ||
+    { tail -20 "$T/run.log"; fail "run failed"; }
+log "converted in $(( SECONDS - start )) s"
+kernels=$(grep -o 'rebuilding the initramfs of [^ ]*' "$T/run.log" | awk '{print $NF}' | sort -u)
+[ "$(wc -l <<<"$kernels")" = 2 ] || { cat "$T/run.log"; fail "not both kernels' initramfs rebuilt: $kernels"; }
+grep -q -- '-cloud-amd64' <<<"$kernels" || fail "the cloud kernel's initramfs was not rebuilt: $kernels"
+grep -q '/etc/fstab: 3 disk names replaced' "$T/run.log" ||
+    { cat "$T/run.log"; fail "fstab: /, /home and swap not all replaced"; }
+! grep -q 'still names' "$T/run.log" || { cat "$T/run.log"; fail "an old disk name is left"; }
+xml=$(ls "$dest"/*.xml)
+disk=$(ls "$dest"/*-sda.qcow2)
+! grep -q "firmware='efi'" "$xml" || fail "a BIOS guest got a UEFI domain"
+grep -q "<mac address='$mac'/>" "$xml" || fail "source MAC not kept"
+
+log "the unconverted disk on virtio-blk"
+! boot_disk "$DATASTORE/$vm/$vm-flat.vmdk" raw "$T/boot-old.log" 240 ||
+    fail "the unconverted disk booted on virtio-blk: the test proves nothing"
+
+log "the converted disk"
+start=$SECONDS
+BOOT_MAC=$mac boot_disk "$disk" qcow2 "$T/boot.log" 400 ||
+    { tail -c 3000 "$T/boot.log"; fail "the converted disk did not boot"; }
+log "converted: booted in $(( SECONDS - start )) s"
+grep 'V2VBOOT-' "$T/boot.log" >&2
+grep -q "V2VBOOT-ROOT: /dev/vda1\[/@\]" "$T/boot.log" || fail "root not /dev/vda1, subvolume @"
+grep -q "V2VBOOT-ROOTFS: btrfs" "$T/boot.log" || fail "root not btrfs"
+grep -q "V2VBOOT-FIRMWARE: bios" "$T/boot.log" || fail "not booted by BIOS"
+grep -q "V2VBOOT-NIC: ens192 $mac 192.168.122.51/24" "$T/boot.log" ||
+    fail "ens192 lost its MAC or its static address"
+grep -q "V2VBOOT-SWAP: /dev/vda2" "$T/boot.log" || fail "swap not on /dev/vda2"
+grep -q "V2VBOOT-MOUNTS: .*/home" "$T/boot.log" || fail "/home (subvolume @home) not mounted"
