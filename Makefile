@@ -98,6 +98,8 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Iagent -Ikickstart $(PKG_CFLAGS)
+# ks_print.c hashes sections (dump-config) with libcrypto.
+FUZZ_LIBS := -lcrypto
 $(B)/fuzz/fuzz-vmx: tests/fuzz/fuzz-vmx.c agent/vmx.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
@@ -106,14 +108,25 @@ $(B)/fuzz/fuzz-vmx: tests/fuzz/fuzz-vmx.c agent/vmx.c $(HDRS)
 $(B)/fuzz/fuzz-kickstart: tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c $(FUZZ_LIBS)
 
 $(B)/fuzz/fuzz-cmdline: tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c $(FUZZ_LIBS)
 
-fuzz: $(B)/fuzz/fuzz-vmx $(B)/fuzz/fuzz-kickstart $(B)/fuzz/fuzz-cmdline
+$(B)/fuzz/fuzz-listing: tests/fuzz/fuzz-listing.c agent/listing.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-listing.c agent/listing.c
+
+$(B)/fuzz/fuzz-ks-quote: tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/config.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/config.c $(FUZZ_LIBS)
+
+fuzz: $(B)/fuzz/fuzz-vmx $(B)/fuzz/fuzz-kickstart $(B)/fuzz/fuzz-cmdline \
+      $(B)/fuzz/fuzz-listing $(B)/fuzz/fuzz-ks-quote
 
 check-unit: setup
 	@$(MAKE) --no-print-directory unit-tests

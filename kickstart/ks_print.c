@@ -181,7 +181,7 @@ ks_dump (const struct ks_file *ks, FILE *out)
 
   for (i = 0; i < ks->nr_includes; ++i) {
     char *masked = mask_url (ks->includes[i]);
-    char *e = ks_escape (masked ? masked : ks->includes[i], 1024);
+    char *e = ks_escape (masked ? masked : ks->includes[i], 512);
     fprintf (out, "# included %s\n", e ? e : "?");
     free (e);
     free (masked);

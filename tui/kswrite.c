@@ -116,7 +116,7 @@ ks_write (const struct wizard *w, const char *path, const char *password_file)
     free (known);
     return -1;
   }
-  epath = ks_escape (path, 1024);
+  epath = ks_escape (path, 512);
   fprintf (f, "# Written by the v2vboot %s wizard.  Repeat the run with:\n"
            "#   v2vboot-agent run --kickstart %s\n", V2V_VERSION,
            epath ? epath : "FILE");

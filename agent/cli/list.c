@@ -32,14 +32,14 @@ print_vm_line (const struct v2v_found_vm *vm)
   CLEANUP_FREE char *problem = NULL;
 
   if (q == NULL) {
-    path = ks_escape (vm->vmx, 1024);
+    path = ks_escape (vm->vmx, 512);
     printf ("# skipped: %s: %s\n", path ? path : "?", why);
     fprintf (stderr, "v2vboot-agent: list-vms: skipped %s: %s\n",
              path ? path : "?", why);
     return;
   }
   if (vm->problem) {
-    problem = field (vm->problem, 512);
+    problem = field (vm->problem, 256);
     printf ("# vm --vmx=%s  # cannot be read: %s\n", q,
             problem ? problem : "?");
     return;

@@ -10,7 +10,7 @@ awk -v dir="$T/corpus-kickstart" '
     /^```kickstart/ { n++; out = dir "/doc-example-" n ".ks"; next }
     /^```/ { out = ""; next }
     out != "" { print > out }' "$top/docs/kickstart.md"
-for f in vmx kickstart cmdline; do
+for f in vmx kickstart cmdline listing ks-quote; do
     bin=$top/build/fuzz/fuzz-$f
     [ -x "$bin" ] || skip "$bin not built (make fuzz)"
     mkdir -p "$T/corpus-$f"
