@@ -222,6 +222,26 @@ secrets (void)
   free (d);
 }
 
+/* The kernel command line's keys become kickstart lines: a value with a
+ * newline (from a --cmdline=FILE) must not start a line of its own.
+ */
+static void
+cmdline (void)
+{
+  struct ks_cmdline cl = { 0 };
+  char *msgs = NULL;
+  size_t len = 0;
+  FILE *errs = open_memstream (&msgs, &len);
+
+  CHECK (ks_cmdline_parse ("ro \"v2v.vm.name=a\n%pre\necho x\n%end\" v2v.disk.path=/a",
+                           &cl, errs) == -1);
+  fclose (errs);
+  CHECK_CONTAINS (msgs, "v2v.vm.name: it holds a line break");
+  CHECK (cl.text == NULL || strstr (cl.text, "\n%pre") == NULL);
+  ks_cmdline_free (&cl);
+  free (msgs);
+}
+
 int
 main (void)
 {
@@ -231,5 +251,6 @@ main (void)
     round_trip (names[i]);
   refusals ();
   secrets ();
+  cmdline ();
   return unit_done ("test-ks-quote");
 }
