@@ -92,6 +92,11 @@ extern void ks_vm_config (const struct ks_file *ks, size_t i,
  */
 extern int ks_dump (const struct ks_file *ks, FILE *out);
 
+/* SCHEME://USER:PASSWORD@HOST... with PASSWORD as ********, for messages
+ * and logs; NULL if s is no such URL (or out of memory).  Caller frees.
+ */
+extern char *ks_mask_url (const char *s);
+
 /* Quoting (ks_quote.c).  ks_quote: str as one kickstart word that the
  * parser reads back as str (as is, or in "..." with \" and \\).
  * Returns a malloc'd string (caller frees), or NULL with *why set to

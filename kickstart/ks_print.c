@@ -26,11 +26,8 @@ is_secret (const struct ks_option *o)
   return strcmp (o->name, "password") == 0;
 }
 
-/* SCHEME://USER:PASSWORD@HOST... with PASSWORD masked, or NULL if s is
- * no such URL (then it is printed as is).  Caller frees.
- */
-static char *
-mask_url (const char *s)
+char *
+ks_mask_url (const char *s)
 {
   const char *p = s, *sep, *at, *colon;
   char *r;
@@ -60,7 +57,7 @@ put_string (FILE *line, const char *cmd, const char *name, const char *value,
             char **skip)
 {
   const char *why;
-  char *masked = mask_url (value);
+  char *masked = ks_mask_url (value);
   char *q = ks_quote (masked ? masked : value, &why);
 
   if (q == NULL) {
@@ -180,7 +177,7 @@ ks_dump (const struct ks_file *ks, FILE *out)
   int r = 0;
 
   for (i = 0; i < ks->nr_includes; ++i) {
-    char *masked = mask_url (ks->includes[i]);
+    char *masked = ks_mask_url (ks->includes[i]);
     char *e = ks_escape (masked ? masked : ks->includes[i], 512);
     fprintf (out, "# included %s\n", e ? e : "?");
     free (e);
