@@ -91,6 +91,11 @@ extern void ks_vm_config (const struct ks_file *ks, size_t i,
  * written (it is there as a "# skipped: ..." comment with the reason).
  */
 extern int ks_dump (const struct ks_file *ks, FILE *out);
+/* The same as a kickstart to run (the wizard's): quoted the same way,
+ * but URLs and sections as they are; --password is still masked (give
+ * --password-file).  Returns 0 or -1 as ks_dump.
+ */
+extern int ks_print_kickstart (const struct ks_file *ks, FILE *out);
 
 /* SCHEME://USER:PASSWORD@HOST... with PASSWORD as ********, for messages
  * and logs; NULL if s is no such URL (or out of memory).  Caller frees.

@@ -1,11 +1,13 @@
-/* Print a parsed file back as kickstart commands (dump-config, the
- * wizard's saved kickstart), and the list of every command and option,
- * both from the command table.  Every value goes through ks_quote, so
+/* Print a parsed file back as kickstart commands (dump-config; the
+ * wizard's saved kickstart, ks_print_kickstart), and the list of every
+ * command and option, both from the command table.  Every value goes through ks_quote, so
  * the output parses back to the same strings; a value that cannot be
  * written turns its command into a "# skipped" comment.  The output may
  * go to a log (the image's init keeps it), so it holds no secret:
  * passwords and the password of a URL are masked, and a %pre, %post or
- * %onerror body is shown only as its length and SHA-256.
+ * %onerror body is shown only as its length and SHA-256.  A kickstart
+ * to run (ks_print_kickstart) keeps URLs and sections as they are, and
+ * never has a --password either.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -54,10 +56,10 @@ ks_mask_url (const char *s)
  */
 static int
 put_string (FILE *line, const char *cmd, const char *name, const char *value,
-            char **skip)
+            bool for_log, char **skip)
 {
   const char *why;
-  char *masked = ks_mask_url (value);
+  char *masked = for_log ? ks_mask_url (value) : NULL;
   char *q = ks_quote (masked ? masked : value, &why);
 
   if (q == NULL) {
@@ -79,7 +81,8 @@ put_string (FILE *line, const char *cmd, const char *name, const char *value,
  * because a value cannot be written.
  */
 static int
-print_command (FILE *out, const char *name, const void *target)
+print_command (FILE *out, const char *name, const void *target,
+               bool for_log)
 {
   const struct ks_command *cmd = ks_find_command (name);
   const struct ks_option *o;
@@ -100,7 +103,7 @@ print_command (FILE *out, const char *name, const void *target)
       if (str && is_secret (o))
         fprintf (line, " --%s=" MASK, o->name);
       else if (str)
-        r = put_string (line, name, o->name, str, &skip);
+        r = put_string (line, name, o->name, str, for_log, &skip);
       break;
     case KS_UINT:
       if (*(const unsigned *) field)
@@ -127,7 +130,7 @@ print_command (FILE *out, const char *name, const void *target)
 }
 
 static int
-print_map (FILE *out, const struct v2v_netmap *m)
+print_map (FILE *out, const struct v2v_netmap *m, bool for_log)
 {
   struct ks_network n = { NULL, { 0 } };
   int r;
@@ -142,7 +145,7 @@ print_map (FILE *out, const struct v2v_netmap *m)
   }
   if (asprintf (&n.map, "%s=%s", m->from, m->to) == -1)
     return -1;
-  r = print_command (out, "network", &n);
+  r = print_command (out, "network", &n, for_log);
   free (n.map);
   return r;
 }
@@ -152,7 +155,7 @@ print_map (FILE *out, const struct v2v_netmap *m)
  * as the file has them, each ending in a newline.
  */
 static void
-print_section (FILE *out, const char *name, const char *body)
+print_section (FILE *out, const char *name, const char *body, bool for_log)
 {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned mdlen = 0, i;
@@ -160,6 +163,10 @@ print_section (FILE *out, const char *name, const char *body)
 
   if (body == NULL)
     return;
+  if (!for_log) {
+    fprintf (out, "%s\n%s%%end\n", name, body);
+    return;
+  }
   len = strlen (body);
   fprintf (out, "%s\n# not shown: %zu bytes", name, len);
   if (EVP_Digest (body, len, md, &mdlen, EVP_sha256 (), NULL) == 1) {
@@ -170,46 +177,46 @@ print_section (FILE *out, const char *name, const char *body)
   fputs ("\n%end\n", out);
 }
 
-int
-ks_dump (const struct ks_file *ks, FILE *out)
+static int
+dump (const struct ks_file *ks, FILE *out, bool for_log)
 {
   size_t i, j;
   int r = 0;
 
   for (i = 0; i < ks->nr_includes; ++i) {
-    char *masked = ks_mask_url (ks->includes[i]);
+    char *masked = for_log ? ks_mask_url (ks->includes[i]) : NULL;
     char *e = ks_escape (masked ? masked : ks->includes[i], 512);
     fprintf (out, "# included %s\n", e ? e : "?");
     free (e);
     free (masked);
   }
-  r |= print_command (out, "source", &ks->base.source);
-  r |= print_command (out, "destination", &ks->base.dest);
+  r |= print_command (out, "source", &ks->base.source, for_log);
+  r |= print_command (out, "destination", &ks->base.dest, for_log);
   {
     struct ks_options opts = { ks->base.options, ks->parallel };
     if (opts.o.no_fstrim || opts.o.keep_vmware_tools ||
         opts.o.block_driver || opts.o.virtio_win || opts.parallel)
-      r |= print_command (out, "options", &opts);
+      r |= print_command (out, "options", &opts, for_log);
   }
   if (ks->log_file || ks->log_remote) {
     struct ks_log log = { ks->log_file, ks->log_remote };
-    r |= print_command (out, "log", &log);
+    r |= print_command (out, "log", &log, for_log);
   }
   for (i = 0; i < ks->nr_nics; ++i) {
     struct ks_network n = { NULL, ks->nics[i] };
-    r |= print_command (out, "network", &n);
+    r |= print_command (out, "network", &n, for_log);
   }
   for (i = 0; i < ks->nr_vms; ++i) {
     const struct ks_vm *v = &ks->vms[i];
-    r |= print_command (out, "vm", &v->vm);
+    r |= print_command (out, "vm", &v->vm, for_log);
     for (j = 0; j < v->nr_disks; ++j)
-      r |= print_command (out, "disk", &v->disks[j]);
+      r |= print_command (out, "disk", &v->disks[j], for_log);
     for (j = 0; j < v->nr_netmaps; ++j)
-      r |= print_map (out, &v->netmaps[j]);
+      r |= print_map (out, &v->netmaps[j], for_log);
   }
-  print_section (out, "%pre", ks->pre);
-  print_section (out, "%post", ks->post);
-  print_section (out, "%onerror", ks->onerror);
+  print_section (out, "%pre", ks->pre, for_log);
+  print_section (out, "%post", ks->post, for_log);
+  print_section (out, "%onerror", ks->onerror, for_log);
   switch (ks->base.after) {
   case V2V_AFTER_POWEROFF: fputs ("poweroff\n", out); break;
   case V2V_AFTER_REBOOT: fputs ("reboot\n", out); break;
@@ -217,6 +224,18 @@ ks_dump (const struct ks_file *ks, FILE *out)
   case V2V_AFTER_NONE: break;
   }
   return r ? -1 : 0;
+}
+
+int
+ks_dump (const struct ks_file *ks, FILE *out)
+{
+  return dump (ks, out, true);
+}
+
+int
+ks_print_kickstart (const struct ks_file *ks, FILE *out)
+{
+  return dump (ks, out, false);
 }
 
 void

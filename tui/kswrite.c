@@ -125,7 +125,7 @@ ks_write (const struct wizard *w, const char *path, const char *password_file)
    * whose name has a newline) fails the save: the file would not run
    * what the wizard shows.
    */
-  dumped = ks_dump (&ks, f);
+  dumped = ks_print_kickstart (&ks, f);
   r = fclose (f);
   free (known);
   if (dumped == -1) {

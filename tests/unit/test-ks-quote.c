@@ -218,7 +218,42 @@ secrets (void)
   CHECK_CONTAINS (d, "%post\n# not shown: 17 bytes, sha256 "
                   "4be07c7f31b7c9a536403e387bb4df540708bd8906a252cb88332e33a5f1d465"
                   "\n%end\n");
+  free (d);
+
+  /* a kickstart to run (the wizard's) keeps URLs and sections */
+  {
+    char *k = NULL;
+    size_t klen = 0;
+    FILE *f = open_memstream (&k, &klen);
+    CHECK (ks_print_kickstart (&ks, f) == 0);
+    fclose (f);
+    CHECK (strstr (k, "Pa55-w0rd") == NULL);
+    CHECK_CONTAINS (k, "--virtio-win=https://me:Virt10-pw@files.example.com/v.iso");
+    CHECK_CONTAINS (k, "%post\necho Post-secret\n%end\n");
+    free (k);
+  }
   ks_free (&ks);
+}
+
+/* A value that cannot be written makes its command a comment, and the
+ * dump fails (the wizard then refuses to save).
+ */
+static void
+unwritable (void)
+{
+  struct ks_file ks = { 0 };
+  struct ks_vm vm = { 0 };
+  char *d;
+  int r;
+
+  vm.vm.vmx = (char *) "[ds] x.vmx\"\n%pre\necho INJECTED\n%end\n#/a.vmx";
+  ks.vms = &vm;
+  ks.nr_vms = 1;
+  d = dump (&ks, &r);
+  CHECK (r == -1);
+  CHECK_CONTAINS (d, "# skipped: vm --vmx=\"[ds] x.vmx\\\"\\n%pre\\necho "
+                  "INJECTED\\n%end\\n#/a.vmx\": it holds a line break");
+  CHECK (strstr (d, "\n%pre") == NULL);
   free (d);
 }
 
@@ -252,5 +287,6 @@ main (void)
   refusals ();
   secrets ();
   cmdline ();
+  unwritable ();
   return unit_done ("test-ks-quote");
 }
