@@ -126,6 +126,8 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Iagent -Ikickstart $(PKG_CFLAGS)
+# ks_print.c hashes sections (dump-config) with libcrypto.
+FUZZ_LIBS := -lcrypto
 $(B)/fuzz/fuzz-vmx: tests/fuzz/fuzz-vmx.c agent/vmx.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
@@ -134,12 +136,12 @@ $(B)/fuzz/fuzz-vmx: tests/fuzz/fuzz-vmx.c agent/vmx.c $(HDRS)
 $(B)/fuzz/fuzz-kickstart: tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c $(FUZZ_LIBS)
 
 $(B)/fuzz/fuzz-cmdline: tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c $(FUZZ_LIBS)
 
 $(B)/fuzz/fuzz-ext4: tests/fuzz/fuzz-ext4.c agent/ext4_unused.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -157,9 +159,18 @@ $(B)/fuzz/fuzz-registry: tests/fuzz/fuzz-registry.c $(FUZZ_REGISTRY_SRCS) $(HDRS
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-registry.c $(FUZZ_REGISTRY_SRCS)
+$(B)/fuzz/fuzz-listing: tests/fuzz/fuzz-listing.c agent/listing.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-listing.c agent/listing.c
+
+$(B)/fuzz/fuzz-ks-quote: tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/config.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/config.c $(FUZZ_LIBS)
 
 # Every target, as tests/integration/test-fuzz.sh lists them.
-FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry
+FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry listing ks-quote
 fuzz-targets: $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
 fuzz: setup

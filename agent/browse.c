@@ -259,81 +259,33 @@ ssh_datastore (struct lister *l, const char *dir, const char *name,
 
 /* ---- over HTTPS ---- */
 
-static int
-hexval (char c)
-{
-  return isdigit ((unsigned char) c) ? c - '0'
-    : isxdigit ((unsigned char) c) ? (tolower ((unsigned char) c) - 'a' + 10)
-    : -1;
-}
-
-/* Decode %XX and &amp; in place. */
-static void
-unescape (char *s)
-{
-  char *w = s;
-
-  for (; *s; ++s) {
-    if (*s == '%' && hexval (s[1]) >= 0 && hexval (s[2]) >= 0) {
-      *w++ = (char) (hexval (s[1]) * 16 + hexval (s[2]));
-      s += 2;
-    }
-    else if (strncmp (s, "&amp;", 5) == 0) {
-      *w++ = '&';
-      s += 4;
-    }
-    else
-      *w++ = *s;
-  }
-  *w = '\0';
-}
-
-/* The entries of a browser page: for each link, its last path component
- * (or the dsName of an ESXi datastore link), and whether it is a
- * directory (a trailing slash, or an ESXi link with no file extension).
+/* The entries of a browser page (v2v_listing_parse in listing.c), to fn
+ * until MAX_VMS .vmx files are found.
  */
+struct page_walk {
+  struct lister *l;
+  entry_fn fn;
+  void *data;
+};
+
+static int
+page_entry (const char *name, bool is_dir, void *opaque)
+{
+  struct page_walk *pw = opaque;
+
+  if (pw->l->found >= MAX_VMS)
+    return -1;
+  pw->fn (pw->l, NULL, name, is_dir, pw->data);
+  return 0;
+}
+
 static void
 page_each (struct lister *l, char *page, bool want_ds, entry_fn fn,
            void *data)
 {
-  char *p = page;
+  struct page_walk pw = { l, fn, data };
 
-  while ((p = strstr (p, "href=\"")) != NULL && l->found < MAX_VMS) {
-    char *href = p + 6, *end = strchr (href, '"'), *q, *name;
-    bool dir;
-    size_t n;
-
-    if (end == NULL)
-      break;
-    *end = '\0';
-    p = end + 1;
-    unescape (href);
-    q = strchr (href, '?');
-    if (want_ds) {
-      char *ds = q ? strstr (q, "dsName=") : NULL;
-      if (ds) {
-        ds += 7;
-        ds[strcspn (ds, "&")] = '\0';
-        if (ds[0])
-          fn (l, NULL, ds, true, data);
-        continue;
-      }
-    }
-    if (q)
-      *q = '\0';
-    n = strlen (href);
-    dir = n > 0 && href[n - 1] == '/';
-    if (dir)
-      href[--n] = '\0';
-    name = strrchr (href, '/');
-    name = name ? name + 1 : href;
-    if (name[0] == '\0' || name[0] == '.' || strchr (href, ':') ||
-        strcmp (name, "folder") == 0)
-      continue;
-    if (!dir && href[0] == '/' && strchr (name, '.') == NULL)
-      dir = true;               /* ESXi: /folder/DIR?dcPath=... */
-    fn (l, NULL, name, dir, data);
-  }
+  v2v_listing_parse (page, want_ds, page_entry, &pw);
 }
 
 /* A browser page (see folder_url), or NULL with the error set.  Caller

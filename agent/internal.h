@@ -314,6 +314,19 @@ extern void v2v_vmx_free (struct v2v_vmx *vmx);
 extern char *v2v_vmdk_extent (const char *text, size_t len, char *err,
                               size_t errlen);
 
+/* listing.c */
+/* Decodes %XX in place; returns -1 if that gave a NUL byte, else 0. */
+extern int v2v_percent_decode (char *s);
+/* One entry of a listing page: its decoded name, and whether it is a
+ * directory.  Returns 0 to go on, non-zero to stop.
+ */
+typedef int (*v2v_listing_fn) (const char *name, bool is_dir, void *opaque);
+/* Calls fn for each entry page links to (want_ds: a dsName= link gives
+ * that datastore's name).  page is modified.
+ */
+extern void v2v_listing_parse (char *page, bool want_ds, v2v_listing_fn fn,
+                               void *opaque);
+
 /* source_vmx.c */
 extern int v2v_vm_from_vmx (struct run *run);
 extern char *v2v_vmx_resolve (const char *vmx_path, const char *file);

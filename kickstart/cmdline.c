@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kickstart.h"
 #include "ks_table.h"
 
 #define MAX_CMDLINE 65536
@@ -46,14 +47,17 @@ append (char **text, const char *fmt, const char *a, const char *b)
   return 0;
 }
 
-/* " --opt" or " --opt=\"value\"" (quotes never reach here: the
- * splitter removes them; backslashes are escaped).
+/* " --opt" or " --opt=\"value\"", the value quoted by ks_quote (quotes
+ * never reach here: the splitter removes them); a value that a
+ * kickstart line cannot hold (a newline, a control character) is an
+ * error.
  */
 static int
 append_option (struct gen_line *l, const struct ks_option *opt,
-               const char *value)
+               const char *value, FILE *errs, const char *key)
 {
-  char *q, *w;
+  const char *why;
+  char *q;
   int r;
 
   if (l->nr_set == sizeof l->set / sizeof l->set[0])
@@ -61,16 +65,14 @@ append_option (struct gen_line *l, const struct ks_option *opt,
   l->set[l->nr_set++] = opt;
   if (value == NULL)
     return append (&l->text, "%s --%s", opt->name, NULL);
-  q = w = malloc (2 * strlen (value) + 1);
-  if (q == NULL)
+  q = ks_quote (value, &why);
+  if (q == NULL) {
+    fprintf (errs, "kernel command line: %s: %s\n", key, why);
     return -1;
-  for (; *value; ++value) {
-    if (*value == '\\')
-      *w++ = '\\';
-    *w++ = *value;
   }
-  *w = '\0';
-  r = append (&l->text, "%s --%s=\"%s\"", opt->name, q);
+  /* Plain words are quoted too: they hold no '"' or '\\'. */
+  r = append (&l->text, q[0] == '"' ? "%s --%s=%s" : "%s --%s=\"%s\"",
+              opt->name, q);
   free (q);
   return r;
 }
@@ -149,7 +151,7 @@ command_key (const char *key, char *rest, const char *value,
     return -1;
   }
   l = line_for (lines, n, cmd, opt, errs, key);
-  if (l == NULL || append_option (l, opt, value) == -1)
+  if (l == NULL || append_option (l, opt, value, errs, key) == -1)
     return -1;
   return 0;
 }

@@ -84,8 +84,38 @@ extern void ks_free (struct ks_file *ks);
 extern void ks_vm_config (const struct ks_file *ks, size_t i,
                           struct v2v_config *cfg);
 
-/* The parsed file as kickstart commands (secrets masked). */
-extern void ks_dump (const struct ks_file *ks, FILE *out);
+/* The parsed file as kickstart commands, every value quoted so that it
+ * parses back the same (ks_quote); secrets masked (passwords, a URL's
+ * password) and sections shown only by length and SHA-256, so that it
+ * can go to a log.  Returns 0, or -1 if some command could not be
+ * written (it is there as a "# skipped: ..." comment with the reason).
+ */
+extern int ks_dump (const struct ks_file *ks, FILE *out);
+/* The same as a kickstart to run (the wizard's): quoted the same way,
+ * but URLs and sections as they are; --password is still masked (give
+ * --password-file).  Returns 0 or -1 as ks_dump.
+ */
+extern int ks_print_kickstart (const struct ks_file *ks, FILE *out);
+
+/* SCHEME://USER:PASSWORD@HOST... with PASSWORD as ********, for messages
+ * and logs; NULL if s is no such URL (or out of memory).  Caller frees.
+ */
+extern char *ks_mask_url (const char *s);
+
+/* Quoting (ks_quote.c).  ks_quote: str as one kickstart word that the
+ * parser reads back as str (as is, or in "..." with \" and \\).
+ * Returns a malloc'd string (caller frees), or NULL with *why set to
+ * a static reason when str cannot be written in a kickstart (a line
+ * break, a control character, invalid UTF-8, longer than KS_MAX_WORD
+ * bytes quoted) or on out of memory.  ks_escape: str on one line for a
+ * comment: as is if it is printable (valid UTF-8, no control character,
+ * no '"' or '\\') and at most max bytes, else in "..." with \n, \t,
+ * \xNN, \" and \\, at most max bytes of it (then "..." follows); never
+ * ending in a backslash.  Caller frees; NULL on out of memory.
+ */
+#define KS_MAX_WORD 2048
+extern char *ks_quote (const char *str, const char **why);
+extern char *ks_escape (const char *str, size_t max);
 
 /* Every command and option, one "command --option" per line. */
 extern void ks_list_options (FILE *out);

@@ -1,5 +1,6 @@
 /* The wizard's answers as a kickstart, printed by the kickstart module's
- * own printer (so it parses back to the same run), with the password in
+ * own printer (every value through ks_quote, so it parses back to the
+ * same run, or the save fails), with the password in
  * a 0600 file and the trusted SSH host key in a known_hosts file beside
  * it.
  */
@@ -95,8 +96,9 @@ ks_write (const struct wizard *w, const char *path, const char *password_file)
   struct v2v_netmap maps[8];
   struct ks_nic nic = { 0 };
   size_t i;
+  char *epath;
   FILE *f;
-  int r;
+  int r, dumped;
 
   wizard_config (w, &ks.base);
   ks.base.source.password = NULL;
@@ -141,10 +143,22 @@ ks_write (const struct wizard *w, const char *path, const char *password_file)
     free (known);
     return -1;
   }
+  epath = ks_escape (path, 512);
   fprintf (f, "# Written by the v2vboot %s wizard.  Repeat the run with:\n"
-           "#   v2vboot-agent run --kickstart %s\n", V2V_VERSION, path);
-  ks_dump (&ks, f);
+           "#   v2vboot-agent run --kickstart %s\n", V2V_VERSION,
+           epath ? epath : "FILE");
+  free (epath);
+  /* A value that a kickstart cannot hold (a VM found on the datastore
+   * whose name has a newline) fails the save: the file would not run
+   * what the wizard shows.
+   */
+  dumped = ks_print_kickstart (&ks, f);
   r = fclose (f);
   free (known);
+  if (dumped == -1) {
+    unlink (path);
+    errno = EINVAL;
+    return -1;
+  }
   return r == EOF ? -1 : 0;
 }

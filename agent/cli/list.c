@@ -7,6 +7,52 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cleanup.h"
+#include "kickstart.h"
+
+/* A field of the comment after a vm line; "" if NULL.  Caller frees. */
+static char *
+field (const char *s, size_t max)
+{
+  return ks_escape (s ? s : "", max);
+}
+
+/* The text form: a vm line, whose path parses back as the same string
+ * (ks_quote), then what the .vmx says in a comment; or, for a path that
+ * a kickstart cannot hold (the names come from the datastore, and a
+ * name with a newline and a %pre would be run by check), a comment that
+ * shows it escaped, and why.
+ */
+static void
+print_vm_line (const struct v2v_found_vm *vm)
+{
+  const char *why;
+  CLEANUP_FREE char *q = ks_quote (vm->vmx, &why);
+  CLEANUP_FREE char *path = NULL, *name = NULL, *os = NULL, *nets = NULL;
+  CLEANUP_FREE char *problem = NULL;
+
+  if (q == NULL) {
+    path = ks_escape (vm->vmx, 512);
+    printf ("# skipped: %s: %s\n", path ? path : "?", why);
+    fprintf (stderr, "v2vboot-agent: list-vms: skipped %s: %s\n",
+             path ? path : "?", why);
+    return;
+  }
+  if (vm->problem) {
+    problem = field (vm->problem, 256);
+    printf ("# vm --vmx=%s  # cannot be read: %s\n", q,
+            problem ? problem : "?");
+    return;
+  }
+  name = field (vm->name, 128);
+  os = field (vm->guest_os, 64);
+  nets = field (vm->networks, 256);
+  if (name == NULL || os == NULL || nets == NULL)
+    return;
+  printf ("vm --vmx=%s  # %s, %s, %u MiB, %u vCPU, %zu disk(s) "
+          "%" PRIu64 " GiB, networks: %s\n", q, name, os, vm->memory_mib,
+          vm->vcpus, vm->nr_disks, vm->disk_bytes >> 30, nets);
+}
 
 static void
 print_vm (const struct v2v_found_vm *vm, void *opaque)
@@ -33,15 +79,7 @@ print_vm (const struct v2v_found_vm *vm, void *opaque)
     fputs ("}\n", stdout);
     return;
   }
-  if (vm->problem)
-    printf ("# vm --vmx=\"%s\"  # cannot be read: %s\n", vm->vmx,
-            vm->problem);
-  else
-    printf ("vm --vmx=\"%s\"  # %s, %s, %u MiB, %u vCPU, %zu disk(s) "
-            "%" PRIu64 " GiB, networks: %s\n", vm->vmx,
-            vm->name ? vm->name : "", vm->guest_os ? vm->guest_os : "",
-            vm->memory_mib, vm->vcpus, vm->nr_disks, vm->disk_bytes >> 30,
-            vm->networks ? vm->networks : "");
+  print_vm_line (vm);
 }
 
 static void

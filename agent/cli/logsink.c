@@ -1,7 +1,8 @@
 /* Where the run's log also goes (kickstart "log"): a file, appended one
  * whole line per write so that VMs converted in parallel do not mix their
  * lines, and a remote syslog server over UDP (RFC 3164 lines, facility
- * local0).  Events never hold passwords, so neither do the logs.
+ * local0).  Events never hold passwords, so neither do the logs; the
+ * file is made 0600 all the same.
  */
 #include <fcntl.h>
 #include <netdb.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,11 +59,20 @@ cli_log_open (const char *file, const char *remote)
 {
   gethostname (hostname, sizeof hostname - 1);
   if (file) {
+    struct stat st;
     log_fd = open (file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (log_fd == -1) {
       fprintf (stderr, "v2vboot-agent: log --file=%s: %m\n", file);
       return -1;
     }
+    /* Root's only, like the image's other logs, even if the file was
+     * there before with a wider mode (not a terminal or a pipe).
+     */
+    if (fstat (log_fd, &st) == 0 && S_ISREG (st.st_mode) &&
+        (st.st_mode & 077) && st.st_uid == geteuid () &&
+        fchmod (log_fd, 0600) == -1)
+      fprintf (stderr, "v2vboot-agent: log --file=%s: chmod 0600: %m\n",
+               file);
   }
   if (remote && open_syslog (remote) == -1)
     return -1;

@@ -5,7 +5,9 @@
 # "ESXi", then boots build/pxe's kernel and initrd in qemu on its user
 # network with v2v.ks=http://10.0.2.2:PORT/convert.ks (10.0.2.2 is the
 # host's 127.0.0.1 as the image sees it).  The kickstart's %pre writes the
-# ESXi password, the KVM host's SSH key and known_hosts; the image
+# ESXi password, the KVM host's SSH key and known_hosts; its %post shows
+# every file under /var/log/v2vboot (and their modes) on the console,
+# for the tests to look for those secrets there; the image
 # converts the guest into the host's libvirt pool POOL as domain VM over
 # qemu+ssh, unattended, and powers off.  The caller starts libvirtd, the
 # pool and the root sshd (start_kvm_host, or its parts).
@@ -53,6 +55,18 @@ cat >/tmp/kvm-known <<'KNOWN'
 $(sed 's/^\[127\.0\.0\.1\]/[10.0.2.2]/' "$ROOT_KNOWN_HOSTS")
 KNOWN
 %end
+
+%post
+# The image keeps its logs in RAM: show them on the console, where the
+# tests look for secrets (a copy, since what %post prints goes to the
+# logs too).
+cp -r /var/log/v2vboot /tmp/logs-copy
+ls -ln /var/log/v2vboot | sed 's/^/V2VBOOT-LOG-MODE: /'
+for f in /tmp/logs-copy/*; do
+    echo "V2VBOOT-LOG-FILE: \${f##*/}"
+    sed 's/^/V2VBOOT-LOG: /' "\$f"
+done
+%end
 KS
     http_port=$(free_port)
     python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$http_port" \
@@ -89,7 +103,7 @@ KS
     done
     wait $qpid || fail "qemu failed (exit $?)"
     PXE_SECONDS=$((SECONDS - start))
-    grep -a '^v2vboot: ' "$PXE_SERIAL" | grep -av 'copy disk 0: ' >&2 || :
+    grep -a '^v2vboot: ' "$PXE_SERIAL" | grep -av 'copy disk 0: \|V2VBOOT-LOG' >&2 || :
     grep -aq 'V2VBOOT-RESULT: converted' "$PXE_SERIAL" ||
         { tail -c 4000 "$PXE_SERIAL"; fail "the unattended run did not convert"; }
     grep -aq 'powering off' "$PXE_SERIAL" || fail "did not power off as the kickstart says"

@@ -23,6 +23,17 @@ grep -aq 'KVM is available' "$PXE_SERIAL" ||
 grep -aq 'starting the conversion appliance (KVM)' "$PXE_SERIAL" ||
     fail "the agent did not run its appliance on KVM"
 grep -aFq "$(cat "$PASSWORD_FILE")" "$PXE_SERIAL" && fail "the password reached the console"
+# The %post showed every file under /var/log/v2vboot on the console: no
+# password or key there, and each file 0600.
+grep -aq 'V2VBOOT-LOG-FILE: kickstart.ks' "$PXE_SERIAL" ||
+    fail "the image's logs are not on the console (the kickstart's %post)"
+grep -aFq "$(sed -n 2p "$ROOT_SSH_KEY")" "$PXE_SERIAL" &&
+    fail "the KVM host's private key reached the console or a log"
+grep -aq 'PRIVATE KEY' "$PXE_SERIAL" && fail "a private key reached the console or a log"
+grep -a 'V2VBOOT-LOG-MODE: -' "$PXE_SERIAL" >"$T/modes" || fail "no file modes on the console"
+grep -av 'V2VBOOT-LOG-MODE: -rw------- ' "$T/modes" &&
+    fail "a file under /var/log/v2vboot is not 0600"
+log "no password or key in /var/log/v2vboot or on the console; its files are 0600"
 virsh -q dumpxml frompxe >"$T/dom.xml" || fail "frompxe not defined on the host"
 vol=$(virsh vol-path frompxe-sda --pool "$pool") || fail "no volume in $pool"
 grep -qF "$vol" "$T/dom.xml" || fail "the domain does not use the pool's volume"

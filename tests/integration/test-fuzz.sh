@@ -20,6 +20,9 @@ targets=(
     json:8192           # tui/run.c's line buffer (longer lines dropped)
     registry:16384      # no cap in registry.c; above this one REG_MULTI_SZ
                         # parses past -timeout (quadratic: 64 KiB, 12 s)
+    listing:1048576     # MAX_PAGE (agent/browse.c) is 4 MiB; 1 MiB holds
+                        # thousands of entries and keeps runs fast
+    ks-quote:4096       # KS_MAX_WORD (kickstart/kickstart.h), and past it
 )
 
 # The list and tests/fuzz/ agree: no target is left out.

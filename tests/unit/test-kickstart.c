@@ -169,14 +169,23 @@ batch (void)
   CHECK_STR (ks.onerror, "logger failed\n");
   CHECK (ks.base.after == V2V_AFTER_SHELL);
 
-  /* the dump masks the password and parses back to itself */
+  /* the dump masks the password and parses back to itself; sections
+   * are shown only by length and hash (their bodies may hold secrets),
+   * so the commands before them are what round-trips
+   */
   d = dump (&ks);
   CHECK (strstr (d, "s3cret") == NULL);
   CHECK_CONTAINS (d, "--password=********");
+  CHECK (strstr (d, "echo") == NULL && strstr (d, "logger") == NULL);
+  CHECK_CONTAINS (d, "%pre\n# not shown: 42 bytes, sha256 ");
   free (msgs);
   msgs = parse (d, strlen (d), &ks2, &r);
   CHECK (r == 0);
   d2 = dump (&ks2);
+  if (strstr (d, "%pre\n") && strstr (d2, "%pre\n")) {
+    *strstr (d, "%pre\n") = '\0';
+    *strstr (d2, "%pre\n") = '\0';
+  }
   CHECK_STR (d2, d);
   ks_free (&ks);
   ks_free (&ks2);
