@@ -51,10 +51,15 @@ static int
 tls_error (struct run *run, const char *errbuf)
 {
   const char *server = run->cfg->source.server;
-  CLEANUP_FREE char *fp = v2v_server_fingerprint (server);
+  CLEANUP_FREE char *pem = v2v_fetch_server_cert (server);
+  CLEANUP_FREE char *fp = pem ? v2v_cert_fingerprint (pem) : NULL;
+  CLEANUP_FREE char *weak = pem ? v2v_cert_weak_key (pem) : NULL;
 
   v2v_clear_error ();
-  if (run->cfg->source.thumbprint)
+  if (weak)
+    v2v_error ("%s: the server's certificate (SHA-256 fingerprint %s) does "
+               "not verify: %s", server, fp ? fp : "unknown", weak);
+  else if (run->cfg->source.thumbprint)
     v2v_error ("%s: the pinned certificate (SHA-256 fingerprint %s) does not "
                "verify for this host name: %s; give the CA with --cacert, "
                "or --insecure", server, fp ? fp : "unknown", errbuf);

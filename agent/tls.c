@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "internal.h"
@@ -277,6 +278,68 @@ v2v_cert_fingerprint (const char *pem)
   return fp;
 }
 
+/* Bits of security each OpenSSL security level asks of a key (see
+ * SSL_CTX_set_security_level(3)): level 2, Debian's default, wants 112,
+ * which RSA reaches at 2048 bits.
+ */
+static int
+level_bits (int level)
+{
+  static const int bits[] = { 0, 80, 112, 128, 192, 256 };
+
+  if (level < 0)
+    level = 0;
+  if (level > 5)
+    level = 5;
+  return bits[level];
+}
+
+/* If the key of the PEM certificate is too weak for this system's
+ * OpenSSL, so that no verified connection to its server can succeed, a
+ * message saying so and what to do (caller frees); NULL when the key is
+ * strong enough or cannot be read.
+ */
+char *
+v2v_cert_weak_key (const char *pem)
+{
+  BIO *bio = BIO_new_mem_buf (pem, -1);
+  X509 *x = bio ? PEM_read_bio_X509 (bio, NULL, NULL, NULL) : NULL;
+  EVP_PKEY *key = x ? X509_get0_pubkey (x) : NULL;
+  SSL_CTX *ctx = SSL_CTX_new (TLS_client_method ());
+  int level = ctx ? SSL_CTX_get_security_level (ctx) : 2;
+  int want = level_bits (level);
+  char *msg = NULL;
+
+  if (key && EVP_PKEY_get_security_bits (key) < want) {
+    const char *type = EVP_PKEY_get0_type_name (key);
+    if (asprintf (&msg, "its key is too weak: a %d-bit %s key (%d bits of "
+                  "security), and this system's OpenSSL (security level "
+                  "%d) accepts no key under %d bits of security (RSA "
+                  "2048, ECDSA P-256): give the server a certificate with "
+                  "a 2048-bit RSA key or stronger (vcsim: -tlscert and "
+                  "-tlskey); neither --thumbprint nor --cacert can make "
+                  "this key acceptable, only --insecure gets past it, "
+                  "and that verifies nothing",
+                  EVP_PKEY_get_bits (key), type ? type : "public",
+                  EVP_PKEY_get_security_bits (key), level, want) == -1)
+      msg = NULL;
+  }
+  SSL_CTX_free (ctx);
+  X509_free (x);
+  BIO_free (bio);
+  return msg;
+}
+
+/* The same for the certificate SERVER presents now (caller frees). */
+char *
+v2v_server_weak_key (const char *server)
+{
+  CLEANUP_FREE char *pem = v2v_fetch_server_cert (server);
+
+  v2v_clear_error ();
+  return pem ? v2v_cert_weak_key (pem) : NULL;
+}
+
 /* The fingerprint of the certificate SERVER presents now, for messages
  * telling the operator what to pin.  Caller frees; NULL if unknown.
  */
@@ -298,7 +361,7 @@ v2v_pin_certificate (const char *workdir, const char *server,
 {
   unsigned char want[EVP_MAX_MD_SIZE], got[EVP_MAX_MD_SIZE];
   int nwant, ngot;
-  CLEANUP_FREE char *pem = NULL, *fp = NULL;
+  CLEANUP_FREE char *pem = NULL, *fp = NULL, *weak = NULL;
   char *path = NULL;
   FILE *f;
 
@@ -324,6 +387,12 @@ v2v_pin_certificate (const char *workdir, const char *server,
     v2v_error ("%s: certificate fingerprint %s does not match the pinned "
                "--thumbprint: this is not the server you pinned, or its "
                "certificate changed", server, fp);
+    return NULL;
+  }
+  weak = v2v_cert_weak_key (pem);
+  if (weak) {
+    v2v_error ("%s: the pinned certificate (SHA-256 fingerprint %s) "
+               "matches, but %s", server, fp, weak);
     return NULL;
   }
   if (asprintf (&path, "%s/pinned-cert.pem", workdir) == -1) {

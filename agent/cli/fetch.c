@@ -182,10 +182,18 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
       *error = NULL;
   }
   else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
-    CLEANUP_FREE char *server = server_of (u), *fp = NULL;
-    if (server)
+    CLEANUP_FREE char *server = server_of (u), *fp = NULL, *weak = NULL;
+    if (server) {
       fp = v2v_server_fingerprint (server);
-    if (asprintf (error, "certificate not trusted (SHA-256 fingerprint %s): "
+      weak = v2v_server_weak_key (server);
+    }
+    if (weak) {
+      if (asprintf (error, "the server's certificate (SHA-256 fingerprint "
+                    "%s) does not verify: %s", fp ? fp : "unknown",
+                    weak) == -1)
+        *error = NULL;
+    }
+    else if (asprintf (error, "certificate not trusted (SHA-256 fingerprint %s): "
                   "pin it with --thumbprint=%s (v2v.ks.thumbprint= on the kernel command line) or give the CA with --cacert (v2v.ks.cacert=)",
                   fp ? fp : "unknown", fp ? fp : "SHA256") == -1)
       *error = NULL;
@@ -239,6 +247,7 @@ cli_fetch (const char *url, const struct cli_trust *trust, unsigned retries,
     if (attempt >= retries || strstr (*error ? *error : "", "not trusted") ||
         strstr (*error ? *error : "", "does not match the pinned") ||
         strstr (*error ? *error : "", ": refused, ") ||
+        strstr (*error ? *error : "", "key is too weak") ||
         strstr (*error ? *error : "", "unknown kind of URL"))
       return -1;
     cli_say ("fetching %s: %s: retrying in %u s (%u of %u)", url,
