@@ -36,7 +36,9 @@ once (struct ks_ctx *ctx, int *line, const char **file, const char *what,
       void *target)
 {
   if (*line) {
-    ks_err (ctx, "%s: given twice (first on line %d)", what, *line);
+    bool other = *file && strcmp (*file, ctx->name) != 0;
+    ks_err (ctx, "%s: given twice (first on line %d%s%s)", what, *line,
+            other ? " of " : "", other ? *file : "");
     return NULL;
   }
   *line = ctx->line;

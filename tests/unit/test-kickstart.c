@@ -502,7 +502,8 @@ include_locations (void)
               "vm --name=-v\n"
               "source --type=https --server=a/b\n"
               "vm --name=v\n"
-              "disk --path=/e.img\n",
+              "disk --path=/e.img\n"
+              "destination --type=local --dir=/tmp\n",
     NULL
   };
   static const char *const whole[] = {
@@ -524,6 +525,8 @@ include_locations (void)
   CHECK_CONTAINS (msgs, "main.ks:3:1: vm: --name=v is already the name of "
                   "the VM on line 4 of inc.ks");
   CHECK_CONTAINS (msgs, "main.ks:3:1: vm: no disk");
+  CHECK_CONTAINS (msgs, "main.ks:4:1: destination: given twice (first on "
+                  "line 6 of inc.ks)");
   CHECK (strstr (msgs, "main.ks:3:1: source") == NULL);
   CHECK (strstr (msgs, "main.ks:2:1: vm") == NULL);
   ks_free (&ks);
