@@ -117,7 +117,7 @@ v2v_curl_policy (void *curl, const char *url, bool follow)
     follow = false;
   }
   else {
-    v2v_error ("%s: not an https://, http:// or tftp:// URL", url);
+    v2v_error ("not an https://, http:// or tftp:// URL");
     return -1;
   }
   if (curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, protos) != CURLE_OK ||
