@@ -212,6 +212,10 @@ extern char *v2v_cert_fingerprint (const char *pem);
 extern char *v2v_server_fingerprint (const char *server);
 extern char *v2v_pin_certificate (const char *workdir, const char *server,
                                   const char *thumbprint);
+extern char *v2v_cert_weak_key (const char *pem);
+extern char *v2v_server_weak_key (const char *server);
+extern int v2v_curl_policy (void *curl, const char *url, bool follow);
+extern char *v2v_curl_refused_redirect (void *curl, const char *url, int rc);
 
 /* source_https.c */
 extern int v2v_https_probe_disk (struct run *run, struct disk_state *d);

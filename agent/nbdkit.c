@@ -101,6 +101,10 @@ v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i)
     argv[n++] = "curl";
     if (!(argv[n++] = kv (strs, &ns, "url", d->url)))
       goto nomem;
+    /* https only, redirects included (the plugin applies protocols= to
+     * both): never a quiet downgrade to http.
+     */
+    argv[n++] = "protocols=https";
     if (src->user && !(argv[n++] = kv (strs, &ns, "user", src->user)))
       goto nomem;
     if (src->insecure)

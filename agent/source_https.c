@@ -5,23 +5,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
 #include "internal.h"
 
-/* Options common to every request to the source. */
-static void
-set_common (CURL *curl, struct run *run, const char *url, char *errbuf)
+/* Options common to every request to the source: https only, redirects
+ * (if follow) only to https.  Returns 0 or -1 with the error set.
+ */
+static int
+set_common (CURL *curl, struct run *run, const char *url, char *errbuf,
+            bool follow)
 {
   const struct v2v_source *src = &run->cfg->source;
 
+  if (strncasecmp (url, "https://", 8) != 0) {
+    v2v_error ("%s: not an https:// URL", url);
+    return -1;
+  }
+  if (v2v_curl_policy (curl, url, follow) == -1)
+    return -1;
   curl_easy_setopt (curl, CURLOPT_URL, url);
   curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 15L);
   curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "https");
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_discard);
   if (src->user) {
     curl_easy_setopt (curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
@@ -35,16 +44,22 @@ set_common (CURL *curl, struct run *run, const char *url, char *errbuf)
   }
   else if (run->cainfo)
     curl_easy_setopt (curl, CURLOPT_CAINFO, run->cainfo);
+  return 0;
 }
 
 static int
 tls_error (struct run *run, const char *errbuf)
 {
   const char *server = run->cfg->source.server;
-  CLEANUP_FREE char *fp = v2v_server_fingerprint (server);
+  CLEANUP_FREE char *pem = v2v_fetch_server_cert (server);
+  CLEANUP_FREE char *fp = pem ? v2v_cert_fingerprint (pem) : NULL;
+  CLEANUP_FREE char *weak = pem ? v2v_cert_weak_key (pem) : NULL;
 
   v2v_clear_error ();
-  if (run->cfg->source.thumbprint)
+  if (weak)
+    v2v_error ("%s: the server's certificate (SHA-256 fingerprint %s) does "
+               "not verify: %s", server, fp ? fp : "unknown", weak);
+  else if (run->cfg->source.thumbprint)
     v2v_error ("%s: the pinned certificate (SHA-256 fingerprint %s) does not "
                "verify for this host name: %s; give the CA with --cacert, "
                "or --insecure", server, fp ? fp : "unknown", errbuf);
@@ -119,13 +134,20 @@ http_error (struct run *run, long code, const char *label)
  * error that says what to fix.
  */
 static int
-perform (struct run *run, CURL *curl, const char *label, const char *errbuf)
+perform (struct run *run, CURL *curl, const char *url, const char *label,
+         const char *errbuf)
 {
   CURLcode rc = curl_easy_perform (curl);
   long code = 0;
 
-  if (rc != CURLE_OK)
+  if (rc != CURLE_OK) {
+    CLEANUP_FREE char *refused = v2v_curl_refused_redirect (curl, url, rc);
+    if (refused) {
+      v2v_error ("%s: %s", run->cfg->source.server, refused);
+      return -1;
+    }
     return transport_error (run, rc, errbuf);
+  }
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
   if (code != 200 && code != 206)
     return http_error (run, code, label);
@@ -149,9 +171,10 @@ v2v_https_probe_disk (struct run *run, struct disk_state *d)
     v2v_error ("curl_easy_init failed");
     return -1;
   }
-  set_common (curl, run, d->url, errbuf);
+  if (set_common (curl, run, d->url, errbuf, false) == -1)
+    goto out;
   curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
-  if (perform (run, curl, d->label, errbuf) == -1)
+  if (perform (run, curl, d->url, d->label, errbuf) == -1)
     goto out;
   curl_easy_getinfo (curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
   if (len < 0) {
@@ -161,7 +184,7 @@ v2v_https_probe_disk (struct run *run, struct disk_state *d)
     curl_easy_setopt (curl, CURLOPT_NOBODY, 0L);
     curl_easy_setopt (curl, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt (curl, CURLOPT_RANGE, "0-0");
-    if (perform (run, curl, d->label, errbuf) == -1)
+    if (perform (run, curl, d->url, d->label, errbuf) == -1)
       goto out;
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
     if (code == 206 &&
@@ -205,14 +228,14 @@ v2v_https_get (struct run *run, const char *url, const char *label,
     v2v_error ("curl_easy_init failed");
     return NULL;
   }
-  set_common (curl, run, url, errbuf);
   /* directories of the datastore browser may redirect to DIR/ */
-  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt (curl, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  if (set_common (curl, run, url, errbuf, true) == -1) {
+    curl_easy_cleanup (curl);
+    return NULL;
+  }
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_collect);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &b);
-  r = perform (run, curl, label, errbuf);
+  r = perform (run, curl, url, label, errbuf);
   curl_easy_cleanup (curl);
   if (b.too_big) {
     v2v_clear_error ();
@@ -249,14 +272,18 @@ v2v_https_download (struct run *run, const char *url, const char *label,
       fclose (f);
     return -1;
   }
-  set_common (curl, run, url, errbuf);
+  if (set_common (curl, run, url, errbuf, false) == -1) {
+    curl_easy_cleanup (curl);
+    fclose (f);
+    return -1;
+  }
   /* Big files: no overall limit, but a stall of a minute is an error. */
   curl_easy_setopt (curl, CURLOPT_TIMEOUT, 0L);
   curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
   curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, 60L);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, NULL);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, f);
-  r = perform (run, curl, label, errbuf);
+  r = perform (run, curl, url, label, errbuf);
   curl_easy_cleanup (curl);
   if (fclose (f) != 0 && r == 0) {
     v2v_error ("cannot write %s: %m", path);

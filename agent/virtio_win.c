@@ -2,8 +2,9 @@
  * (options --virtio-win=PATH|URL), as an ISO or a directory with
  * virtio-win's layout, DRIVER/OS/ARCH/FILES (viostor/2k19/amd64/...).
  *
- * It may also be an http(s) URL, or a datastore path "[DS] DIR/FILE.iso"
- * on the HTTPS source (fetched with the source's trust and login).
+ * It may also be an https URL, or a datastore path "[DS] DIR/FILE.iso"
+ * on the HTTPS source (fetched with the source's trust and login); never
+ * plain http, and an https download follows redirects only to https.
  *
  * An ISO (or a downloaded one) is added to the appliance as a read-only
  * disk and mounted there, so nothing on the host has to read ISO 9660; a
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <curl/curl.h>
@@ -57,27 +59,30 @@ download_public (const char *url, const char *path)
       curl_easy_cleanup (c);
     return -1;
   }
+  if (v2v_curl_policy (c, url, true) == -1) {
+    fclose (f);
+    curl_easy_cleanup (c);
+    return -1;
+  }
   curl_easy_setopt (c, CURLOPT_URL, url);
-  curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt (c, CURLOPT_WRITEDATA, f);
   curl_easy_setopt (c, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt (c, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt (c, CURLOPT_ERRORBUFFER, err);
   curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT, 30L);
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, 60L);
   rc = curl_easy_perform (c);
+  if (rc != CURLE_OK) {
+    CLEANUP_FREE char *refused = v2v_curl_refused_redirect (c, url, rc);
+    v2v_error ("cannot download virtio-win from %s: %s", url,
+               refused ? refused : *err ? err : curl_easy_strerror (rc));
+  }
   curl_easy_cleanup (c);
   if (fclose (f) != 0 && rc == CURLE_OK) {
     v2v_error ("cannot write %s: %m", path);
     return -1;
   }
-  if (rc != CURLE_OK) {
-    v2v_error ("cannot download virtio-win from %s: %s", url,
-               *err ? err : curl_easy_strerror (rc));
-    return -1;
-  }
-  return 0;
+  return rc == CURLE_OK ? 0 : -1;
 }
 
 /* A URL, or a datastore path "[DS] DIR/FILE.iso" on the HTTPS source,
@@ -131,8 +136,15 @@ v2v_virtio_win_prepare (struct run *run)
 
   if (vw == NULL)
     return 0;
-  if (strncmp (vw, "http://", 7) == 0 || strncmp (vw, "https://", 8) == 0 ||
-      vw[0] == '[')
+  /* The drivers run in the guest's kernel: never from clear text. */
+  if (strncasecmp (vw, "http://", 7) == 0) {
+    v2v_error ("options --virtio-win=%s: refused, drivers for the guest's "
+               "kernel are not fetched over plain http (no encryption, no "
+               "certificate check); give an https:// URL, a datastore path "
+               "or a local ISO", vw);
+    return -1;
+  }
+  if (strncasecmp (vw, "https://", 8) == 0 || vw[0] == '[')
     return download (run, vw);
   if (stat (vw, &st) == -1) {
     v2v_error ("options --virtio-win=%s: %m", vw);

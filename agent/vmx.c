@@ -31,23 +31,85 @@ struct kv {
   char *key, *value;
 };
 
-/* Split text into key/value pairs.  Returns the count or -1. */
-static int
-split_pairs (const char *text, size_t len, struct kv **pairs_ret)
-{
-  struct kv *pairs = NULL;
-  size_t n = 0;
-  const char *p = text, *end = text + len;
+/* The pairs of a file and an index over them: the pairs sorted by key
+ * in any case (keys are case-insensitive), one entry per key, the last
+ * assignment's (the last one wins, as in VMware's own reader).  A lookup
+ * is a binary search, so a file of the largest size parses in a fraction
+ * of a second whatever its keys (a hash table could be made to collide).
+ */
+struct pairs {
+  struct kv *kv;
+  int n;
+  int *order;                   /* indexes into kv, by key */
+  int nr_order;
+};
 
-  while (p < end) {
-    const char *eol = memchr (p, '\n', (size_t) (end - p));
+static int
+compare_order (const void *a, const void *b, void *opaque)
+{
+  const struct kv *kv = opaque;
+  int x = *(const int *) a, y = *(const int *) b;
+  int c = strcasecmp (kv[x].key, kv[y].key);
+
+  return c ? c : x - y;
+}
+
+/* Fill p->order for p->kv[0 .. p->n).  Returns 0 or -1 (out of memory). */
+static int
+index_pairs (struct pairs *p)
+{
+  int i, m = 0;
+
+  p->order = malloc (((size_t) p->n + 1) * sizeof *p->order);
+  if (p->order == NULL)
+    return -1;
+  for (i = 0; i < p->n; ++i)
+    p->order[i] = i;
+  qsort_r (p->order, (size_t) p->n, sizeof *p->order, compare_order, p->kv);
+  /* of a run of equal keys keep the last, the latest assignment */
+  for (i = 0; i < p->n; ++i) {
+    if (i + 1 < p->n && strcasecmp (p->kv[p->order[i]].key,
+                                    p->kv[p->order[i + 1]].key) == 0)
+      continue;
+    p->order[m++] = p->order[i];
+  }
+  p->nr_order = m;
+  return 0;
+}
+
+static void
+free_pairs (struct pairs *p)
+{
+  int i;
+
+  for (i = 0; i < p->n; ++i) {
+    free (p->kv[i].key);
+    free (p->kv[i].value);
+  }
+  free (p->kv);
+  free (p->order);
+  memset (p, 0, sizeof *p);
+}
+
+/* Split text into key/value pairs and index them.  Returns 0 or -1 (out
+ * of memory); p is freed with free_pairs either way.
+ */
+static int
+split_pairs (const char *text, size_t len, struct pairs *p)
+{
+  size_t n = 0, cap = 0;
+  const char *q = text, *end = text + len;
+
+  memset (p, 0, sizeof *p);
+  while (q < end) {
+    const char *eol = memchr (q, '\n', (size_t) (end - q));
     const char *le = eol ? eol : end;
     const char *k, *ke, *v, *ve;
 
-    k = p;
+    k = q;
     while (k < le && isspace ((unsigned char) *k))
       k++;
-    p = eol ? eol + 1 : end;
+    q = eol ? eol + 1 : end;
     if (k == le || *k == '#')
       continue;
     ke = memchr (k, '=', (size_t) (le - k));
@@ -67,58 +129,59 @@ split_pairs (const char *text, size_t len, struct kv **pairs_ret)
     }
     if (ke == k || ve - v > VMX_MAX_VALUE || n >= 100000)
       continue;
-    {
-      struct kv *np = realloc (pairs, (n + 1) * sizeof *np);
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 64;
+      struct kv *np = realloc (p->kv, ncap * sizeof *np);
       if (np == NULL)
-        goto nomem;
-      pairs = np;
-      pairs[n].key = strndup (k, (size_t) (ke - k));
-      pairs[n].value = strndup (v, (size_t) (ve - v));
-      if (!pairs[n].key || !pairs[n].value) {
-        free (pairs[n].key);
-        free (pairs[n].value);
-        goto nomem;
-      }
-      n++;
+        return -1;
+      p->kv = np;
+      cap = ncap;
     }
+    p->kv[n].key = strndup (k, (size_t) (ke - k));
+    p->kv[n].value = strndup (v, (size_t) (ve - v));
+    if (!p->kv[n].key || !p->kv[n].value) {
+      free (p->kv[n].key);
+      free (p->kv[n].value);
+      return -1;
+    }
+    p->n = (int) ++n;
   }
-  *pairs_ret = pairs;
-  return (int) n;
- nomem:
-  while (n > 0) {
-    n--;
-    free (pairs[n].key);
-    free (pairs[n].value);
-  }
-  free (pairs);
-  return -1;
+  return index_pairs (p);
 }
 
+/* The value of the last assignment to key, in any case, or NULL. */
 static const char *
-get (const struct kv *pairs, int n, const char *key)
+get (const struct pairs *p, const char *key)
 {
-  int i;
+  int lo = 0, hi = p->nr_order;
 
-  /* The last assignment wins, as in VMware's own reader. */
-  for (i = n - 1; i >= 0; --i)
-    if (strcasecmp (pairs[i].key, key) == 0)
-      return pairs[i].value;
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    const struct kv *kv = &p->kv[p->order[mid]];
+    int c = strcasecmp (key, kv->key);
+    if (c == 0)
+      return kv->value;
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
   return NULL;
 }
 
 static bool
-get_bool (const struct kv *pairs, int n, const char *key)
+get_bool (const struct pairs *pairs, const char *key)
 {
-  const char *v = get (pairs, n, key);
+  const char *v = get (pairs, key);
 
   return v && (strcasecmp (v, "true") == 0 || strcmp (v, "1") == 0);
 }
 
 static bool
-get_uint (const struct kv *pairs, int n, const char *key, unsigned max,
+get_uint (const struct pairs *pairs, const char *key, unsigned max,
           unsigned *ret)
 {
-  const char *v = get (pairs, n, key);
+  const char *v = get (pairs, key);
   char *end;
   unsigned long u;
 
@@ -188,7 +251,7 @@ valid_mac (const char *s)
 }
 
 static int
-add_disk (struct v2v_vmx *vmx, const struct kv *pairs, int n, int i,
+add_disk (struct v2v_vmx *vmx, const struct pairs *pairs, int i,
           char *err, size_t errlen)
 {
   char prefix[64], k[96];
@@ -197,16 +260,16 @@ add_disk (struct v2v_vmx *vmx, const struct kv *pairs, int n, int i,
   unsigned bus, unit;
   struct v2v_vmx_disk *d;
 
-  if (!parse_disk_key (pairs[i].key, &c, &bus, &unit))
+  if (!parse_disk_key (pairs->kv[i].key, &c, &bus, &unit))
     return 0;
-  snprintf (prefix, sizeof prefix, "%.*s", (int) (strchr (pairs[i].key, '.')
-                                                  - pairs[i].key),
-            pairs[i].key);
+  snprintf (prefix, sizeof prefix, "%.*s",
+            (int) (strchr (pairs->kv[i].key, '.') - pairs->kv[i].key),
+            pairs->kv[i].key);
   snprintf (k, sizeof k, "%s.present", prefix);
-  if (get (pairs, n, k) && !get_bool (pairs, n, k))
+  if (get (pairs, k) && !get_bool (pairs, k))
     return 0;
   snprintf (k, sizeof k, "%s.deviceType", prefix);
-  type = get (pairs, n, k);
+  type = get (pairs, k);
   if (type && strcasecmp (type, "disk") != 0 &&
       strcasecmp (type, "scsi-hardDisk") != 0 &&
       strcasecmp (type, "ata-hardDisk") != 0) {
@@ -219,7 +282,7 @@ add_disk (struct v2v_vmx *vmx, const struct kv *pairs, int n, int i,
     return 0;                   /* CD-ROM, floppy... */
   }
   snprintf (k, sizeof k, "%s.mode", prefix);
-  mode = get (pairs, n, k);
+  mode = get (pairs, k);
   if (mode && strcasestr (mode, "independent-nonpersistent")) {
     snprintf (err, errlen, "%s is an independent non-persistent disk: its "
               "changes live in a redo log; make it persistent first", prefix);
@@ -242,7 +305,7 @@ add_disk (struct v2v_vmx *vmx, const struct kv *pairs, int n, int i,
   /* (a prefix too long for the buffer, such as scsi0:000...0, finds no
    * key: take this line's own value)
    */
-  d->file = strdup (get (pairs, n, k) ? get (pairs, n, k) : pairs[i].value);
+  d->file = strdup (get (pairs, k) ? get (pairs, k) : pairs->kv[i].value);
   if (d->file == NULL)
     return -1;
   vmx->nr_disks++;
@@ -250,7 +313,7 @@ add_disk (struct v2v_vmx *vmx, const struct kv *pairs, int n, int i,
 }
 
 static int
-add_nics (struct v2v_vmx *vmx, const struct kv *pairs, int n)
+add_nics (struct v2v_vmx *vmx, const struct pairs *pairs)
 {
   unsigned e;
 
@@ -260,20 +323,20 @@ add_nics (struct v2v_vmx *vmx, const struct kv *pairs, int n)
     struct v2v_vmx_nic *nic;
 
     snprintf (k, sizeof k, "ethernet%u.present", e);
-    if (!get_bool (pairs, n, k))
+    if (!get_bool (pairs, k))
       continue;
     snprintf (k, sizeof k, "ethernet%u.addressType", e);
-    type = get (pairs, n, k);
+    type = get (pairs, k);
     snprintf (k, sizeof k, "ethernet%u.%s", e,
               type && strcasecmp (type, "static") == 0 ? "address"
               : "generatedAddress");
-    mac = get (pairs, n, k);
+    mac = get (pairs, k);
     if (mac == NULL) {
       snprintf (k, sizeof k, "ethernet%u.address", e);
-      mac = get (pairs, n, k);
+      mac = get (pairs, k);
     }
     snprintf (k, sizeof k, "ethernet%u.networkName", e);
-    net = get (pairs, n, k);
+    net = get (pairs, k);
     nic = &vmx->nics[vmx->nr_nics];
     nic->mac = mac && valid_mac (mac) ? strdup (mac) : NULL;
     if (nic->mac)
@@ -281,7 +344,7 @@ add_nics (struct v2v_vmx *vmx, const struct kv *pairs, int n)
         *p = (char) tolower ((unsigned char) *p);
     nic->network = strdup (net ? net : "");
     snprintf (k, sizeof k, "ethernet%u.virtualDev", e);
-    nic->model = strdup (get (pairs, n, k) ? get (pairs, n, k) : "e1000");
+    nic->model = strdup (get (pairs, k) ? get (pairs, k) : "e1000");
     if (!nic->network || !nic->model)
       return -1;
     vmx->nr_nics++;
@@ -293,8 +356,8 @@ int
 v2v_vmx_parse (const char *text, size_t len, struct v2v_vmx *vmx,
                char *err, size_t errlen)
 {
-  struct kv *pairs = NULL;
-  int n, i, ret = -1;
+  struct pairs all, *pairs = &all;
+  int i, ret = -1;
   const char *v;
 
   memset (vmx, 0, sizeof *vmx);
@@ -308,32 +371,31 @@ v2v_vmx_parse (const char *text, size_t len, struct v2v_vmx *vmx,
     snprintf (err, errlen, "contains NUL bytes: not a .vmx file");
     return -1;
   }
-  n = split_pairs (text, len, &pairs);
-  if (n < 0) {
+  if (split_pairs (text, len, pairs) == -1) {
     snprintf (err, errlen, "out of memory");
-    return -1;
+    goto out;
   }
-  if (get (pairs, n, "config.version") == NULL &&
-      get (pairs, n, "virtualHW.version") == NULL) {
+  if (get (pairs, "config.version") == NULL &&
+      get (pairs, "virtualHW.version") == NULL) {
     snprintf (err, errlen, "no config.version or virtualHW.version: not a "
               ".vmx file");
     goto out;
   }
-  if (get (pairs, n, "encryption.keySafe") ||
-      get (pairs, n, "encryption.data")) {
+  if (get (pairs, "encryption.keySafe") ||
+      get (pairs, "encryption.data")) {
     snprintf (err, errlen, "the VM is encrypted: decrypt it in vSphere "
               "first");
     goto out;
   }
-  v = get (pairs, n, "displayName");
+  v = get (pairs, "displayName");
   vmx->name = strdup (v ? v : "");
-  if (!get_uint (pairs, n, "memSize", 16 * 1024 * 1024, &vmx->memory_mib))
+  if (!get_uint (pairs, "memSize", 16 * 1024 * 1024, &vmx->memory_mib))
     vmx->memory_mib = 0;
-  if (!get_uint (pairs, n, "numvcpus", 768, &vmx->vcpus))
+  if (!get_uint (pairs, "numvcpus", 768, &vmx->vcpus))
     vmx->vcpus = 0;
-  v = get (pairs, n, "firmware");
+  v = get (pairs, "firmware");
   vmx->firmware = v && strcasecmp (v, "efi") == 0 ? V2V_FW_UEFI : V2V_FW_BIOS;
-  v = get (pairs, n, "guestOS");
+  v = get (pairs, "guestOS");
   vmx->guest_os = strdup (v ? v : "");
   vmx->disks = calloc (VMX_MAX_DISKS, sizeof *vmx->disks);
   vmx->nics = calloc (VMX_MAX_NICS, sizeof *vmx->nics);
@@ -341,25 +403,21 @@ v2v_vmx_parse (const char *text, size_t len, struct v2v_vmx *vmx,
     snprintf (err, errlen, "out of memory");
     goto out;
   }
-  for (i = 0; i < n; ++i)
-    if (add_disk (vmx, pairs, n, i, err, errlen) == -1)
+  for (i = 0; i < pairs->n; ++i)
+    if (add_disk (vmx, pairs, i, err, errlen) == -1)
       goto out;
   if (vmx->nr_disks == 0) {
     snprintf (err, errlen, "the VM has no hard disk");
     goto out;
   }
   qsort (vmx->disks, vmx->nr_disks, sizeof *vmx->disks, compare_disks);
-  if (add_nics (vmx, pairs, n) == -1) {
+  if (add_nics (vmx, pairs) == -1) {
     snprintf (err, errlen, "out of memory");
     goto out;
   }
   ret = 0;
  out:
-  for (i = 0; i < n; ++i) {
-    free (pairs[i].key);
-    free (pairs[i].value);
-  }
-  free (pairs);
+  free_pairs (pairs);
   if (ret == -1)
     v2v_vmx_free (vmx);
   return ret;
@@ -390,8 +448,7 @@ v2v_vmx_free (struct v2v_vmx *vmx)
 char *
 v2v_vmdk_extent (const char *text, size_t len, char *err, size_t errlen)
 {
-  struct kv *pairs = NULL;
-  int n, i;
+  struct pairs all, *pairs = &all;
   const char *type, *parent;
   char *extent = NULL;
   int extents = 0;
@@ -405,13 +462,12 @@ v2v_vmdk_extent (const char *text, size_t len, char *err, size_t errlen)
               "a flat one in vSphere");
     return NULL;
   }
-  n = split_pairs (text, len, &pairs);
-  if (n < 0) {
+  if (split_pairs (text, len, pairs) == -1) {
     snprintf (err, errlen, "out of memory");
-    return NULL;
+    goto out;
   }
-  type = get (pairs, n, "createType");
-  parent = get (pairs, n, "parentCID");
+  type = get (pairs, "createType");
+  parent = get (pairs, "parentCID");
   if (parent && strcasecmp (parent, "ffffffff") != 0) {
     snprintf (err, errlen, "a snapshot (delta) disk: delete or consolidate "
               "the VM's snapshots in vSphere first");
@@ -429,7 +485,7 @@ v2v_vmdk_extent (const char *text, size_t len, char *err, size_t errlen)
               : "only flat VMFS disks");
     goto out;
   }
-  if (get (pairs, n, "ddb.encryption") || get (pairs, n, "encoding.keySafe")) {
+  if (get (pairs, "ddb.encryption") || get (pairs, "encoding.keySafe")) {
     snprintf (err, errlen, "the disk is encrypted: decrypt it first");
     goto out;
   }
@@ -464,10 +520,6 @@ v2v_vmdk_extent (const char *text, size_t len, char *err, size_t errlen)
     extent = NULL;
   }
  out:
-  for (i = 0; i < n; ++i) {
-    free (pairs[i].key);
-    free (pairs[i].value);
-  }
-  free (pairs);
+  free_pairs (pairs);
   return extent;
 }

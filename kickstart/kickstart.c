@@ -295,18 +295,28 @@ open_section (struct ks_ctx *ctx, char *line)
   return body;
 }
 
+/* Append a line to a section's body of *blen bytes in *bcap: the buffer
+ * doubles, so a body of many short lines costs linear time.
+ */
 static void
-append_line (char **body, const char *line, size_t len)
+append_line (char **body, size_t *blen, size_t *bcap, const char *line,
+             size_t len)
 {
-  size_t old = strlen (*body);
-  char *b = realloc (*body, old + len + 2);
-
-  if (b == NULL)
-    return;
-  memcpy (b + old, line, len);
-  b[old + len] = '\n';
-  b[old + len + 1] = '\0';
-  *body = b;
+  if (*blen + len + 2 > *bcap) {
+    size_t cap = *bcap ? *bcap : 256;
+    char *b;
+    while (cap < *blen + len + 2)
+      cap *= 2;
+    b = realloc (*body, cap);
+    if (b == NULL)
+      return;
+    *body = b;
+    *bcap = cap;
+  }
+  memcpy (*body + *blen, line, len);
+  (*body)[*blen + len] = '\n';
+  (*body)[*blen + len + 1] = '\0';
+  *blen += len + 1;
 }
 
 static bool
@@ -360,6 +370,48 @@ valid_utf8 (const unsigned char *s, size_t n)
   return true;
 }
 
+/* ---- includes ---- */
+
+bool
+ks_include_begin (struct ks_ctx *ctx, const char *url)
+{
+  if (ctx->include_stop)
+    return false;
+  if (ctx->depth >= KS_MAX_INCLUDE_DEPTH) {
+    ks_err (ctx, "include %s: more than %d includes deep (does it include "
+            "itself?)", url, KS_MAX_INCLUDE_DEPTH);
+    ctx->include_stop = true;
+    return false;
+  }
+  if (ctx->nr_included >= KS_MAX_INCLUDES) {
+    ks_err (ctx, "include %s: more than %d files included in all, nested "
+            "ones counted (the limit of a kickstart): include each shared "
+            "file once", url, KS_MAX_INCLUDES);
+    ctx->include_stop = true;
+    return false;
+  }
+  ctx->nr_included++;
+  return true;
+}
+
+/* The text of an include, before it is parsed: false (error reported at
+ * the include line) when the included files together would pass
+ * KS_MAX_INCLUDE_BYTES.
+ */
+static bool
+include_fits (struct ks_ctx *ctx, const char *name, size_t len)
+{
+  if (len > KS_MAX_INCLUDE_BYTES - ctx->included_bytes) {
+    ks_err (ctx, "include %s: the included files would pass %d bytes in "
+            "all (the limit of a kickstart, nested ones counted)", name,
+            KS_MAX_INCLUDE_BYTES);
+    ctx->include_stop = true;
+    return false;
+  }
+  ctx->included_bytes += len;
+  return true;
+}
+
 void
 ks_parse_text (struct ks_ctx *ctx, const char *name, const char *text,
                size_t len)
@@ -367,8 +419,11 @@ ks_parse_text (struct ks_ctx *ctx, const char *name, const char *text,
   const char *saved_name = ctx->name, *p = text, *end = text + len;
   int saved_line = ctx->line, section_line = 0;
   char **section = NULL;
+  size_t section_len = 0, section_cap = 0;
   char *line;
 
+  if (ctx->depth > 0 && !include_fits (ctx, name, len))
+    return;
   ctx->name = name;
   ctx->line = 0;
   ctx->col = 0;
@@ -396,7 +451,7 @@ ks_parse_text (struct ks_ctx *ctx, const char *name, const char *text,
       else if (memchr (start, '\0', l) || l > KS_MAX_LINE)
         ks_err (ctx, "NUL byte or overlong line in a section");
       else
-        append_line (section, start, l);
+        append_line (section, &section_len, &section_cap, start, l);
       continue;
     }
     /* Join continuation lines ending in a backslash. */
@@ -426,8 +481,11 @@ ks_parse_text (struct ks_ctx *ctx, const char *name, const char *text,
       const char *s = line + strspn (line, " \t");
       if (s[0] == '%') {
         section = open_section (ctx, line);
-        if (section)
+        if (section) {
           section_line = ctx->line;
+          section_len = 0;
+          section_cap = 1;      /* open_section's strdup ("") */
+        }
       }
       else
         parse_line (ctx, line);
@@ -451,7 +509,8 @@ ks_parse_string (const char *name, const char *text, size_t len,
                  const struct ks_parse_opts *opts, struct ks_file *ks,
                  FILE *errs)
 {
-  struct ks_ctx ctx = { .name = name, .errs = errs, .ks = ks, .opts = opts };
+  struct ks_ctx ctx = { .name = name, .errs = errs, .ks = ks, .opts = opts,
+                        .main_name = name };
 
   ks_parse_text (&ctx, name, text, len);
   ks_validate (&ctx);

@@ -16,6 +16,8 @@
 #define KS_MAX_LINE 4096
 #define KS_MAX_VMS 1000
 #define KS_MAX_INCLUDE_DEPTH 4
+#define KS_MAX_INCLUDES 64           /* files included, nested ones too */
+#define KS_MAX_INCLUDE_BYTES KS_MAX_FILE  /* all included files together */
 
 enum ks_bootproto { KS_BOOT_NONE = 0, KS_BOOT_DHCP, KS_BOOT_STATIC };
 
@@ -36,6 +38,9 @@ struct ks_vm {
   struct v2v_netmap *netmaps;
   size_t nr_netmaps;
   int line;
+  const char *file;         /* of the vm line: the main file's name or an
+                               include's URL (in includes[]), valid while
+                               both are */
 };
 
 struct ks_file {

@@ -32,20 +32,24 @@ grow (struct ks_ctx *ctx, void *array, size_t *n, size_t size, size_t max)
 /* ---- source, destination: once per file ---- */
 
 static void *
-once (struct ks_ctx *ctx, int *line, const char *what, void *target)
+once (struct ks_ctx *ctx, int *line, const char **file, const char *what,
+      void *target)
 {
   if (*line) {
-    ks_err (ctx, "%s: given twice (first on line %d)", what, *line);
+    bool other = *file && strcmp (*file, ctx->name) != 0;
+    ks_err (ctx, "%s: given twice (first on line %d%s%s)", what, *line,
+            other ? " of " : "", other ? *file : "");
     return NULL;
   }
   *line = ctx->line;
+  *file = ctx->name;
   return target;
 }
 
 static void *
 source_target (struct ks_ctx *ctx)
 {
-  return once (ctx, &ctx->source_line, "source", &ctx->ks->base.source);
+  return once (ctx, &ctx->source_line, &ctx->source_file, "source", &ctx->ks->base.source);
 }
 
 static void
@@ -62,7 +66,7 @@ source_complete (struct ks_ctx *ctx, void *target, bool errors)
 static void *
 dest_target (struct ks_ctx *ctx)
 {
-  return once (ctx, &ctx->dest_line, "destination", &ctx->ks->base.dest);
+  return once (ctx, &ctx->dest_line, &ctx->dest_file, "destination", &ctx->ks->base.dest);
 }
 
 /* ---- vm, disk: the batch ---- */
@@ -78,6 +82,7 @@ vm_target (struct ks_ctx *ctx)
   ks->vms = v;
   v = &ks->vms[ks->nr_vms++];
   v->line = ctx->line;
+  v->file = ctx->name;
   return &v->vm;
 }
 
@@ -96,8 +101,10 @@ disk_target (struct ks_ctx *ctx)
   else {
     disks = &ctx->early_disks;
     n = &ctx->nr_early_disks;
-    if (!ctx->early_disk_line)
+    if (!ctx->early_disk_line) {
       ctx->early_disk_line = ctx->line;
+      ctx->early_disk_file = ctx->name;
+    }
   }
   d = grow (ctx, *disks, n, sizeof *d, 64);
   if (d == NULL)
@@ -225,7 +232,7 @@ static void *
 options_target (struct ks_ctx *ctx)
 {
   memset (&options_scratch, 0, sizeof options_scratch);
-  return once (ctx, &ctx->options_line, "options", &options_scratch);
+  return once (ctx, &ctx->options_line, &ctx->options_file, "options", &options_scratch);
 }
 
 static void
@@ -247,7 +254,7 @@ static void *
 log_target (struct ks_ctx *ctx)
 {
   memset (&log_scratch, 0, sizeof log_scratch);
-  return once (ctx, &ctx->log_line, "log", &log_scratch);
+  return once (ctx, &ctx->log_line, &ctx->log_file, "log", &log_scratch);
 }
 
 static void
@@ -297,9 +304,7 @@ include_complete (struct ks_ctx *ctx, void *target, bool errors)
     free (inc.url);
     return;
   }
-  if (ctx->depth >= KS_MAX_INCLUDE_DEPTH) {
-    ks_err (ctx, "include %s: more than %d includes deep (does it include "
-            "itself?)", inc.url, KS_MAX_INCLUDE_DEPTH);
+  if (!ks_include_begin (ctx, inc.url)) {
     free (inc.url);
     return;
   }
@@ -337,6 +342,7 @@ after_target (struct ks_ctx *ctx)
     return NULL;
   }
   ctx->after_line = ctx->line;
+  ctx->after_file = ctx->name;
   return ctx->ks;
 }
 

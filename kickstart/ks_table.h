@@ -31,7 +31,14 @@ struct ks_ctx {
   struct ks_file *ks;
   const struct ks_parse_opts *opts;
   int depth;                  /* include nesting */
+  unsigned nr_included;       /* include commands fetched (or refused) */
+  size_t included_bytes;      /* their text, in all */
+  bool include_stop;          /* an include limit was hit: no more */
   int source_line, dest_line, after_line, options_line, log_line;
+  /* the file (ctx->name then) of each of those lines, for messages */
+  const char *source_file, *dest_file, *after_file, *options_file,
+    *log_file, *early_disk_file;
+  const char *main_name;      /* the file ks_parse_string was given */
   /* disks given before the first vm command (for files with one vm) */
   struct v2v_disk *early_disks;
   size_t nr_early_disks;
@@ -78,6 +85,12 @@ extern const char *ks_suggest_option (const struct ks_command *cmd,
  */
 extern void ks_parse_text (struct ks_ctx *ctx, const char *name,
                            const char *text, size_t len);
+
+/* Before fetching an include of url: false, with the error reported
+ * once, when it would go past KS_MAX_INCLUDE_DEPTH or KS_MAX_INCLUDES;
+ * after such an error every later include is refused without a word.
+ */
+extern bool ks_include_begin (struct ks_ctx *ctx, const char *url);
 
 /* ks_validate.c: the checks on the whole file, after parsing. */
 extern void ks_validate (struct ks_ctx *ctx);

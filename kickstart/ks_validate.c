@@ -13,6 +13,19 @@
 
 #include "ks_table.h"
 
+/* Messages from here on are about the command at file:line, the main
+ * file's or an include's; line 0: about the whole, named by the main file.
+ */
+static void
+at (struct ks_ctx *ctx, const char *file, int line)
+{
+  if (ctx->main_name == NULL)
+    ctx->main_name = ctx->name;
+  ctx->name = line && file ? file : ctx->main_name;
+  ctx->line = line;
+  ctx->col = 0;
+}
+
 bool
 ks_valid_ipv4 (const char *s)
 {
@@ -96,7 +109,7 @@ validate_source (struct ks_ctx *ctx, const struct v2v_source *src)
 {
   int trust;
 
-  ctx->line = ctx->source_line;
+  at (ctx, ctx->source_file, ctx->source_line);
   if (!ctx->source_line && ctx->opts && ctx->opts->partial)
     return;
   if (!ctx->source_line) {
@@ -145,12 +158,19 @@ validate_source (struct ks_ctx *ctx, const struct v2v_source *src)
     check_readable (ctx, "source: --cacert", src->cacert);
 }
 
+/* Is o's vm line in another file than v's (then messages name it)? */
+static bool
+other_file (const struct ks_vm *v, const struct ks_vm *o)
+{
+  return o->file && v->file && strcmp (o->file, v->file) != 0;
+}
+
 static void
 validate_vm (struct ks_ctx *ctx, const struct ks_vm *v, size_t index)
 {
   size_t i, j;
 
-  ctx->line = v->line;
+  at (ctx, v->file, v->line);
   if (v->vm.vmx) {
     const char *x = v->vm.vmx;
     if (!(x[0] == '/' || (x[0] == '[' && strchr (x, ']'))) ||
@@ -178,12 +198,14 @@ validate_vm (struct ks_ctx *ctx, const struct ks_vm *v, size_t index)
   for (j = 0; j < index; ++j) {
     const struct ks_vm *o = &ctx->ks->vms[j];
     if (v->vm.name && o->vm.name && strcmp (v->vm.name, o->vm.name) == 0)
-      ks_err (ctx, "vm: --name=%s is already the name of the VM on line %d",
-              v->vm.name, o->line);
+      ks_err (ctx, "vm: --name=%s is already the name of the VM on line %d%s%s",
+              v->vm.name, o->line, other_file (v, o) ? " of " : "",
+              other_file (v, o) ? o->file : "");
     else if (v->vm.vmx && o->vm.vmx && strcmp (v->vm.vmx, o->vm.vmx) == 0 &&
              !v->vm.name && !o->vm.name)
-      ks_err (ctx, "vm: --vmx=%s twice (line %d): give each a different "
-              "--name", v->vm.vmx, o->line);
+      ks_err (ctx, "vm: --vmx=%s twice (line %d%s%s): give each a different "
+              "--name", v->vm.vmx, o->line, other_file (v, o) ? " of " : "",
+              other_file (v, o) ? o->file : "");
   }
   for (i = 0; i < v->nr_disks; ++i) {
     const char *p = v->disks[i].path;
@@ -199,7 +221,7 @@ validate_vm (struct ks_ctx *ctx, const struct ks_vm *v, size_t index)
 static void
 validate_dest (struct ks_ctx *ctx, const struct v2v_destination *d)
 {
-  ctx->line = ctx->dest_line;
+  at (ctx, ctx->dest_file, ctx->dest_line);
   if (!ctx->dest_line && ctx->opts && ctx->opts->partial)
     return;
   if (!ctx->dest_line) {
@@ -253,7 +275,7 @@ settle_early_disks (struct ks_ctx *ctx)
 
   if (ctx->nr_early_disks == 0)
     return;
-  ctx->line = ctx->early_disk_line;
+  at (ctx, ctx->early_disk_file, ctx->early_disk_line);
   if (ks->nr_vms != 1) {
     if (ks->nr_vms == 0)
       ks_err (ctx, "disk: no vm command: add one (vm --name=NAME) for "
@@ -405,7 +427,7 @@ ks_validate (struct ks_ctx *ctx)
   settle_early_disks (ctx);
   settle_netmaps (ctx);
   validate_source (ctx, &ks->base.source);
-  ctx->line = 0;
+  at (ctx, NULL, 0);
   if (ks->nr_vms == 0 && ctx->nr_early_disks == 0 &&
       !(ctx->opts && ctx->opts->partial))
     ks_err (ctx, "no vm command: say which VM to convert (vm --vmx=... or "
@@ -414,8 +436,9 @@ ks_validate (struct ks_ctx *ctx)
     validate_vm (ctx, &ks->vms[i], i);
   check_batch_names (ctx);
   validate_dest (ctx, &ks->base.dest);
-  ctx->line = ctx->options_line;
+  at (ctx, ctx->options_file, ctx->options_line);
   if (ks->parallel > 1 && ks->nr_vms < 2)
     ks_warn (ctx, "options: --parallel=%u with a single VM does nothing",
              ks->parallel);
+  at (ctx, NULL, 0);
 }

@@ -10,7 +10,8 @@
  *                                and .../usb*
  *
  * with retries and back-off (the network may still be coming up), and
- * an error that says what to fix.
+ * an error that says what to fix.  An https:// URL is followed only to
+ * https:// (tls.c's v2v_curl_policy).
  */
 #include <curl/curl.h>
 #include <dirent.h>
@@ -155,10 +156,11 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
   }
   else if (trust && trust->cacert)
     curl_easy_setopt (curl, CURLOPT_CAINFO, trust->cacert);
+  if (v2v_curl_policy (curl, url, true) == -1) {
+    *error = strdup (v2v_last_error ());
+    goto out;
+  }
   curl_easy_setopt (curl, CURLOPT_CURLU, u);
-  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https,tftp");
-  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 15L);
   curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
   curl_easy_setopt (curl, CURLOPT_FAILONERROR, 1L);
@@ -173,15 +175,25 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
     b.buf = NULL;
     r = 0;
   }
+  else if ((*error = v2v_curl_refused_redirect (curl, url, rc)) != NULL)
+    ;
   else if (b.too_big) {
     if (asprintf (error, "larger than 1 MiB: is this a kickstart?") == -1)
       *error = NULL;
   }
   else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
-    CLEANUP_FREE char *server = server_of (u), *fp = NULL;
-    if (server)
+    CLEANUP_FREE char *server = server_of (u), *fp = NULL, *weak = NULL;
+    if (server) {
       fp = v2v_server_fingerprint (server);
-    if (asprintf (error, "certificate not trusted (SHA-256 fingerprint %s): "
+      weak = v2v_server_weak_key (server);
+    }
+    if (weak) {
+      if (asprintf (error, "the server's certificate (SHA-256 fingerprint "
+                    "%s) does not verify: %s", fp ? fp : "unknown",
+                    weak) == -1)
+        *error = NULL;
+    }
+    else if (asprintf (error, "certificate not trusted (SHA-256 fingerprint %s): "
                   "pin it with --thumbprint=%s (v2v.ks.thumbprint= on the kernel command line) or give the CA with --cacert (v2v.ks.cacert=)",
                   fp ? fp : "unknown", fp ? fp : "SHA256") == -1)
       *error = NULL;
@@ -234,6 +246,8 @@ cli_fetch (const char *url, const struct cli_trust *trust, unsigned retries,
     /* what waiting does not mend */
     if (attempt >= retries || strstr (*error ? *error : "", "not trusted") ||
         strstr (*error ? *error : "", "does not match the pinned") ||
+        strstr (*error ? *error : "", ": refused, ") ||
+        strstr (*error ? *error : "", "key is too weak") ||
         strstr (*error ? *error : "", "unknown kind of URL"))
       return -1;
     cli_say ("fetching %s: %s: retrying in %u s (%u of %u)", url,

@@ -2,6 +2,7 @@
  * dump-config round trip; a batch file gives each VM its own disks and
  * maps; each bad input gives its FILE:LINE:COL message.
  */
+#include <time.h>
 #include <unistd.h>
 
 #include "kickstart.h"
@@ -9,6 +10,15 @@
 #include "unit.h"
 
 static char pwfile[] = "/tmp/v2vboot-unit-pw.XXXXXX";
+
+static double
+now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
 
 /* Parse text; returns the parser's messages (caller frees). */
 static char *
@@ -411,12 +421,209 @@ limits (void)
     free (msgs);
   }
 
+  /* a %pre of the largest size, in short lines: linear time (it took
+   * 15 s when each line was appended after a strlen of the body)
+   */
+  {
+    double t;
+    n = KS_MAX_FILE;
+    big = malloc (n);
+    memcpy (big, "%pre\n", 5);
+    for (size_t i = 5; i < n - 5; i += 2)
+      memcpy (big + i, "x\n", 2);
+    memcpy (big + n - 5, "%end\n", 5);
+    t = now ();
+    msgs = parse (big, n, &cfg, &r);
+    t = now () - t;
+    printf ("kickstart: 1 MiB %%pre of short lines parsed in %.3f s\n", t);
+    CHECK (cfg.pre && strlen (cfg.pre) == n - 10);
+    CHECK (t < 1.0);
+    ks_free (&cfg);
+    free (msgs);
+    free (big);
+  }
+
   /* control bytes are just unknown words, not a crash */
   msgs = parse ("\x01\x02 --x\n", 7, &cfg, &r);
   CHECK (r == -1);
   CHECK_CONTAINS (msgs, "test.ks:1:1: unknown command");
   ks_free (&cfg);
   free (msgs);
+}
+
+/* ---- includes, from memory ---- */
+
+struct files {
+  const char *const *names;     /* name, text, name, text, ..., NULL */
+  unsigned fetches;
+};
+
+static int
+fetch_mem (const char *url, char **text, size_t *len, char **error,
+           void *opaque)
+{
+  struct files *f = opaque;
+  size_t i;
+
+  f->fetches++;
+  for (i = 0; f->names[i]; i += 2)
+    if (strcmp (f->names[i], url) == 0) {
+      *text = strdup (f->names[i + 1]);
+      *len = strlen (f->names[i + 1]);
+      return 0;
+    }
+  *error = strdup ("not found");
+  return -1;
+}
+
+/* Parse the first of files as main.ks; returns the messages (caller
+ * frees), *r and how long it took.
+ */
+static char *
+parse_files (struct files *f, struct ks_file *ks, int *r, double *secs)
+{
+  struct ks_parse_opts opts = { fetch_mem, f, false };
+  char *msgs = NULL, *text = with_pw (f->names[1]);
+  size_t msglen = 0;
+  FILE *errs = open_memstream (&msgs, &msglen);
+  double t = now ();
+
+  memset (ks, 0, sizeof *ks);
+  *r = ks_parse_string (f->names[0], text, strlen (text), &opts, ks, errs);
+  *secs = now () - t;
+  fclose (errs);
+  free (text);
+  return msgs ? msgs : strdup ("");
+}
+
+/* Every message names the file and line of its command, in an include
+ * too; messages about the whole name the main file.
+ */
+static void
+include_locations (void)
+{
+  static const char *const names[] = {
+    "main.ks", "include inc.ks\n"
+               "disk --path=/d.img\n"
+               "vm --name=v\n"
+               "destination --type=local --dir=/tmp\n",
+    "inc.ks", "# shared lines\n"
+              "vm --name=-v\n"
+              "source --type=https --server=a/b\n"
+              "vm --name=v\n"
+              "disk --path=/e.img\n"
+              "destination --type=local --dir=/tmp\n",
+    NULL
+  };
+  static const char *const whole[] = {
+    "main.ks", "include inc.ks\n",
+    "inc.ks", "# nothing\n",
+    NULL
+  };
+  struct files f = { names, 0 };
+  struct ks_file ks;
+  char *msgs;
+  double t;
+  int r;
+
+  msgs = parse_files (&f, &ks, &r, &t);
+  CHECK (r == -1);
+  CHECK_CONTAINS (msgs, "inc.ks:3:1: source: --server=a/b: expected HOST");
+  CHECK_CONTAINS (msgs, "inc.ks:2:1: vm: --name=-v: use letters");
+  CHECK_CONTAINS (msgs, "inc.ks:2:1: vm: no disk");
+  CHECK_CONTAINS (msgs, "main.ks:3:1: vm: --name=v is already the name of "
+                  "the VM on line 4 of inc.ks");
+  CHECK_CONTAINS (msgs, "main.ks:3:1: vm: no disk");
+  CHECK_CONTAINS (msgs, "main.ks:4:1: destination: given twice (first on "
+                  "line 6 of inc.ks)");
+  CHECK (strstr (msgs, "main.ks:3:1: source") == NULL);
+  CHECK (strstr (msgs, "main.ks:2:1: vm") == NULL);
+  ks_free (&ks);
+  free (msgs);
+
+  f.names = whole;
+  msgs = parse_files (&f, &ks, &r, &t);
+  CHECK (r == -1);
+  CHECK_CONTAINS (msgs, "main.ks: no source command");
+  CHECK_CONTAINS (msgs, "main.ks: no vm command");
+  CHECK_CONTAINS (msgs, "main.ks: no destination command");
+  CHECK (strstr (msgs, "inc.ks") == NULL);
+  ks_free (&ks);
+  free (msgs);
+}
+
+#define TWENTY(line) line line line line line line line line line line \
+  line line line line line line line line line line
+
+/* Includes are bounded in depth, in number and in bytes, so that no
+ * kickstart costs more than a moment (20 self-includes once made 168,000
+ * fetches and took 24 s).
+ */
+static void
+include_limits (void)
+{
+  static const char *const self[] = {
+    "main.ks", BASE_SOURCE BASE_REST TWENTY ("include self.ks\n"),
+    "self.ks", TWENTY ("include self.ks\n"),
+    NULL
+  };
+  static const char *const fan[] = {
+    "main.ks", BASE_SOURCE BASE_REST TWENTY ("include mid.ks\n"),
+    "mid.ks", TWENTY ("include leaf.ks\n"),
+    "leaf.ks", "# a shared line\n",
+    NULL
+  };
+  static const char *const big[] = {
+    "main.ks", BASE_SOURCE BASE_REST "include big.ks\ninclude big.ks\n",
+    "big.ks", NULL,               /* 600 KiB, made below */
+    NULL
+  };
+  const char *bignames[5];
+  struct files f = { self, 0 };
+  struct ks_file ks;
+  char *msgs, *bigtext;
+  double t;
+  int r;
+
+  msgs = parse_files (&f, &ks, &r, &t);
+  printf ("kickstart: 20 self-includes: %u fetches, %.3f s\n", f.fetches, t);
+  CHECK (r == -1);
+  CHECK_CONTAINS (msgs, "self.ks:1:1: include self.ks: more than 4 includes "
+                  "deep");
+  CHECK (f.fetches <= KS_MAX_INCLUDE_DEPTH + 1);
+  CHECK (t < 1.0);
+  ks_free (&ks);
+  free (msgs);
+
+  f.names = fan;
+  f.fetches = 0;
+  msgs = parse_files (&f, &ks, &r, &t);
+  printf ("kickstart: 20 x 20 includes: %u fetches, %.3f s\n", f.fetches, t);
+  CHECK (r == -1);
+  CHECK_CONTAINS (msgs, "include leaf.ks: more than 64 files included in "
+                  "all, nested ones counted");
+  CHECK (f.fetches == 64);          /* KS_MAX_INCLUDES */
+  CHECK (t < 1.0);
+  ks_free (&ks);
+  free (msgs);
+
+  bigtext = malloc (600 * 1024 + 1);
+  memset (bigtext, '#', 600 * 1024);
+  for (size_t i = 99; i < 600 * 1024; i += 100)
+    bigtext[i] = '\n';
+  bigtext[600 * 1024] = '\0';
+  memcpy (bignames, big, sizeof bignames);
+  bignames[3] = bigtext;
+  f.names = bignames;
+  f.fetches = 0;
+  msgs = parse_files (&f, &ks, &r, &t);
+  CHECK (r == -1);
+  CHECK_CONTAINS (msgs, "main.ks:6:1: include big.ks: the included files "
+                  "would pass 1048576 bytes in all");
+  CHECK (strstr (msgs, "big.ks:1") == NULL);
+  ks_free (&ks);
+  free (msgs);
+  free (bigtext);
 }
 
 int
@@ -431,6 +638,8 @@ main (void)
   batch ();
   bad_inputs ();
   limits ();
+  include_locations ();
+  include_limits ();
   unlink (pwfile);
   return unit_done ("kickstart");
 }
