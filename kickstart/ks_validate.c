@@ -408,10 +408,11 @@ check_batch_names (struct ks_ctx *ctx)
       if (o->vm.name || !o->vm.vmx || strcmp (v->vm.vmx, o->vm.vmx) == 0 ||
           !vmx_key (o->vm.vmx, b, sizeof b) || strcmp (a, b) != 0)
         continue;               /* (the same string: validate_vm says so) */
-      ctx->line = v->line;
-      ks_err (ctx, "vm: --vmx=%s is the .vmx of the VM on line %d (%s): "
+      at (ctx, v->file, v->line);
+      ks_err (ctx, "vm: --vmx=%s is the .vmx of the VM on line %d%s%s (%s): "
               "both would get the same name: give each a different --name",
-              v->vm.vmx, o->line, o->vm.vmx);
+              v->vm.vmx, o->line, other_file (v, o) ? " of " : "",
+              other_file (v, o) ? o->file : "", o->vm.vmx);
       break;
     }
   }
