@@ -684,6 +684,9 @@ install_efi_fallback (struct run *run)
   files = guestfs_find (g, esp);
   if (files == NULL)
     return v2v_guestfs_error (g, esp);
+  for (i = 0; files[i]; ++i)    /* libguestfs 1.48 says "/EFI/debian" */
+    memmove (files[i], files[i] + strspn (files[i], "/"),
+             strlen (files[i] + strspn (files[i], "/")) + 1);
   switch (v2v_efi_fallback_plan (files, run->guest.distro, &copies)) {
   case V2V_EFI_HAS_FALLBACK:
     v2v_info (run, "%s/EFI/BOOT/BOOTX64.EFI is there: the guest boots with "

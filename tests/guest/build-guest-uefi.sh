@@ -70,10 +70,11 @@ build_image () {
     local tar=$cache/uefi-root-$key.tar xfs=$cache/uefi-xfs-$key.img tmp
     root_tar
     tmp=$(mktemp -d "$cache/build.XXXXXX")
-    trap 'rm -rf "$tmp"' RETURN
+    trap "rm -rf '$tmp'" EXIT
     echo "build-guest-uefi: partition, fill and install grub (about 4 min)" >&2
     truncate -s 4G "$tmp/a.img"
-    guestfish --rw -a "$tmp/a.img" --ro -a "$xfs" <<GF
+    guestfish --rw -a "$tmp/a.img" <<GF
+add-ro $xfs
 run
 part-init /dev/sda gpt
 part-add /dev/sda p 2048 206847
@@ -106,9 +107,9 @@ GF
         mount /dev/sda2 /boot : mount /dev/sda1 /boot/efi : \
         find /boot/efi : cat /boot/grub/grub.cfg : vfs-type /dev/debian-vg/root \
         >"$tmp/check" 2>&1
-    grep -qx 'EFI/debian/grubx64.efi' "$tmp/check" ||
+    grep -qx '/*EFI/debian/grubx64.efi' "$tmp/check" ||
         { cat "$tmp/check" >&2; echo "build-guest-uefi: no \\EFI\\debian\\grubx64.efi" >&2; exit 1; }
-    ! grep -qi '^EFI/BOOT' "$tmp/check" ||
+    ! grep -qi '^/*EFI/BOOT' "$tmp/check" ||
         { echo "build-guest-uefi: \\EFI\\BOOT\\ exists" >&2; exit 1; }
     grep -q 'root=/dev/mapper/debian--vg-root' "$tmp/check" ||
         { echo "build-guest-uefi: grub.cfg has no root=/dev/mapper/debian--vg-root" >&2; exit 1; }
