@@ -1,13 +1,16 @@
 /* Convert a Linux guest for KVM, inside the overlay:
  *
- *   1. refuse early what cannot boot (no virtio drivers in the kernel);
+ *   1. refuse early what cannot boot (no virtio drivers in the kernel; on
+ *      UEFI, no loader in the ESP);
  *   2. remove VMware's own Tools (open-vm-tools stays);
  *   3. replace every old disk name in the boot path by UUID= (fstab,
  *      crypttab, resume, /etc/default/grub, BLS entries, grub.cfg) and by
  *      the virtio name where UUID= is not valid (LVM filters);
  *   4. keep NIC names with .link files matching the new MACs;
  *   5. put the virtio drivers in every initramfs and rebuild it;
- *   6. regenerate grub.cfg, then check that no old name is left.
+ *   6. regenerate grub.cfg, then check that no old name is left;
+ *   7. UEFI: make the guest boot with empty variables (its loader at the
+ *      removable path \EFI\BOOT\BOOTX64.EFI); done first, after step 1.
  *
  * The decisions live in linux_plan.c and devname.c (pure, unit-tested).
  */
@@ -642,6 +645,98 @@ selinux_relabel (struct run *run)
   }
 }
 
+/* Where the guest mounts its ESP (the directory holding EFI/), or NULL. */
+static const char *
+esp_mountpoint (guestfs_h *g)
+{
+  static const char *const mps[] = { "/boot/efi", "/efi", "/boot", NULL };
+  size_t i;
+
+  for (i = 0; mps[i]; ++i) {
+    CLEANUP_FREE char *efi = NULL;
+    if (asprintf (&efi, "%s/EFI", mps[i]) == -1)
+      return NULL;
+    if (guestfs_is_dir (g, efi) > 0)
+      return mps[i];
+  }
+  return NULL;
+}
+
+/* A UEFI guest must boot from the removable path \EFI\BOOT\BOOTX64.EFI:
+ * a new KVM domain's variables are empty, and the boot entry that named
+ * \EFI\<distro>\ stayed in VMware's NVRAM.  Copy the distro's loader
+ * there (linux_plan.c decides which files), leaving \EFI\<distro>\ as
+ * it is, so the guest still boots on VMware.
+ */
+static int
+install_efi_fallback (struct run *run)
+{
+  guestfs_h *g = run->g;
+  const char *esp = esp_mountpoint (g);
+  CLEANUP_FREE_STRV char **files = NULL, **copies = NULL;
+  size_t i;
+
+  if (esp == NULL) {
+    v2v_error ("UEFI guest, but no EFI System Partition mounted at "
+               "/boot/efi, /efi or /boot: it would not boot");
+    return -1;
+  }
+  files = guestfs_find (g, esp);
+  if (files == NULL)
+    return v2v_guestfs_error (g, esp);
+  for (i = 0; files[i]; ++i)    /* libguestfs 1.48 says "/EFI/debian" */
+    memmove (files[i], files[i] + strspn (files[i], "/"),
+             strlen (files[i] + strspn (files[i], "/")) + 1);
+  switch (v2v_efi_fallback_plan (files, run->guest.distro, &copies)) {
+  case V2V_EFI_HAS_FALLBACK:
+    v2v_info (run, "%s/EFI/BOOT/BOOTX64.EFI is there: the guest boots with "
+              "empty UEFI variables", esp);
+    return 0;
+  case V2V_EFI_NO_LOADER:
+    v2v_error ("UEFI guest with neither EFI/BOOT/BOOTX64.EFI nor a shim or "
+               "grub loader under %s/EFI: it would not boot on KVM", esp);
+    return -1;
+  case V2V_EFI_OOM:
+    v2v_error ("out of memory");
+    return -1;
+  case V2V_EFI_COPY:
+    break;
+  }
+  for (i = 0; copies[i] && copies[i + 1]; i += 2) {
+    CLEANUP_FREE char *from = NULL, *to = NULL, *dir = NULL;
+
+    if (asprintf (&from, "%s/%s", esp, copies[i]) == -1 ||
+        asprintf (&to, "%s/%s", esp, copies[i + 1]) == -1 ||
+        asprintf (&dir, "%s/EFI/BOOT", esp) == -1) {
+      v2v_error ("out of memory");
+      return -1;
+    }
+    if (guestfs_mkdir_p (g, dir) == -1)
+      return v2v_guestfs_error (g, dir);
+    if (guestfs_cp (g, from, to) == -1)
+      return v2v_guestfs_error (g, to);
+    v2v_info (run, "UEFI: %s copied to %s (the path a new KVM domain's "
+              "firmware boots)", from, to);
+  }
+  /* Debian and Ubuntu: grub's package updates refresh the copy too. */
+  if (guest_exists (g, "/usr/bin/debconf-set-selections") &&
+      guest_exists (g, "/usr/share/doc/grub-efi-amd64")) {
+    char *argv[] = { (char *) "/bin/sh", (char *) "-c",
+                     (char *) "echo 'grub-efi-amd64 "
+                     "grub2/force_efi_extra_removable boolean true' | "
+                     "debconf-set-selections", NULL };
+    if (guest_command (run, argv) == -1) {
+      v2v_warning (run, "grub updates will not refresh "
+                   "EFI/BOOT/BOOTX64.EFI: %s", v2v_last_error ());
+      v2v_clear_error ();
+    }
+    else
+      v2v_info (run, "grub-efi-amd64 updates keep EFI/BOOT/BOOTX64.EFI "
+                "current (grub2/force_efi_extra_removable)");
+  }
+  return 0;
+}
+
 int
 v2v_convert_linux (struct run *run)
 {
@@ -653,6 +748,11 @@ v2v_convert_linux (struct run *run)
   int ret = -1;
 
   if (plan_initrd (run, &tool, &kernels) == -1)
+    return -1;
+  /* The firmware the domain gets, as output.c decides it. */
+  if ((run->firmware != V2V_FW_AUTO ? run->firmware
+       : run->guest.firmware) == V2V_FW_UEFI &&
+      install_efi_fallback (run) == -1)
     return -1;
   if (run->cfg->options.keep_vmware_tools)
     v2v_info (run, "VMware Tools left installed (options --keep-vmware-tools)");

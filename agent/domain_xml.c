@@ -68,12 +68,22 @@ v2v_domain_xml (const struct v2v_domain *dom)
     v2v_sb_puts (&sb, "  <os firmware='efi'>\n");
   else
     v2v_sb_puts (&sb, "  <os>\n");
+  v2v_sb_printf (&sb, "    <type arch='x86_64' machine='%s'>hvm</type>\n",
+                 dom->legacy_machine ? "pc" : "q35");
+  /* UEFI: libvirt picks the firmware from the host's descriptors; left
+   * to itself it may pick one with Secure Boot on and Microsoft's keys
+   * enrolled, which refuses an unsigned grub (the usual grub-install
+   * without shim).  Secure Boot off boots both signed and unsigned chains,
+   * with a fresh copy of that firmware's variables template.
+   */
+  if (dom->firmware == V2V_FW_UEFI)
+    v2v_sb_puts (&sb, "    <firmware>\n"
+                 "      <feature enabled='no' name='secure-boot'/>\n"
+                 "    </firmware>\n");
   v2v_sb_printf (&sb,
-                 "    <type arch='x86_64' machine='%s'>hvm</type>\n"
                  "    <boot dev='hd'/>\n"
                  "  </os>\n"
-                 "  <features>\n    <acpi/>\n    <apic/>\n",
-                 dom->legacy_machine ? "pc" : "q35");
+                 "  <features>\n    <acpi/>\n    <apic/>\n");
   if (dom->windows)
     v2v_sb_puts (&sb,
                  "    <hyperv mode='custom'>\n"

@@ -285,6 +285,12 @@ extern bool v2v_is_vmware_tools_package (const char *name);
 extern char *v2v_parallel_script (char **const *argvs, size_t n,
                                   const char *logprefix);
 extern int v2v_parallel_status (const char *output, size_t i);
+enum v2v_efi_fallback {
+  V2V_EFI_HAS_FALLBACK, V2V_EFI_COPY, V2V_EFI_NO_LOADER, V2V_EFI_OOM
+};
+extern enum v2v_efi_fallback v2v_efi_fallback_plan (char *const *files,
+                                                    const char *distro,
+                                                    char ***copies);
 
 /* ext4_unused.c */
 typedef int (*v2v_read_fn) (void *opaque, void *buf, size_t len,

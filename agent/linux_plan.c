@@ -298,3 +298,137 @@ v2v_parallel_status (const char *output, size_t i)
   }
   return -1;
 }
+
+/* UEFI: a new KVM domain starts with empty firmware variables, so its
+ * firmware boots only the removable path \EFI\BOOT\BOOTX64.EFI; the boot
+ * entry that named \EFI\<distro>\ stayed in VMware's NVRAM.
+ *
+ * files are the paths of every file under the ESP, relative to it
+ * ("EFI/debian/grubx64.efi"), in the case the guest has them (FAT is
+ * case-insensitive, so are the comparisons here).  distro is the
+ * inspection's distro name, preferred when several directories hold a
+ * loader.  On V2V_EFI_COPY, *copies is a NULL-terminated list of pairs
+ * FROM, TO (relative to the ESP; the caller frees it): shim as
+ * BOOTX64.EFI with grub and MokManager beside it when the guest boots
+ * through shim, else grub as BOOTX64.EFI; grub.cfg too (a signed grub
+ * reads its config from its own directory).  shim's fallback (fbx64.efi)
+ * is not copied: it would write a boot entry and reset the VM on its
+ * first boot, where loading grub directly just boots.
+ */
+static bool
+path_component_eq (const char *path, size_t idx, const char *name,
+                   size_t *len)
+{
+  const char *p = path, *e;
+
+  while (idx-- > 0) {
+    p = strchr (p, '/');
+    if (p == NULL)
+      return false;
+    p++;
+  }
+  e = strchrnul (p, '/');
+  if (len)
+    *len = (size_t) (e - p);
+  return name == NULL ||
+         ((size_t) (e - p) == strlen (name) &&
+          strncasecmp (p, name, (size_t) (e - p)) == 0);
+}
+
+/* Is path exactly EFI/DIR/FILE (any case), with DIR of length dlen at
+ * dir (NULL: any directory)?
+ */
+static bool
+is_efi_file (const char *path, const char *dir, size_t dlen,
+             const char *file)
+{
+  size_t n;
+
+  if (!path_component_eq (path, 0, "EFI", NULL))
+    return false;
+  if (!path_component_eq (path, 1, NULL, &n) || path[4 + n] != '/')
+    return false;
+  if (dir && (n != dlen || strncasecmp (path + 4, dir, n) != 0))
+    return false;
+  return strcasecmp (path + 5 + n, file) == 0;
+}
+
+/* Append FROM and EFI/BOOT/TO (TO as is if it has a '/') to *list. */
+static int
+append_pair (char ***list, const char *from, const char *to)
+{
+  CLEANUP_FREE char *target = NULL;
+  size_t n = 0;
+  char **l;
+
+  if (strchr (to, '/') == NULL && asprintf (&target, "EFI/BOOT/%s", to) == -1)
+    return -1;
+  while (*list && (*list)[n])
+    n++;
+  l = v2v_strv_append (*list, from);
+  *list = l;
+  l = v2v_strv_append (*list, target ? target : to);
+  *list = l;
+  return l && l[n] && l[n + 1] ? 0 : -1;
+}
+
+enum v2v_efi_fallback
+v2v_efi_fallback_plan (char *const *files, const char *distro,
+                       char ***copies)
+{
+  static const char *const loaders[] = { "shimx64.efi", "grubx64.efi", NULL };
+  static const char *const beside[] = { "grubx64.efi", "mmx64.efi",
+                                        "grub.cfg", NULL };
+  const char *dir = NULL;
+  size_t dlen = 0, i, l, b;
+  int pass;
+  bool shim = false;
+  char **out = NULL;
+
+  *copies = NULL;
+  for (i = 0; files[i]; ++i)
+    if (is_efi_file (files[i], "BOOT", 4, "BOOTX64.EFI"))
+      return V2V_EFI_HAS_FALLBACK;
+  /* The directory to copy from: the distro's own if it has a loader,
+   * else the first (in the order given) with one; shim before grub.
+   */
+  for (pass = 0; pass < 2 && dir == NULL; ++pass) {
+    for (l = 0; loaders[l] && dir == NULL; ++l) {
+      for (i = 0; files[i] && dir == NULL; ++i) {
+        size_t n = 0;
+        if (!is_efi_file (files[i], NULL, 0, loaders[l]))
+          continue;
+        path_component_eq (files[i], 1, NULL, &n);
+        if (n == 4 && strncasecmp (files[i] + 4, "BOOT", 4) == 0)
+          continue;
+        if (pass == 0 && (distro == NULL || strlen (distro) != n ||
+                          strncasecmp (files[i] + 4, distro, n) != 0))
+          continue;
+        dir = files[i] + 4;
+        dlen = n;
+        shim = l == 0;
+      }
+    }
+  }
+  if (dir == NULL)
+    return V2V_EFI_NO_LOADER;
+  for (i = 0; files[i]; ++i) {
+    const char *to = NULL;
+
+    if (is_efi_file (files[i], dir, dlen, shim ? "shimx64.efi" : "grubx64.efi"))
+      to = "EFI/BOOT/BOOTX64.EFI";
+    for (b = 0; to == NULL && beside[b]; ++b) {
+      if ((shim || strcmp (beside[b], "grub.cfg") == 0) &&
+          is_efi_file (files[i], dir, dlen, beside[b]))
+        to = beside[b];
+    }
+    if (to == NULL)
+      continue;
+    if (append_pair (&out, files[i], to) == -1) {
+      v2v_cleanup_free_strv (&out);
+      return V2V_EFI_OOM;
+    }
+  }
+  *copies = out;
+  return V2V_EFI_COPY;
+}

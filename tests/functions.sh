@@ -393,21 +393,28 @@ KS
 # boot_disk DISK FORMAT LOG [TIMEOUT]: boot on virtio-blk (virtio-scsi if
 # BOOT_BUS=scsi; with a virtio NIC of MAC $BOOT_MAC if set) until the
 # marker's last line or an initramfs shell.  Returns 0 if the marker
-# appeared.
+# appeared.  UEFI if BOOT_UEFI_CODE names the firmware code: q35, with a
+# fresh copy of the variables template $BOOT_UEFI_VARS each boot (empty
+# variables, as a new domain gets); stops at the UEFI shell too.
 boot_disk () {
-    local disk=$1 fmt=$2 log=$3 timeout=${4:-300} nic=()
+    local disk=$1 fmt=$2 log=$3 timeout=${4:-300} nic=() fw=()
+    if [ -n "${BOOT_UEFI_CODE:-}" ]; then
+        cp "$BOOT_UEFI_VARS" "$T/boot-vars.fd"
+        fw=(-machine q35 -drive "if=pflash,format=raw,readonly=on,file=$BOOT_UEFI_CODE"
+            -drive "if=pflash,format=raw,file=$T/boot-vars.fd")
+    fi
     local drive=(-drive "file=$disk,format=$fmt,if=virtio,snapshot=on")
     [ -n "${BOOT_MAC:-}" ] && nic=(-netdev user,id=n0 -device "virtio-net-pci,netdev=n0,mac=$BOOT_MAC")
     [ "${BOOT_BUS:-}" = scsi ] && drive=(-device virtio-scsi-pci,id=scsi0
         -drive "file=$disk,format=$fmt,if=none,id=d0,snapshot=on" -device scsi-hd,drive=d0)
     : >"$log"
     qemu-system-x86_64 -accel "$V2VBOOT_ACCEL" -m 1024 -smp 2 -nodefaults \
-        -display none -no-reboot -serial "file:$log" \
+        -display none -no-reboot -serial "file:$log" "${fw[@]}" \
         "${drive[@]}" "${nic[@]}" -net none &
     local pid=$! i
     for (( i=0; i<timeout; i++ )); do
         if grep -q 'V2VBOOT-DONE' "$log"; then kill $pid; wait $pid 2>/dev/null || :; return 0; fi
-        if grep -qE 'ALERT!|\(initramfs\)|Kernel panic' "$log"; then sleep 2; break; fi
+        if grep -qE 'ALERT!|\(initramfs\)|Kernel panic|Shell> ' "$log"; then sleep 2; break; fi
         kill -0 $pid 2>/dev/null || break
         sleep 1
     done

@@ -20,6 +20,8 @@ pkgs=(
     libvirt-clients libvirt-daemon-system valgrind util-linux bc clang libclang-rt-14-dev tmux
     # tests: phony Windows guests (NTFS in the appliance, hivexregedit)
     ntfs-3g libwin-hivex-perl
+    # tests: the UEFI guest (XFS root in the appliance; OVMF is below)
+    libguestfs-xfs
     # bench: the reference converter
     virt-v2v libnbd-bin
     # make image: the bootable image, and booting it under SeaBIOS and OVMF

@@ -34,6 +34,8 @@ main (void)
   dom.firmware = V2V_FW_UEFI;
   xml = v2v_domain_xml (&dom);
   CHECK_CONTAINS (xml, "<os firmware='efi'>");
+  CHECK_CONTAINS (xml, "<firmware>\n      <feature enabled='no' "
+                  "name='secure-boot'/>\n    </firmware>\n");
   CHECK (strstr (xml, "virtio-scsi") == NULL);
   free (xml);
 

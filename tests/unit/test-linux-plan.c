@@ -145,5 +145,52 @@ main (void)
            == -1);
   }
 
+  /* UEFI: the removable path from the distro's loader */
+  {
+    char *grub_only[] = { (char *) "EFI", (char *) "EFI/debian",
+                          (char *) "EFI/debian/grubx64.efi", NULL };
+    char *with_shim[] = { (char *) "EFI/debian/BOOTX64.CSV",
+                          (char *) "EFI/debian/fbx64.efi",
+                          (char *) "EFI/debian/grub.cfg",
+                          (char *) "EFI/debian/grubx64.efi",
+                          (char *) "EFI/debian/mmx64.efi",
+                          (char *) "EFI/debian/shimx64.efi", NULL };
+    char *has_boot[] = { (char *) "EFI/debian/grubx64.efi",
+                         (char *) "efi/boot/bootx64.efi", NULL };
+    char *two[] = { (char *) "EFI/Microsoft/Boot/bootmgfw.efi",
+                    (char *) "EFI/centos/shimx64.efi",
+                    (char *) "EFI/centos/grubx64.efi",
+                    (char *) "EFI/Debian/grubx64.efi",
+                    (char *) "EFI/BOOT/grubx64.efi", NULL };
+    char *none[] = { (char *) "EFI/debian/grub.cfg",
+                     (char *) "EFI/BOOT/fbx64.efi",
+                     (char *) "EFI/debian/x/grubx64.efi",
+                     (char *) "grubx64.efi", NULL };
+    char **c = NULL;
+
+    CHECK (v2v_efi_fallback_plan (grub_only, "debian", &c) == V2V_EFI_COPY);
+    CHECK_STR (join (c), "EFI/debian/grubx64.efi EFI/BOOT/BOOTX64.EFI");
+    v2v_cleanup_free_strv (&c);
+    CHECK (v2v_efi_fallback_plan (with_shim, "debian", &c) == V2V_EFI_COPY);
+    CHECK_STR (join (c), "EFI/debian/grub.cfg EFI/BOOT/grub.cfg "
+               "EFI/debian/grubx64.efi EFI/BOOT/grubx64.efi "
+               "EFI/debian/mmx64.efi EFI/BOOT/mmx64.efi "
+               "EFI/debian/shimx64.efi EFI/BOOT/BOOTX64.EFI");
+    v2v_cleanup_free_strv (&c);
+    CHECK (v2v_efi_fallback_plan (has_boot, "debian", &c) ==
+           V2V_EFI_HAS_FALLBACK);
+    CHECK (c == NULL);
+    /* the guest's own distribution wins over a leftover; any case */
+    CHECK (v2v_efi_fallback_plan (two, "debian", &c) == V2V_EFI_COPY);
+    CHECK_STR (join (c), "EFI/Debian/grubx64.efi EFI/BOOT/BOOTX64.EFI");
+    v2v_cleanup_free_strv (&c);
+    CHECK (v2v_efi_fallback_plan (two, "rhel", &c) == V2V_EFI_COPY);
+    CHECK_STR (join (c), "EFI/centos/shimx64.efi EFI/BOOT/BOOTX64.EFI "
+               "EFI/centos/grubx64.efi EFI/BOOT/grubx64.efi");
+    v2v_cleanup_free_strv (&c);
+    CHECK (v2v_efi_fallback_plan (none, "debian", &c) == V2V_EFI_NO_LOADER);
+    CHECK (c == NULL);
+  }
+
   return unit_done ("linux-plan");
 }
