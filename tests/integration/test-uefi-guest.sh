@@ -19,7 +19,7 @@ mac=00:50:56:8a:3c:4d
 start_nginx
 mkdir -p "$DATASTORE/$vm"
 start=$SECONDS
-"$top/tests/guest/build-guest-uefi.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
+cached_build "$top/tests/guest/build-guest-uefi.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
 log "guest ready in $(( SECONDS - start )) s"
 put_vmx_on_datastore "$vm" "$mac" debian12-64
 echo 'firmware = "efi"' >>"$DATASTORE/$vm/$vm.vmx"
