@@ -7,7 +7,9 @@
 # single-threaded qemu under TCG) two tests run at once.  Each test's
 # output goes to a log that is printed whole when the test ends, so the
 # two never interleave.  Tests that share something take a lock of their
-# own (tests/functions.sh: the system libvirtd, the guest caches).
+# own (tests/functions.sh: the system libvirtd, the guest caches), and
+# two tests that use the system libvirtd are never started together.
+# Tests start in the order given: put the longest first.
 #
 # Exit 77 from a test means skipped.  In CI (CI=true) a skip fails the
 # run, unless tests/skips-allowed names the test with its reason: CI's
@@ -51,20 +53,35 @@ finish () {
     esac
 }
 
-running=0 n=0
-for t in "$@"; do
-    if [ $running -ge "$jobs" ]; then
-        wait -n -p done_pid; r=$?
-        finish "$done_pid" $r; running=$((running-1))
-    fi
-    n=$((n+1))
-    timeout --kill-after=30 "$limit" "$t" >"$logs/$n.log" 2>&1 </dev/null &
-    pid=$!
-    name_of[$pid]=$t start_of[$pid]=$(date +%s) log_of[$pid]=$logs/$n.log
-    running=$((running+1))
-done
-while [ $running -gt 0 ]; do
+# uses_libvirt TEST: whether it takes the system libvirtd's lock; two
+# such tests are not started together (one would only wait for the
+# other's lock while holding a slot).
+uses_libvirt () { grep -qE '^[^#]*(start_libvirtd|start_kvm_host)' "$1"; }
+
+queue=("$@") running=0 n=0 libvirt_busy=
+declare -A libvirt_of
+# start_next: start the first queued test that may run now; returns 1 if
+# none may.
+start_next () {
+    local i t lv
+    for i in "${!queue[@]}"; do
+        t=${queue[$i]} lv=
+        uses_libvirt "$t" && lv=yes
+        [ -n "$lv" ] && [ -n "$libvirt_busy" ] && continue
+        unset "queue[$i]"; queue=("${queue[@]}")
+        n=$((n+1))
+        timeout --kill-after=30 "$limit" "$t" >"$logs/$n.log" 2>&1 </dev/null &
+        name_of[$!]=$t start_of[$!]=$(date +%s) log_of[$!]=$logs/$n.log libvirt_of[$!]=$lv
+        [ -n "$lv" ] && libvirt_busy=yes
+        running=$((running+1))
+        return 0
+    done
+    return 1
+}
+while [ ${#queue[@]} -gt 0 ] || [ $running -gt 0 ]; do
+    while [ $running -lt "$jobs" ] && [ ${#queue[@]} -gt 0 ] && start_next; do :; done
     wait -n -p done_pid; r=$?
+    [ -n "${libvirt_of[$done_pid]}" ] && libvirt_busy=
     finish "$done_pid" $r; running=$((running-1))
 done
 [ ${#failed[@]} -eq 0 ] || printf 'failed: %s\n' "${failed[@]}"

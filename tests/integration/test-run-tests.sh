@@ -26,6 +26,20 @@ grep -A1 -x "=== $T/test-pass.sh" "$T/err" | grep -qx 'out of test-pass.sh' ||
 grep -A1 -x "=== $T/test-fail.sh" "$T/err" | grep -qx 'out of test-fail.sh' ||
     fail "outputs mixed: $(cat "$T/err")"
 
+# Two tests that take the system libvirtd's lock never start together;
+# a third test fills the other slot meanwhile.
+for i in 1 2; do
+    printf '#!/bin/sh\n: start_libvirtd\necho start >>"%s/lv.trace"; sleep 2; echo end >>"%s/lv.trace"\n' \
+        "$T" "$T" >"$T/test-lv$i.sh"
+    chmod +x "$T/test-lv$i.sh"
+done
+printf '#!/bin/sh\nsleep 1; echo other >>"%s/lv.trace"\n' "$T" >"$T/test-other.sh"
+chmod +x "$T/test-other.sh"
+"$run" -j 2 x "$T/test-lv1.sh" "$T/test-lv2.sh" "$T/test-other.sh" >"$T/out" 2>"$T/err" ||
+    fail "libvirt stubs: $(cat "$T/out")"
+[ "$(tr '\n' ' ' <"$T/lv.trace")" = "start other end start end " ] ||
+    fail "libvirt tests together, or the other test not beside the first: $(tr '\n' ' ' <"$T/lv.trace")"
+
 # Every entry of the allowed list names a test that exists, with a reason.
 while read -r line; do
     case $line in ''|'#'*) continue ;; esac
