@@ -4,7 +4,7 @@
 # every example in the reference parses into the dump-config output
 # checked in as tests/integration/kickstart-examples.expected
 # (V2VBOOT_UPDATE_EXPECTED=1 rewrites it after a deliberate change; never
-# in CI: test-update-expected-ci.sh).
+# in CI: test-ci-guards.sh).
 source "$(dirname "$0")/../functions.sh"
 no_update_in_ci
 doc=$top/docs/kickstart.md

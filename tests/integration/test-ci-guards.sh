@@ -1,4 +1,6 @@
 #!/bin/bash
+# What CI (CI=true) refuses.  A test that "requires" a missing tool fails
+# there (tests/setup.sh installs every one) instead of skipping.  And
 # V2VBOOT_UPDATE_EXPECTED=1 rewrites golden files (test-docs.sh's
 # kickstart-examples.expected, test-wizard.sh's screenshots in
 # docs/wizard.md): in CI (CI=true) it would make those comparisons blind,
@@ -51,3 +53,11 @@ cmp -s "$top/tests/integration/kickstart-examples.expected" "$expected" ||
 env -u CI V2VBOOT_UPDATE_EXPECTED=1 python3 "$tree/tests/integration/wizard-screens.py" \
     "$T/wizard.md" "$T/shots" || fail "wizard-screens.py outside CI"
 grep -q 'new screen' "$T/wizard.md" || fail "wizard-screens.py outside CI did not rewrite the doc"
+
+log "requires: a missing tool skips outside CI, fails in CI"
+printf 'source %q\nrequires which v2vboot-no-such-tool\necho NOT-REACHED\n' "$top/tests/functions.sh" >"$T/req.sh"
+r=0; env -u CI bash "$T/req.sh" >"$T/req.log" 2>&1 || r=$?
+[ $r = 77 ] || { cat "$T/req.log"; fail "requires outside CI: exit $r, want 77"; }
+r=0; CI=true bash "$T/req.sh" >"$T/req.log" 2>&1 || r=$?
+[ $r = 1 ] && grep -q 'FAIL: which v2vboot-no-such-tool failed (CI=true: tests/setup.sh installs it' "$T/req.log" ||
+    { cat "$T/req.log"; fail "requires in CI: exit $r, want 1 with the reason"; }
