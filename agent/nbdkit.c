@@ -79,7 +79,11 @@ v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i)
   argv[n++] = "--foreground";
   argv[n++] = "--unix";
   argv[n++] = d->socket;
-  argv[n++] = "--filter=retry-request";
+  /* retry-request retries a request on the same plugin connection: right
+   * for curl, where each request is a new HTTP exchange, useless for ssh,
+   * whose session is dead once dropped.  The retry filter reopens it. */
+  argv[n++] = src->type == V2V_SOURCE_SSH ? "--filter=retry"
+                                          : "--filter=retry-request";
   if (src->type == V2V_SOURCE_SSH) {
     if (v2v_split_server (src->server, &host, &p) == -1)
       goto out;
@@ -115,8 +119,15 @@ v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i)
   }
   if (pwarg)
     argv[n++] = pwarg;
-  argv[n++] = "retry-request-retries=5";
-  argv[n++] = "retry-request-delay=2";
+  if (src->type == V2V_SOURCE_SSH) {
+    argv[n++] = "retries=5";
+    argv[n++] = "retry-delay=2";
+    argv[n++] = "retry-exponential=no";
+  }
+  else {
+    argv[n++] = "retry-request-retries=5";
+    argv[n++] = "retry-request-delay=2";
+  }
   argv[n++] = "timeout=60";
   argv[n] = NULL;
 

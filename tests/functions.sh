@@ -31,8 +31,23 @@ log () { echo "--- $*" >&2; }
 # fingerprints are base64 and may hold '+').
 re_quote () { printf '%s' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'; }
 
+# in_ci: true when CI is set (CI=true), as CI services and .ci/run set it.
+in_ci () { [ -n "${CI:-}" ] && [ "$CI" != false ] && [ "$CI" != 0 ]; }
+
+# requires CMD...: skip unless CMD succeeds; in CI, where tests/setup.sh
+# has installed everything, fail instead (a broken machine).
 requires () {
-    "$@" >/dev/null 2>&1 || skip "$* failed"
+    "$@" >/dev/null 2>&1 && return 0
+    in_ci && fail "$* failed (CI=$CI: tests/setup.sh installs it, so this machine is broken)"
+    skip "$* failed"
+}
+
+# no_update_in_ci: V2VBOOT_UPDATE_EXPECTED=1 rewrites golden files; in CI
+# that would make the comparison blind, so the test fails instead.
+no_update_in_ci () {
+    if [ -n "${V2VBOOT_UPDATE_EXPECTED:-}" ] && in_ci; then
+        fail "V2VBOOT_UPDATE_EXPECTED is set in CI (CI=$CI): golden files are never rewritten in CI"
+    fi
 }
 
 free_port () {

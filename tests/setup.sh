@@ -17,7 +17,7 @@ pkgs=(
     libguestfs0 nbdkit qemu-utils qemu-system-x86 linux-image-amd64
     # tests: guest build, servers, checks
     guestfish debootstrap nginx-light openssh-server openssl curl python3 procps
-    libvirt-clients libvirt-daemon-system valgrind util-linux bc clang libclang-rt-14-dev tmux
+    libvirt-clients libvirt-daemon-system valgrind util-linux bc clang libclang-rt-14-dev tmux e2fsprogs
     # tests: phony Windows guests (NTFS in the appliance, hivexregedit)
     ntfs-3g libwin-hivex-perl
     # tests: the UEFI guest (XFS root in the appliance; OVMF is below)

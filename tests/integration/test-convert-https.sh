@@ -5,7 +5,7 @@
 # boot path names no old disk, VMware Tools are gone, the source is
 # unchanged, and the password never shows in ps, logs or events.
 source "$(dirname "$0")/../functions.sh"
-requires which nbdkit qemu-img qemu-system-x86_64 nginx
+requires which nbdkit qemu-img qemu-system-x86_64 nginx virt-xml-validate
 
 start_nginx
 put_guest_on_datastore testvm
@@ -47,9 +47,7 @@ log "destination holds exactly the disk and the XML"
 [ "$(ls -A "$dest" | sort | tr '\n' ' ')" = "testvm-kvm-sda.qcow2 testvm-kvm.xml " ] ||
     fail "unexpected files: $(ls -A "$dest")"
 [ -z "$(ls -A "$T/wd")" ] || fail "work directory left behind: $(ls -A "$T/wd")"
-if command -v virt-xml-validate >/dev/null; then
-    virt-xml-validate "$dest/testvm-kvm.xml" domain >&2 || fail "invalid domain XML"
-fi
+virt-xml-validate "$dest/testvm-kvm.xml" domain >&2 || fail "invalid domain XML"
 grep -q "<memory unit='MiB'>1024</memory>" "$dest/testvm-kvm.xml" || fail "memory"
 grep -q "<vcpu>2</vcpu>" "$dest/testvm-kvm.xml" || fail "vcpus"
 

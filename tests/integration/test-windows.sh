@@ -18,7 +18,7 @@
 #     the virtio-win ISO on the media, the saved kickstart has it and the
 #     run converts with it.
 source "$(dirname "$0")/../functions.sh"
-requires which nbdkit qemu-img nginx hivexregedit xorriso
+requires which nbdkit qemu-img nginx hivexregedit xorriso virt-xml-validate
 
 start_nginx
 cached_build "$top/tests/windows/build-windows.sh" "$T/win" >&2
@@ -109,9 +109,7 @@ has "$x" "<mac address='$mac'/>"
 has "$x" "<model type='virtio'/>"
 has "$x" "<clock offset='localtime'>"
 has "$x" "<hyperv mode='custom'>"
-if command -v virt-xml-validate >/dev/null; then
-    virt-xml-validate "$x" domain >&2 || fail "invalid domain XML"
-fi
+virt-xml-validate "$x" domain >&2 || fail "invalid domain XML"
 
 log "Windows 7 with a virtio-win ISO on the datastore"
 mkdir -p "$DATASTORE/iso"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare the wizard's screens captured by test-wizard.sh with the text
 screenshots in docs/wizard.md (```screen NAME blocks), or rewrite those
-blocks when V2VBOOT_UPDATE_EXPECTED is set.  Every block must have a
+blocks when V2VBOOT_UPDATE_EXPECTED is set (never in CI).  Every block must have a
 capture, and each capture used by the doc must match.
 """
 import os
@@ -25,6 +25,10 @@ def capture(name):
 
 
 if os.environ.get("V2VBOOT_UPDATE_EXPECTED"):
+    # Never in CI (CI=true): a rewritten golden file compares with nothing.
+    ci = os.environ.get("CI", "")
+    if ci not in ("", "false", "0"):
+        sys.exit("V2VBOOT_UPDATE_EXPECTED is set in CI (CI=%s): %s is never rewritten in CI" % (ci, doc))
     text = pat.sub(lambda m: "```screen %s\n%s```" % (m.group(1), capture(m.group(1))), text)
     open(doc, "w").write(text)
     sys.exit(0)
