@@ -405,6 +405,27 @@ destination --type=local --dir=$dest --format=qcow2
 KS
 }
 
+# convert_guest_vm VM: converts the .vmx-described VM VM on the test
+# datastore (put_vmx_on_datastore) into $T/out with the agent, its log in
+# $T/run.log; sets CONVERTED_XML and CONVERTED_DISK (its first disk).
+convert_guest_vm () {
+    local vm=$1 start=$SECONDS
+    mkdir -p "$T/out" "$T/wd"
+    cat >"$T/ks" <<KS
+source --type=https --server=127.0.0.1:$NGINX_PORT --user=$USER \\
+       --password-file=$PASSWORD_FILE --cacert=$CERT
+vm --vmx="[datastore1] $vm/$vm.vmx"
+destination --type=local --dir=$T/out
+network --map="VM Network=default"
+KS
+    log "conversion of $vm"
+    "$agent" run -k "$T/ks" --workdir "$T/wd" 2>"$T/run.log" ||
+        { tail -20 "$T/run.log"; fail "run failed"; }
+    log "converted in $(( SECONDS - start )) s"
+    CONVERTED_XML=$(ls "$T/out"/*.xml)
+    CONVERTED_DISK=$(ls "$T/out"/*-sda.qcow2)
+}
+
 # boot_disk DISK FORMAT LOG [TIMEOUT]: boot on virtio-blk (virtio-scsi if
 # BOOT_BUS=scsi; with a virtio NIC of MAC $BOOT_MAC if set) until the
 # marker's last line or an initramfs shell.  Returns 0 if the marker

@@ -17,28 +17,14 @@ start_nginx
 mkdir -p "$DATASTORE/$vm"
 cached_build "$top/tests/guest/build-guest-btrfs.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
 put_vmx_on_datastore "$vm" "$mac" debian11-64
-dest=$T/out; mkdir -p "$dest" "$T/wd"
-cat >"$T/ks" <<KS
-source --type=https --server=127.0.0.1:$NGINX_PORT --user=$USER \\
-       --password-file=$PASSWORD_FILE --cacert=$CERT
-vm --vmx="[datastore1] $vm/$vm.vmx"
-destination --type=local --dir=$dest
-network --map="VM Network=default"
-KS
-
-log "conversion"
-start=$SECONDS
-"$agent" run -k "$T/ks" --workdir "$T/wd" 2>"$T/run.log" ||
-    { tail -20 "$T/run.log"; fail "run failed"; }
-log "converted in $(( SECONDS - start )) s"
+convert_guest_vm "$vm"
 kernels=$(grep -o 'rebuilding the initramfs of [^ ]*' "$T/run.log" | awk '{print $NF}' | sort -u)
 [ "$(wc -l <<<"$kernels")" = 2 ] || { cat "$T/run.log"; fail "not both kernels' initramfs rebuilt: $kernels"; }
 grep -q -- '-cloud-amd64' <<<"$kernels" || fail "the cloud kernel's initramfs was not rebuilt: $kernels"
 grep -q '/etc/fstab: 3 disk names replaced' "$T/run.log" ||
     { cat "$T/run.log"; fail "fstab: /, /home and swap not all replaced"; }
 ! grep -q 'still names' "$T/run.log" || { cat "$T/run.log"; fail "an old disk name is left"; }
-xml=$(ls "$dest"/*.xml)
-disk=$(ls "$dest"/*-sda.qcow2)
+xml=$CONVERTED_XML disk=$CONVERTED_DISK
 ! grep -q "firmware='efi'" "$xml" || fail "a BIOS guest got a UEFI domain"
 grep -q "<mac address='$mac'/>" "$xml" || fail "source MAC not kept"
 

@@ -23,20 +23,7 @@ cached_build "$top/tests/guest/build-guest-uefi.sh" "$DATASTORE/$vm/$vm-flat.vmd
 log "guest ready in $(( SECONDS - start )) s"
 put_vmx_on_datastore "$vm" "$mac" debian12-64
 echo 'firmware = "efi"' >>"$DATASTORE/$vm/$vm.vmx"
-dest=$T/out; mkdir -p "$dest" "$T/wd"
-cat >"$T/ks" <<KS
-source --type=https --server=127.0.0.1:$NGINX_PORT --user=$USER \\
-       --password-file=$PASSWORD_FILE --cacert=$CERT
-vm --vmx="[datastore1] $vm/$vm.vmx"
-destination --type=local --dir=$dest
-network --map="VM Network=default"
-KS
-
-log "conversion"
-start=$SECONDS
-"$agent" run -k "$T/ks" --workdir "$T/wd" 2>"$T/run.log" ||
-    { tail -20 "$T/run.log"; fail "run failed"; }
-log "converted in $(( SECONDS - start )) s"
+convert_guest_vm "$vm"
 grep -q 'EFI/debian/grubx64.efi copied to /boot/efi/EFI/BOOT/BOOTX64.EFI' "$T/run.log" ||
     { cat "$T/run.log"; fail "no loader copied to the removable path"; }
 grep -q '/etc/fstab: 3 disk names replaced' "$T/run.log" ||
@@ -44,8 +31,7 @@ grep -q '/etc/fstab: 3 disk names replaced' "$T/run.log" ||
 grep -q '/etc/initramfs-tools/conf.d/resume: 1 disk name replaced' "$T/run.log" ||
     { cat "$T/run.log"; fail "resume device not replaced"; }
 ! grep -q 'still names' "$T/run.log" || { cat "$T/run.log"; fail "an old disk name is left"; }
-xml=$(ls "$dest"/*.xml)
-disk=$(ls "$dest"/*-sda.qcow2)
+xml=$CONVERTED_XML disk=$CONVERTED_DISK
 grep -q "<os firmware='efi'>" "$xml" || fail "domain is not UEFI: $(cat "$xml")"
 grep -q "machine='q35'" "$xml" || fail "domain is not q35"
 grep -q "<mac address='$mac'/>" "$xml" || fail "source MAC not kept"
