@@ -21,6 +21,8 @@ pkgs=(
     # make image: the bootable image, and booting it under SeaBIOS and OVMF
     libguestfs-tools busybox-static xorriso isolinux syslinux-common
     grub-efi-amd64-bin mtools dosfstools ovmf zstd
+    # make check-image: network boots (the NIC's iPXE ROM; pxelinux)
+    ipxe-qemu pxelinux
 )
 missing=()
 for p in "${pkgs[@]}"; do
