@@ -22,7 +22,7 @@
 #   image's 10.0.2.2), stopped at exit; sets HTTP_PORT, HTTP_LOG.
 
 boot_wizard () {
-    local name=$1 steps=() start qpid catpid in rc=0 off=0 init
+    local name=$1 steps=() start qpid catpid in rc=0 off=0 init out before
     local log=$T/$1.log version
     shift
     while [ $# -gt 0 ] && [ "$1" != -- ]; do steps+=("$1"); shift; done
@@ -44,19 +44,21 @@ boot_wizard () {
     steps+=('Network of this host' '')
     set -- "${steps[@]}"
     while [ $# -ge 2 ] && [ $rc -eq 0 ]; do
-        until grep -aqE -- "$1" <(tail -c +$((off + 1)) "$log"); do
-            if ! kill -0 $qpid 2>/dev/null; then rc=1; echo "qemu exited" >&2; break; fi
-            # Past the boot loader before its prompt, or an unattended run.
-            if { [ $# -gt 2 ] && grep -aq 'Linux version' "$log"; } ||
-               grep -aq 'V2VBOOT-RESULT' "$log"; then
+        while :; do
+            out=$(tail -c +$((off + 1)) "$log" | tr -d '\000')
+            # A boot loader's prompt comes before the kernel, or never.
+            [ $# -gt 2 ] && before=${out%%Linux version*} || before=$out
+            grep -aqE -- "$1" <<<"$before" && break
+            if [ "$before" != "$out" ] || [[ $out == *V2VBOOT-RESULT* ]]; then
                 rc=1; echo "no wizard: booted on while waiting for: $1" >&2; break
             fi
+            if ! kill -0 $qpid 2>/dev/null; then rc=1; echo "qemu exited" >&2; break; fi
             if [ $((SECONDS - start)) -gt "${V2VBOOT_BOOT_TIMEOUT:-600}" ]; then
                 rc=1; echo "timed out waiting for: $1" >&2; break
             fi
             sleep 0.5
         done
-        [ -n "$2" ] && printf %s "$2" >&$in
+        [ $rc -ne 0 ] || [ -z "$2" ] || printf %s "$2" >&$in
         off=$(stat -c %s "$log")
         shift 2
     done
