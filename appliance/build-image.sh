@@ -120,11 +120,20 @@ echo "build-image: initrd (zstd)" >&2
 cp "/boot/vmlinuz-$kver" "$out/pxe/vmlinuz"
 (cd "$root" && find . | cpio -o -H newc --quiet | zstd -q -T0 -12) >"$out/pxe/initrd"
 
+# The samples are what tests/image/test-pxe-pxelinux.sh and
+# test-pxe-ipxe.sh boot: each offers the unattended run (the default
+# after 5 s) and the wizard, on the screen and on the first serial port.
 cat >"$out/pxe/pxelinux.cfg.default" <<CFG
-# v2vboot $version: copy vmlinuz and initrd to the TFTP root, this file
-# to pxelinux.cfg/default, and set v2v.ks= to your kickstart's URL.
+# v2vboot $version for pxelinux (BIOS, TFTP): pxelinux.0 (Debian package
+# pxelinux), ldlinux.c32 (syslinux-common), vmlinuz and initrd in the
+# TFTP root, this file as pxelinux.cfg/default, pxelinux.0 as DHCP's
+# boot file name.  Set v2v.ks= to your kickstart's URL.  At the boot:
+# prompt (screen or serial port) type wizard for the wizard.
+serial 0 115200
 default v2vboot
-prompt 0
+prompt 1
+timeout 50
+say v2vboot $version: unattended (default) or wizard; type wizard or wait 5 s
 label v2vboot
   kernel vmlinuz
   append initrd=initrd console=tty0 console=ttyS0,115200 v2v.ks=http://deploy.example.com/ks/rack12.ks
@@ -134,8 +143,22 @@ label wizard
 CFG
 cat >"$out/pxe/v2vboot.ipxe" <<CFG
 #!ipxe
-# v2vboot $version over HTTP: serve vmlinuz and initrd beside this script.
+# v2vboot $version for iPXE (BIOS or UEFI) over HTTP: serve vmlinuz and
+# initrd beside this script and give iPXE the script's http:// URL as
+# DHCP's boot file name (vmlinuz and initrd are fetched from where the
+# script came from).  Set v2v.ks= to your kickstart's URL.  In the menu
+# (screen, or a serial port the firmware redirects) w is the wizard.
+menu v2vboot $version
+item --key u v2vboot unattended: the kickstart at v2v.ks= (u)
+item --key w wizard   the wizard (w)
+choose --default v2vboot --timeout 5000 target || goto v2vboot
+goto \${target}
+:v2vboot
 kernel vmlinuz initrd=initrd console=tty0 console=ttyS0,115200 v2v.ks=http://deploy.example.com/ks/rack12.ks
+initrd initrd
+boot
+:wizard
+kernel vmlinuz initrd=initrd console=tty0 console=ttyS0,115200
 initrd initrd
 boot
 CFG

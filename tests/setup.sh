@@ -27,6 +27,8 @@ pkgs=(
     # make image: the bootable image, and booting it under SeaBIOS and OVMF
     libguestfs-tools busybox-static xorriso isolinux syslinux-common
     grub-efi-amd64-bin mtools dosfstools ovmf zstd
+    # make check-image: network boots (the NIC's iPXE ROM; pxelinux)
+    ipxe-qemu pxelinux
 )
 [ "${1:-}" = --build ] && pkgs=("${build_pkgs[@]}")
 # One dpkg-query for all: a package it does not know is missing too.
