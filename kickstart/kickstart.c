@@ -15,16 +15,29 @@
 #define MAX_WORDS 64
 #define MAX_OPTIONS 32           /* per command, in the table */
 
+/* One message, at the file and line; any URL in it (an include's, the
+ * file's own name) with its password masked.
+ */
 static void
 report (struct ks_ctx *ctx, const char *kind, const char *fmt, va_list ap)
 {
+  char *msg = NULL, *line = NULL, *shown;
+  int r;
+
+  if (vasprintf (&msg, fmt, ap) == -1) {
+    fprintf (ctx->errs, "%s: out of memory\n", ctx->name);
+    return;
+  }
   if (ctx->line > 0)
-    fprintf (ctx->errs, "%s:%d:%d: %s", ctx->name, ctx->line,
-             ctx->col > 0 ? ctx->col : 1, kind);
+    r = asprintf (&line, "%s:%d:%d: %s%s", ctx->name, ctx->line,
+                  ctx->col > 0 ? ctx->col : 1, kind, msg);
   else
-    fprintf (ctx->errs, "%s: %s", ctx->name, kind);
-  vfprintf (ctx->errs, fmt, ap);
-  fputc ('\n', ctx->errs);
+    r = asprintf (&line, "%s: %s%s", ctx->name, kind, msg);
+  shown = r == -1 ? NULL : ks_mask_urls (line);
+  fprintf (ctx->errs, "%s\n", shown ? shown : "kickstart: out of memory");
+  free (shown);
+  free (line);
+  free (msg);
 }
 
 void

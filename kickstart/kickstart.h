@@ -107,6 +107,12 @@ extern int ks_print_kickstart (const struct ks_file *ks, FILE *out);
  */
 extern char *ks_mask_url (const char *s);
 
+/* text with the password of every SCHEME://USER:PASSWORD@ in it shown as
+ * ********, for any message that may quote a URL.  Returns a malloc'd
+ * string (caller frees), or NULL when out of memory.
+ */
+extern char *ks_mask_urls (const char *text);
+
 /* Quoting (ks_quote.c).  ks_quote: str as one kickstart word that the
  * parser reads back as str (as is, or in "..." with \" and \\).
  * Returns a malloc'd string (caller frees), or NULL with *why set to

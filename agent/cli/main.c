@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "cli.h"
 
 static bool partial;            /* list-*: parts of a kickstart */
@@ -109,8 +110,11 @@ parse_url (struct source *src, const char *url, struct ks_file *ks)
   int r;
 
   if (cli_fetch (url, &src->trust, src->retries, &text, &len, &error) == -1) {
-    fprintf (stderr, "v2vboot-agent: kickstart %s: %s\n", url,
-             error ? error : "cannot fetch");
+    CLEANUP_FREE char *msg = NULL, *shown = NULL;
+    if (asprintf (&msg, "kickstart %s: %s", url,
+                  error ? error : "cannot fetch") != -1)
+      shown = ks_mask_urls (msg);
+    fprintf (stderr, "v2vboot-agent: %s\n", shown ? shown : "out of memory");
     free (error);
     return -1;
   }

@@ -151,13 +151,15 @@ print_json (const struct v2v_event *ev)
 static void
 vsay (bool to_stderr, const char *fmt, va_list ap)
 {
-  char *msg = NULL, *line = NULL;
+  char *msg = NULL, *line = NULL, *shown;
 
   if (vasprintf (&msg, fmt, ap) == -1)
     return;
-  if (asprintf (&line, "v2vboot%s%s%s: %s", cli_out.vm ? "[" : "",
+  shown = ks_mask_urls (msg);     /* a URL's password never shows */
+  if (shown &&
+      asprintf (&line, "v2vboot%s%s%s: %s", cli_out.vm ? "[" : "",
                 cli_out.vm ? cli_out.vm : "", cli_out.vm ? "]" : "",
-                msg) != -1) {
+                shown) != -1) {
     if (to_stderr) {
       if (copy_line_open) {
         fputc ('\n', stderr);
@@ -169,6 +171,7 @@ vsay (bool to_stderr, const char *fmt, va_list ap)
     cli_log (line);
   }
   free (line);
+  free (shown);
   free (msg);
 }
 

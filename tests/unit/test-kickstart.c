@@ -626,6 +626,38 @@ include_limits (void)
   free (bigtext);
 }
 
+/* A URL's password never shows in a message: neither the kickstart's
+ * own name (v2v.ks=https://user:pass@...) nor an include's URL.
+ */
+static void
+masked_urls (void)
+{
+  const char *text = "bogus-command\ninclude https://u:s3cret@h/inc.ks\n";
+  char *msgs = NULL, *m;
+  size_t msglen = 0;
+  struct ks_file ks;
+  FILE *errs = open_memstream (&msgs, &msglen);
+  int r;
+
+  memset (&ks, 0, sizeof ks);
+  r = ks_parse_string ("https://root:pw0rd@esx/ks.cfg", text, strlen (text),
+                       NULL, &ks, errs);
+  fclose (errs);
+  CHECK (r == -1);
+  CHECK (msgs && strstr (msgs, "pw0rd") == NULL);
+  CHECK (msgs && strstr (msgs, "s3cret") == NULL);
+  CHECK_CONTAINS (msgs, "https://root:********@esx/ks.cfg:1:1: ");
+  CHECK_CONTAINS (msgs, "include https://u:********@h/inc.ks");
+  free (msgs);
+  ks_free (&ks);
+
+  m = ks_mask_urls ("a http://x:y@h/p, 'ftp://user:p:w@h2' https://h3/q?u=a:b@c "
+                    "tftp://no-password@h4 :// end");
+  CHECK_STR (m, "a http://x:********@h/p, 'ftp://user:********@h2' "
+             "https://h3/q?u=a:b@c tftp://no-password@h4 :// end");
+  free (m);
+}
+
 int
 main (void)
 {
@@ -640,6 +672,7 @@ main (void)
   limits ();
   include_locations ();
   include_limits ();
+  masked_urls ();
   unlink (pwfile);
   return unit_done ("kickstart");
 }
