@@ -28,8 +28,14 @@ remove_private_dir (void)
                                        "known_hosts", NULL };
   size_t i;
 
-  if (!w.dir[0] || getenv ("V2VBOOT_KEEP_WORKDIR"))
+  if (!w.dir[0])
     return;
+  /* Kept for debugging, but never with the password in it. */
+  if (getenv ("V2VBOOT_KEEP_WORKDIR")) {
+    snprintf (path, sizeof path, "%s/password", w.dir);
+    unlink (path);
+    return;
+  }
   for (i = 0; files[i]; ++i) {
     snprintf (path, sizeof path, "%s/%s", w.dir, files[i]);
     unlink (path);
