@@ -472,6 +472,7 @@ extern int v2v_local_finish (struct run *run, const char *xml);
 extern char *v2v_output_domain_xml (struct run *run);
 extern void v2v_local_abort (struct run *run);
 extern void v2v_local_release (struct run *run);
+extern void v2v_local_sweep (const char *dir, v2v_say_fn say, void *opaque);
 extern int v2v_rename_noreplace (const char *from, const char *to);
 extern int v2v_link_noreplace (const char *from, const char *to);
 

@@ -32,6 +32,13 @@ v2v_dest_check (struct run *run)
     : v2v_local_check_dir (run);
 }
 
+void
+v2v_dest_sweep (const struct v2v_config *cfg, v2v_say_fn say, void *opaque)
+{
+  if (cfg->dest.type == V2V_DEST_LOCAL && cfg->dest.dir)
+    v2v_local_sweep (cfg->dest.dir, say, opaque);
+}
+
 int
 v2v_dest_check_names (struct run *run)
 {

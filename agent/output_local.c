@@ -8,8 +8,10 @@
  * copy; every output file is created exclusively and renamed into place
  * without ever replacing a file; a run deletes only files it created.  A
  * claim nobody holds any more was left by a run that was killed (SIGKILL,
- * power loss): the next run of that name removes its temporary files.
+ * power loss): the next run into the directory removes it and its
+ * temporary files, whatever its name.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,6 +25,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+static void warn_run (const char *msg, void *opaque);
 
 /* The directory exists and can really be written. */
 int
@@ -57,7 +61,12 @@ v2v_local_check_dir (struct run *run)
   close (fd);
   unlink (probe);
   run->dest_dir = strdup (real);
-  return run->dest_dir ? 0 : -1;
+  if (run->dest_dir == NULL) {
+    v2v_error ("destination %s: %m", real);
+    return -1;
+  }
+  v2v_local_sweep (run->dest_dir, warn_run, run);
+  return 0;
 }
 
 /* ---- the claim on a name ---- */
@@ -86,12 +95,14 @@ claim_text (const struct run *run)
 }
 
 /* A claim nobody holds: remove the temporary files it lists (only plain
- * names ending in ".part", in the destination directory) and say so.
+ * names ending in ".part", in the destination directory dir) and say so
+ * through say (a message it may keep only for the call).
  */
 static void
-remove_stale (struct run *run, const char *text)
+remove_stale (const char *dir, const char *text, v2v_say_fn say,
+              void *opaque)
 {
-  char vm[256], pid[32], host[256];
+  char vm[256], pid[32], host[256], *msg;
   const char *p = text;
 
   v2v_claim_field (text, "vm", vm, sizeof vm);
@@ -106,15 +117,20 @@ remove_stale (struct run *run, const char *text)
         memcpy (name, p + 5, n);
         name[n] = '\0';
         if (!strchr (name, '/') && strcmp (name + n - 5, ".part") == 0 &&
-            (size_t) snprintf (path, sizeof path, "%s/%s", run->dest_dir,
+            (size_t) snprintf (path, sizeof path, "%s/%s", dir,
                                name) < sizeof path) {
-          if (unlink (path) == 0)
-            v2v_warning (run, "removed %s, left by a conversion of %s "
+          int r = unlink (path), err = errno;
+          if ((r == 0 &&
+               asprintf (&msg, "removed %s, left by a conversion of %s "
                          "that did not finish (pid %s on %s)", path, vm,
-                         pid, host);
-          else if (errno != ENOENT)
-            v2v_warning (run, "cannot remove %s, left by a conversion of "
-                         "%s that did not finish: %m", path, vm);
+                         pid, host) != -1) ||
+              (r == -1 && err != ENOENT &&
+               asprintf (&msg, "cannot remove %s, left by a conversion of "
+                         "%s that did not finish: %s", path, vm,
+                         strerror (err)) != -1)) {
+            say (msg, opaque);
+            free (msg);
+          }
         }
       }
     }
@@ -122,6 +138,13 @@ remove_stale (struct run *run, const char *text)
     if (p)
       p++;
   }
+}
+
+/* v2v_say_fn for a run: a warning of the run. */
+static void
+warn_run (const char *msg, void *opaque)
+{
+  v2v_warning (opaque, "%s", msg);
 }
 
 static int
@@ -207,7 +230,7 @@ claim_name (struct run *run)
       continue;
     }
     if (!created)
-      remove_stale (run, text);
+      remove_stale (run->dest_dir, text, warn_run, run);
     if (ftruncate (fd, 0) == -1 ||
         pwrite (fd, mine, strlen (mine), 0) != (ssize_t) strlen (mine)) {
       v2v_error ("%s: %m", path);
@@ -222,6 +245,63 @@ claim_name (struct run *run)
   }
   v2v_error ("%s: the claim on the name keeps changing", path);
   return -1;
+}
+
+/* Every claim in the directory that nobody holds (its run was killed,
+ * or the host lost power, whatever VM it was for): its temporary files
+ * and the claim itself are removed, each said through say.  A claim on a
+ * filesystem without locks is left to the next run of its own name,
+ * which judges its owner (claim_name).
+ */
+void
+v2v_local_sweep (const char *dir, v2v_say_fn say, void *opaque)
+{
+  static const char suffix[] = ".v2vboot-claim";
+  DIR *d = opendir (dir);
+  struct dirent *e;
+
+  if (d == NULL)
+    return;
+  while ((e = readdir (d)) != NULL) {
+    size_t n = strlen (e->d_name);
+    char path[PATH_MAX], text[CLAIM_MAX], *msg;
+    struct stat a, b;
+    ssize_t len;
+    int fd, r, err;
+
+    if (e->d_name[0] != '.' || n <= sizeof suffix ||
+        strcmp (e->d_name + n - (sizeof suffix - 1), suffix) != 0 ||
+        (size_t) snprintf (path, sizeof path, "%s/%s", dir,
+                           e->d_name) >= sizeof path)
+      continue;
+    fd = open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (fd == -1)
+      continue;
+    len = lock_fd (fd) == 0 ? pread (fd, text, sizeof text - 1, 0) : -1;
+    /* Held by a live run, no locks here, being written, or replaced. */
+    if (len <= 0 || fstat (fd, &a) == -1 || stat (path, &b) == -1 ||
+        a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+      close (fd);
+      continue;
+    }
+    text[len] = '\0';
+    if (strstr (text, "\npid=") == NULL) {
+      close (fd);
+      continue;
+    }
+    remove_stale (dir, text, say, opaque);
+    r = unlink (path);
+    err = errno;
+    if ((r == 0 ? asprintf (&msg, "removed %s, the claim of a conversion "
+                            "that did not finish", path)
+         : asprintf (&msg, "cannot remove %s, the claim of a conversion "
+                     "that did not finish: %s", path, strerror (err))) != -1) {
+      say (msg, opaque);
+      free (msg);
+    }
+    close (fd);
+  }
+  closedir (d);
 }
 
 /* At the end of the run, whatever happened: the name is free again (the

@@ -148,6 +148,16 @@ typedef void (*v2v_stale_fn) (const char *dir, long pid, long long started,
 extern int v2v_clean_workdirs (const struct v2v_config *config, long pid,
                                v2v_stale_fn fn, void *opaque);
 
+/* What a killed run left at its destination: for a directory, every
+ * claim on a name that nobody holds any more, with the temporary files it
+ * lists (a libvirt pool's claim is taken over by the next run of that
+ * name).  say (msg, opaque) is called for each thing removed, or that
+ * could not be; msg lives only for the call.
+ */
+typedef void (*v2v_say_fn) (const char *msg, void *opaque);
+extern void v2v_dest_sweep (const struct v2v_config *config, v2v_say_fn say,
+                            void *opaque);
+
 extern void v2v_config_free (struct v2v_config *config);
 
 /* Quick looks at one part of a configuration, for front ends that ask

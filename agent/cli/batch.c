@@ -115,7 +115,9 @@ child (const struct ks_file *ks, size_t i, enum v2v_mode mode, int fd,
     put_field (f, done_output);
   }
   else {
-    const char *e = v2v_last_error () ? v2v_last_error () : "failed";
+    const char *last = v2v_last_error () ? v2v_last_error () : "failed";
+    char *masked = ks_mask_urls (last);   /* no URL's password, anywhere */
+    const char *e = masked ? masked : last;
     const char *colon = strstr (e, ": ");
     char *stage = colon ? strndup (e, (size_t) (colon - e)) : NULL;
     /* (the log sinks have it from the error event) */
@@ -127,6 +129,7 @@ child (const struct ks_file *ks, size_t i, enum v2v_mode mode, int fd,
     put_field (f, stage ? stage : "");
     put_field (f, colon ? colon + 2 : e);
     free (stage);
+    free (masked);
   }
   fprintf (f, "%.1f\n", now () - start);
   fclose (f);
@@ -199,6 +202,15 @@ say_removed (const char *dir, long pid, long long started, void *opaque)
            "directory %s", l->label, pid, l->sig, dir);
 }
 
+/* v2v_dest_sweep's report: what the dead process left at the destination. */
+static void
+say_left (const char *msg, void *opaque)
+{
+  const struct leftover *l = opaque;
+
+  cli_say ("%s: %s", l->label, msg);
+}
+
 /* VM i's process died by a signal, so it did not clean up: remove its
  * work directory (once what it left, such as libguestfs's recovery
  * process, lets go of it: up to 10 s).
@@ -214,8 +226,10 @@ remove_leftovers (const struct ks_file *ks, size_t i, int sig)
 
   ks_vm_config (ks, i, &cfg);
   for (k = 0; k < 100; ++k) {
-    if (v2v_clean_workdirs (&cfg, (long) v->pid, say_removed, &l) >= 0)
+    if (v2v_clean_workdirs (&cfg, (long) v->pid, say_removed, &l) >= 0) {
+      v2v_dest_sweep (&cfg, say_left, &l);
       return;
+    }
     nanosleep (&ts, NULL);
   }
   cli_say ("%s: its process (pid %ld) died by signal %d; its work "
@@ -316,6 +330,13 @@ start_vm (const struct ks_file *ks, size_t i, enum v2v_mode mode, bool label)
     child (ks, i, mode, pfd[1], label);
   }
   v->pid = pid;
+  if (pid != -1) {
+    /* Before the signals are let in: a cancel that arrived during the
+     * fork must reach this VM too.
+     */
+    v->fd = pfd[0];
+    v->started = true;
+  }
   sigprocmask (SIG_SETMASK, &old, NULL);
   if (pid == -1) {
     close (pfd[0]);
@@ -323,8 +344,6 @@ start_vm (const struct ks_file *ks, size_t i, enum v2v_mode mode, bool label)
     return -1;
   }
   close (pfd[1]);
-  v->fd = pfd[0];
-  v->started = true;
   return 0;
 }
 
@@ -517,8 +536,8 @@ cli_run_batch (const struct ks_file *ks, const char *kickstart,
     struct vm_result *v = &running_results[i];
     free (v->name); free (v->stage); free (v->error); free (v->output);
   }
+  running_n = 0;                /* first: a signal now cancels nothing */
   free (running_results);
   running_results = NULL;
-  running_n = 0;
   return ok == ks->nr_vms ? 0 : -1;
 }

@@ -36,11 +36,14 @@ wait_for () {
     return 1
 }
 # nothing_left WHAT: the work directory and the destination are empty,
-# no nbdkit of ours runs.
+# and no nbdkit of ours runs 10 s later (one whose parent was killed gets
+# SIGTERM from the kernel, then shuts down).
 nothing_left () {
+    local i
     [ -z "$(ls -A "$wd")" ] || fail "$1: work directory left: $(find "$wd")"
     [ -z "$(ls -A "$dest")" ] || fail "$1: destination not empty: $(ls -A "$dest")"
-    ! pgrep -f "nbdkit.*$wd" >/dev/null || fail "$1: nbdkit still running"
+    for i in $(seq 100); do pgrep -f "nbdkit.*$wd" >/dev/null || return 0; sleep 0.1; done
+    fail "$1: nbdkit still running"
 }
 
 log "the reader of the events goes away"
@@ -92,6 +95,8 @@ r=0; "$agent" run -k "$T/wrong-pw.ks" --workdir "$wd" >"$T/next.log" 2>&1 || r=$
 [ $r = 1 ] || { cat "$T/next.log"; fail "after SIGKILL: exit $r, want 1 (wrong password)"; }
 grep -qF "warning: removed $stale, the work directory of an earlier run (pid " "$T/next.log" ||
     { cat "$T/next.log"; fail "after SIGKILL: the next run did not say it removed $stale"; }
+grep -qF "warning: removed $dest/.tiny-kvm.v2vboot-claim, the claim of a conversion that did not finish" "$T/next.log" ||
+    { cat "$T/next.log"; fail "after SIGKILL: the next run did not remove the claim it left"; }
 nothing_left "after SIGKILL"
 
 log "a batch child killed with SIGKILL"
@@ -104,6 +109,8 @@ r=0; wait $pid || r=$?
 [ $r = 1 ] || { cat "$T/child.log"; fail "child killed: exit $r, want 1"; }
 grep -qE "v2vboot: tiny-kvm: its process \(pid $child\) died by signal 9: removed its work directory $wd/v2vboot\." "$T/child.log" ||
     { cat "$T/child.log"; fail "child killed: the batch did not remove its work directory"; }
+grep -qF "v2vboot: tiny-kvm: removed $dest/.tiny-kvm.v2vboot-claim, the claim of a conversion that did not finish" "$T/child.log" ||
+    { cat "$T/child.log"; fail "child killed: the batch did not remove its claim on the name"; }
 nothing_left "child killed"
 
 log "the batch's process killed with SIGKILL: its child notices and cancels"

@@ -66,7 +66,8 @@ mkdir -p "$T/small"
 mount -t tmpfs -o size=20m tmpfs "$T/small"
 cleanup_fn 'umount "$T/small"'
 write_ks "$T/small.ks" testvm "$T/small" --cacert="$CERT"
-expect_fail "destination too small" 1 "not enough space in $T/small: 20 MiB free, the VM needs [0-9]+ MiB" "$T/small.ks" "$T/small"
+# (19 MiB: the run's claim on the name holds a block of the 20 by then.)
+expect_fail "destination too small" 1 "not enough space in $T/small: (19|20) MiB free, the VM needs [0-9]+ MiB" "$T/small.ks" "$T/small"
 
 printf 'source --type=https --server=127.0.0.1 --usr=root\n' >"$T/bad.ks"
 expect_fail "malformed kickstart" 2 "$T/bad.ks:1:40: source: unknown option --usr \(did you mean --user\?\)" "$T/bad.ks"
