@@ -63,7 +63,7 @@ ks_mask_urls (const char *text)
     return NULL;
   while ((sep = strstr (p, "://")) != NULL) {
     const char *auth = sep + 3;
-    const char *end = auth + strcspn (auth, "/?#\"' \t\n<>");
+    const char *end = auth + strcspn (auth, "/?# \t\r\n");
     const char *at = memrchr (auth, '@', (size_t) (end - auth));
     const char *colon = at ? memchr (auth, ':', (size_t) (at - auth)) : NULL;
 
@@ -155,6 +155,13 @@ print_command (FILE *out, const char *name, const void *target,
   fputc ('\n', line);
   if (fclose (line) == EOF)
     r = -1;
+  else if (r == 0 && len - 1 > KS_MAX_LINE) {
+    /* Quoting made it longer than the parser reads back. */
+    fprintf (out, "# skipped: %s: the line would be %zu bytes, longer than "
+             "the %d a kickstart line may have\n", name, len - 1,
+             KS_MAX_LINE);
+    r = -1;
+  }
   else
     fputs (r == 0 ? buf : skip ? skip : "# skipped: out of memory\n", out);
   free (buf);

@@ -142,7 +142,7 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
       *error = NULL;
     goto out;
   }
-  if (strncmp (url, "https:", 6) == 0 && trust && trust->thumbprint) {
+  if (strncasecmp (url, "https:", 6) == 0 && trust && trust->thumbprint) {
     if (mkdtemp (dir) == NULL) {
       if (asprintf (error, "%s: %s", dir, strerror (errno)) == -1)
         *error = NULL;

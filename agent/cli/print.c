@@ -92,6 +92,18 @@ cli_json_string (FILE *f, const char *s)
   fputc ('"', f);
 }
 
+
+/* An event's message in JSON, with any URL's password masked (the
+ * engine's messages may quote a URL: a virtio-win download, a redirect).
+ */
+static void
+json_message (const char *msg)
+{
+  char *shown = msg ? ks_mask_urls (msg) : NULL;
+
+  cli_json_string (stdout, shown ? shown : msg);
+  free (shown);
+}
 static void
 print_json (const struct v2v_event *ev)
 {
@@ -126,11 +138,11 @@ print_json (const struct v2v_event *ev)
     fputs (",\"stage\":", stdout);
     cli_json_string (stdout, ev->stage);
     fputs (",\"message\":", stdout);
-    cli_json_string (stdout, ev->message);
+    json_message (ev->message);
     break;
   case V2V_EVENT_DONE:
     printf (",\"ok\":%s,\"message\":", ev->ok ? "true" : "false");
-    cli_json_string (stdout, ev->message);
+    json_message (ev->message);
     if (ev->ok) {
       fputs (",\"name\":", stdout);
       cli_json_string (stdout, ev->vm_name);

@@ -652,9 +652,10 @@ masked_urls (void)
   ks_free (&ks);
 
   m = ks_mask_urls ("a http://x:y@h/p, 'ftp://user:p:w@h2' https://h3/q?u=a:b@c "
-                    "tftp://no-password@h4 :// end");
+                    "tftp://no-password@h4 :// https://bob:it's@m/v.iso end");
   CHECK_STR (m, "a http://x:********@h/p, 'ftp://user:********@h2' "
-             "https://h3/q?u=a:b@c tftp://no-password@h4 :// end");
+             "https://h3/q?u=a:b@c tftp://no-password@h4 :// "
+             "https://bob:********@m/v.iso end");
   free (m);
 }
 

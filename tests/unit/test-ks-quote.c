@@ -255,6 +255,23 @@ unwritable (void)
                   "INJECTED\\n%end\\n#/a.vmx\": it holds a line break");
   CHECK (strstr (d, "\n%pre") == NULL);
   free (d);
+
+  /* Each value fits a word, but quoting makes the line longer than the
+   * parser reads: refused, not written.
+   */
+  {
+    char big[1301];
+    size_t i;
+    for (i = 0; i < 1300; ++i)
+      big[i] = i % 13 < 5 ? '"' : 'a';
+    big[1300] = '\0';
+    vm.vm.vmx = vm.vm.datacenter = vm.vm.name = big;
+    d = dump (&ks, &r);
+    CHECK (r == -1);
+    CHECK_CONTAINS (d, "# skipped: vm: the line would be ");
+    CHECK (strstr (d, "\nvm ") == NULL && strncmp (d, "vm ", 3) != 0);
+    free (d);
+  }
 }
 
 /* The kernel command line's keys become kickstart lines: a value with a
