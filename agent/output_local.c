@@ -206,6 +206,16 @@ claim_name (struct run *run)
       nanosleep (&ts, NULL);
       continue;
     }
+    if (!created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES)
+        && tries < 4) {
+      /* Held: by a run, or for an instant by another run's sweep looking
+       * at it (v2v_local_sweep).  Look again before refusing.
+       */
+      struct timespec ts = { 0, 100 * 1000 * 1000 };
+      close (fd);
+      nanosleep (&ts, NULL);
+      continue;
+    }
     if (!created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES
                                 || !v2v_claim_owner_dead (text))) {
       bool held = lock_errno == EAGAIN || lock_errno == EACCES;
