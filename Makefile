@@ -51,7 +51,9 @@ SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g \
               -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer -Iagent -Ikickstart $(PKG_CFLAGS)
 
-ENGINE_SRCS := $(wildcard agent/*.c)
+# The engine, a folder per pipeline stage (docs/hacking.md).
+ENGINE_DIRS := common pipeline source guest convert output
+ENGINE_SRCS := $(wildcard $(patsubst %,agent/%/*.c,$(ENGINE_DIRS)))
 CLI_SRCS := $(wildcard agent/cli/*.c)
 CLI_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRCS))
 TUI_SRCS := $(wildcard tui/*.c)
@@ -60,7 +62,7 @@ KS_SRCS := $(wildcard kickstart/*.c)
 LIB_SRCS := $(ENGINE_SRCS) $(KS_SRCS)
 LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS))
-HDRS := $(wildcard agent/*.h agent/cli/*.h kickstart/*.h tui/*.h)
+HDRS := $(wildcard agent/*.h agent/*/*.h kickstart/*.h tui/*.h)
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -128,25 +130,25 @@ FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 \
                -Iagent -Ikickstart $(PKG_CFLAGS)
 # ks_print.c hashes sections (dump-config) with libcrypto.
 FUZZ_LIBS := -lcrypto
-$(B)/fuzz/fuzz-vmx: tests/fuzz/fuzz-vmx.c agent/vmx.c $(HDRS)
+$(B)/fuzz/fuzz-vmx: tests/fuzz/fuzz-vmx.c agent/source/vmx.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vmx.c agent/vmx.c
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vmx.c agent/source/vmx.c
 
-$(B)/fuzz/fuzz-kickstart: tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c $(HDRS)
+$(B)/fuzz/fuzz-kickstart: tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/pipeline/config.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/config.c $(FUZZ_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/pipeline/config.c $(FUZZ_LIBS)
 
-$(B)/fuzz/fuzz-cmdline: tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c $(HDRS)
+$(B)/fuzz/fuzz-cmdline: tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/pipeline/config.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/config.c $(FUZZ_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/pipeline/config.c $(FUZZ_LIBS)
 
-$(B)/fuzz/fuzz-ext4: tests/fuzz/fuzz-ext4.c agent/ext4_unused.c $(HDRS)
+$(B)/fuzz/fuzz-ext4: tests/fuzz/fuzz-ext4.c agent/guest/ext4_unused.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ext4.c agent/ext4_unused.c
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ext4.c agent/guest/ext4_unused.c
 
 $(B)/fuzz/fuzz-json: tests/fuzz/fuzz-json.c tui/json.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -154,20 +156,20 @@ $(B)/fuzz/fuzz-json: tests/fuzz/fuzz-json.c tui/json.c $(HDRS)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Itui -o $@ tests/fuzz/fuzz-json.c tui/json.c
 
 # registry.c with its hivex calls stubbed by the target (no libguestfs).
-FUZZ_REGISTRY_SRCS := agent/registry.c agent/strbuf.c agent/error.c agent/cleanup.c
+FUZZ_REGISTRY_SRCS := agent/convert/registry.c agent/common/strbuf.c agent/common/error.c agent/common/cleanup.c
 $(B)/fuzz/fuzz-registry: tests/fuzz/fuzz-registry.c $(FUZZ_REGISTRY_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-registry.c $(FUZZ_REGISTRY_SRCS)
-$(B)/fuzz/fuzz-listing: tests/fuzz/fuzz-listing.c agent/listing.c $(HDRS)
+$(B)/fuzz/fuzz-listing: tests/fuzz/fuzz-listing.c agent/source/listing.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-listing.c agent/listing.c
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-listing.c agent/source/listing.c
 
-$(B)/fuzz/fuzz-ks-quote: tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/config.c $(HDRS)
+$(B)/fuzz/fuzz-ks-quote: tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/pipeline/config.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/config.c $(FUZZ_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/pipeline/config.c $(FUZZ_LIBS)
 
 # Every target, as tests/integration/test-fuzz.sh lists them.
 FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry listing ks-quote

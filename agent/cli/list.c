@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "cleanup.h"
+#include "common/cleanup.h"
 #include "kickstart.h"
 
 /* A field of the comment after a vm line; "" if NULL.  Caller frees. */

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "common/cleanup.h"
 #include "cli.h"
 
 static bool partial;            /* list-*: parts of a kickstart */

@@ -1,4 +1,4 @@
-/* libFuzzer target: the ext2/3/4 metadata reader (agent/ext4_unused.c),
+/* libFuzzer target: the ext2/3/4 metadata reader (agent/guest/ext4_unused.c),
  * which reads the guest's superblock, group descriptors, journal inode,
  * extent tree and journal superblock.  The input is the start of a
  * device (seeds: tests/fuzz/corpus-ext4, the first blocks of tiny mke2fs

@@ -1,4 +1,4 @@
-/* libFuzzer target: the datastore listing pages (agent/listing.c), as a
+/* libFuzzer target: the datastore listing pages (agent/source/listing.c), as a
  * source server sends them to list-vms and the wizard, and their
  * percent-decoding.  Every name given out must be what a datastore file
  * can be called: not empty, no '/', its length that of a C string.

@@ -1,5 +1,5 @@
 /* libFuzzer target: decoding registry values read from the guest's hives
- * (agent/registry.c: REG_SZ/REG_EXPAND_SZ and REG_MULTI_SZ from
+ * (agent/convert/registry.c: REG_SZ/REG_EXPAND_SZ and REG_MULTI_SZ from
  * UTF-16LE, REG_DWORD), and encoding strings back.  registry.c reads
  * values through libguestfs's hivex calls; they are replaced here by
  * stubs that serve the fuzz input as the value: its first byte is the

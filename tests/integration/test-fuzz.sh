@@ -12,7 +12,7 @@ secs=${V2VBOOT_FUZZ_SECONDS:-12}
 # A new target joins with one word here (and its rule and FUZZ_TARGETS
 # in the Makefile).
 targets=(
-    vmx:1048576         # VMX_MAX_SIZE (agent/vmx.c); descriptors: 65536
+    vmx:1048576         # VMX_MAX_SIZE (agent/source/vmx.c); descriptors: 65536
     kickstart:1048576   # KS_MAX_FILE (kickstart/kickstart.h)
     cmdline:65536       # MAX_CMDLINE (kickstart/cmdline.c)
     ext4:1048576        # no cap: the start of a disk, zeros past it; 1 MiB
@@ -20,7 +20,7 @@ targets=(
     json:8192           # tui/run.c's line buffer (longer lines dropped)
     registry:16384      # no cap in registry.c; above this one REG_MULTI_SZ
                         # parses past -timeout (quadratic: 64 KiB, 12 s)
-    listing:1048576     # MAX_PAGE (agent/browse.c) is 4 MiB; 1 MiB holds
+    listing:1048576     # MAX_PAGE (agent/source/browse.c) is 4 MiB; 1 MiB holds
                         # thousands of entries and keeps runs fast
     ks-quote:4096       # KS_MAX_WORD (kickstart/kickstart.h), and past it
 )

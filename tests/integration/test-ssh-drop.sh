@@ -4,7 +4,7 @@
 # part-way), then killed, while the listening sshd stays up.  nbdkit must
 # log in again and the run complete, the guest's /usr identical to the
 # source's; nbdkit's retry-request filter retried on the dead session and
-# the copy failed (agent/nbdkit.c uses the retry filter for ssh).
+# the copy failed (agent/source/nbdkit.c uses the retry filter for ssh).
 source "$(dirname "$0")/../functions.sh"
 requires which sshd nbdkit qemu-img debugfs
 

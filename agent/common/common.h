@@ -1,0 +1,46 @@
+/* v2vboot engine, helpers every stage uses: errors, strings, commands (agent/common/).
+ * Included by internal.h after the shared structures.
+ */
+#ifndef V2V_COMMON_H
+#define V2V_COMMON_H
+
+/* error.c */
+extern bool v2v_verbose;
+extern void v2v_set_stage (const char *name);
+extern const char *v2v_stage (void);
+extern void v2v_clear_error (void);
+extern void v2v_error (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+extern void v2v_debug (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+
+/* strbuf.c */
+struct v2v_strbuf {
+  char *buf;
+  size_t len, cap;
+  bool failed;
+};
+extern int v2v_sb_add (struct v2v_strbuf *sb, const char *s, size_t n);
+extern int v2v_sb_puts (struct v2v_strbuf *sb, const char *s);
+extern int v2v_sb_printf (struct v2v_strbuf *sb, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+extern char *v2v_sb_finish (struct v2v_strbuf *sb);
+extern char *v2v_read_file_tail (const char *path, size_t max);
+extern char **v2v_strv_append (char **strv, const char *s);
+
+/* command.c */
+typedef void (*v2v_line_fn) (const char *line, void *opaque);
+extern int v2v_command (const char *const *argv, char **output);
+extern int v2v_command_lines (const char *const *argv, char **output,
+                              v2v_line_fn line_fn, void *opaque);
+extern pid_t v2v_spawn_logged (const char *const *argv, const char *logfile);
+extern void v2v_kill_wait (pid_t pid);
+extern void v2v_track_child (pid_t pid);
+extern void v2v_untrack_child (pid_t pid);
+extern bool v2v_child_tracked (pid_t pid);
+extern pid_t v2v_reap (pid_t pid, int *status, int options);
+extern bool v2v_cancelled (void);
+extern char *v2v_chomp (char *s);
+extern const char *v2v_last_line (char *s);
+
+#endif
