@@ -128,6 +128,37 @@ extern int v2v_run (const struct v2v_config *config, enum v2v_mode mode,
  */
 extern const char *v2v_last_error (void);
 
+/* What kind of error the last one is, so that a front end acts on it
+ * without reading its text (the wizard's trust dialogs), and its detail:
+ * for V2V_ERR_TRUST_CERT the certificate's SHA-256 fingerprint
+ * ("AB:CD:..."), for V2V_ERR_TRUST_HOST_KEY the host key's
+ * ("SHA256:..."), else "" (never NULL).  Both are valid as long as
+ * v2v_last_error().  v2v_error_kind_name gives the name the JSON events
+ * carry ("trust-cert", ...; "other" for V2V_ERR_OTHER).
+ */
+enum v2v_error_kind {
+  V2V_ERR_OTHER = 0,
+  V2V_ERR_TRUST_CERT,       /* TLS certificate not trusted */
+  V2V_ERR_TRUST_HOST_KEY,   /* SSH host key not known */
+  V2V_ERR_AUTH,             /* the login was refused */
+  V2V_ERR_NOT_FOUND,        /* a file, VM, datacenter, pool does not exist */
+  V2V_ERR_UNREACHABLE,      /* no answer: name, connection, timeout */
+  V2V_ERR_CANCELLED,        /* the run was cancelled */
+};
+extern enum v2v_error_kind v2v_last_error_kind (void);
+extern const char *v2v_last_error_detail (void);
+extern const char *v2v_error_kind_name (enum v2v_error_kind kind);
+
+/* The stages of a run, in the order they run, each with what it does in
+ * a few words (the wizard's progress list).  The array ends with a NULL
+ * name.  Stage events and errors name one of these.
+ */
+struct v2v_stage_info {
+  const char *name;         /* "destination", "source", ... */
+  const char *text;         /* "check the destination", ... */
+};
+extern const struct v2v_stage_info v2v_stages[];
+
 /* Stop the programs a run started (signal-safe), so that a front end
  * can cancel: the run then fails, cleans up and returns.
  */

@@ -9,6 +9,10 @@ extern bool v2v_verbose;
 extern void v2v_set_stage (const char *name);
 extern const char *v2v_stage (void);
 extern void v2v_clear_error (void);
+/* v2v_error with a kind (and its detail, or NULL) front ends act on. */
+extern void v2v_error_kind (enum v2v_error_kind kind, const char *detail,
+                            const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
 extern void v2v_error (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
 extern void v2v_debug (const char *fmt, ...)

@@ -9,6 +9,8 @@
 #include "internal.h"
 
 static __thread char *last_error;
+static __thread enum v2v_error_kind last_kind;
+static __thread char *last_detail;
 static __thread const char *stage = "v2vboot";
 bool v2v_verbose;
 
@@ -30,29 +32,82 @@ v2v_stage (void)
   return stage;
 }
 
+enum v2v_error_kind
+v2v_last_error_kind (void)
+{
+  return last_error ? last_kind : V2V_ERR_OTHER;
+}
+
+const char *
+v2v_last_error_detail (void)
+{
+  return last_error && last_detail ? last_detail : "";
+}
+
+const char *
+v2v_error_kind_name (enum v2v_error_kind kind)
+{
+  static const char *const names[] = {
+    [V2V_ERR_OTHER] = "other",
+    [V2V_ERR_TRUST_CERT] = "trust-cert",
+    [V2V_ERR_TRUST_HOST_KEY] = "trust-host-key",
+    [V2V_ERR_AUTH] = "auth",
+    [V2V_ERR_NOT_FOUND] = "not-found",
+    [V2V_ERR_UNREACHABLE] = "unreachable",
+    [V2V_ERR_CANCELLED] = "cancelled",
+  };
+
+  if ((size_t) kind < sizeof names / sizeof names[0] && names[kind])
+    return names[kind];
+  return "other";
+}
+
 void
 v2v_clear_error (void)
 {
   free (last_error);
-  last_error = NULL;
+  free (last_detail);
+  last_error = last_detail = NULL;
+  last_kind = V2V_ERR_OTHER;
+}
+
+static void
+set_error (enum v2v_error_kind kind, const char *detail,
+           const char *fmt, va_list ap)
+{
+  char *msg = NULL, *full = NULL;
+
+  if (vasprintf (&msg, fmt, ap) == -1)
+    msg = NULL;
+  if (msg == NULL || asprintf (&full, "%s: %s", stage, msg) == -1)
+    full = NULL;
+  free (msg);
+  v2v_clear_error ();
+  last_error = full ? full : strdup ("out of memory");
+  last_kind = kind;
+  last_detail = detail ? strdup (detail) : NULL;
+  v2v_debug ("error: %s", last_error);
 }
 
 void
 v2v_error (const char *fmt, ...)
 {
   va_list ap;
-  char *msg = NULL, *full = NULL;
 
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) == -1)
-    msg = NULL;
+  set_error (V2V_ERR_OTHER, NULL, fmt, ap);
   va_end (ap);
-  if (msg == NULL || asprintf (&full, "%s: %s", stage, msg) == -1)
-    full = NULL;
-  free (msg);
-  free (last_error);
-  last_error = full ? full : strdup ("out of memory");
-  v2v_debug ("error: %s", last_error);
+}
+
+void
+v2v_error_kind (enum v2v_error_kind kind, const char *detail,
+                const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  set_error (kind, detail, fmt, ap);
+  va_end (ap);
 }
 
 void
