@@ -497,32 +497,88 @@ static const struct ks_option include_opts[] = {
 
 static const struct ks_option no_opts[] = { { NULL } };
 
+/* Where a struct v2v_config keeps a command's options (struct
+ * ks_command's kept).  The options struct ks_options collects are a
+ * struct v2v_options, then the ks_file's --parallel.
+ */
+#define NOT_KEPT KS_NOT_KEPT, 0, 0, 0
+#define KEPT(f) KS_KEPT, offsetof (struct v2v_config, f), \
+    sizeof ((struct v2v_config *) 0)->f, 0
+#define KEPT_EACH(f, nr) KS_KEPT_EACH, offsetof (struct v2v_config, f), \
+    sizeof *((struct v2v_config *) 0)->f, offsetof (struct v2v_config, nr)
+_Static_assert (offsetof (struct ks_options, o) == 0,
+                "options: its struct v2v_options comes first");
 
 const struct ks_command ks_commands[] = {
   { "source", source_opts, NULL, source_target, source_complete,
-    "where the VMs' disks are read from" },
+    "where the VMs' disks are read from", KEPT (source) },
   { "vm", vm_opts, NULL, vm_target, NULL,
-    "a VM to convert (repeat for a batch)" },
+    "a VM to convert (repeat for a batch)", KEPT (vm) },
   { "disk", disk_opts, NULL, disk_target, NULL,
-    "a disk of the VM above (repeat)" },
+    "a disk of the VM above (repeat)", KEPT_EACH (disks, nr_disks) },
   { "destination", dest_opts, NULL, dest_target, NULL,
-    "where the converted VMs are written" },
+    "where the converted VMs are written", KEPT (dest) },
   { "network", network_opts, NULL, network_target, network_complete,
-    "a network mapping, or the image's own NIC (repeat)" },
+    "a network mapping, or the image's own NIC (repeat)", NOT_KEPT },
   { "options", options_opts, NULL, options_target, options_complete,
-    "how the conversion is done" },
+    "how the conversion is done", KEPT (options) },
   { "log", log_opts, NULL, log_target, log_complete,
-    "where the run's log also goes" },
+    "where the run's log also goes", NOT_KEPT },
   { "include", include_opts, "url", include_target, include_complete,
-    "read more commands from a URL" },
+    "read more commands from a URL", NOT_KEPT },
   { "poweroff", no_opts, NULL, after_target, poweroff_complete,
-    "power the image off after the run" },
+    "power the image off after the run", NOT_KEPT },
   { "reboot", no_opts, NULL, after_target, reboot_complete,
-    "reboot the image after the run" },
+    "reboot the image after the run", NOT_KEPT },
   { "shell", no_opts, NULL, after_target, shell_complete,
-    "leave a shell on the console after the run" },
+    "leave a shell on the console after the run", NOT_KEPT },
   { NULL }
 };
+
+/* ---- the fields of struct v2v_config that options set ---- */
+
+static size_t
+type_size (enum ks_type t)
+{
+  switch (t) {
+  case KS_STRING: return sizeof (char *);
+  case KS_UINT: return sizeof (unsigned);
+  case KS_ENUM: return sizeof (int);
+  case KS_FLAG: return sizeof (bool);
+  }
+  return 0;
+}
+
+void
+ks_config_fields (v2v_config_field_fn fn, void *opaque)
+{
+  const struct ks_command *c;
+  const struct ks_option *o;
+
+  for (c = ks_commands; c->name; ++c) {
+    bool each = c->kept == KS_KEPT_EACH;
+    if (c->kept == KS_NOT_KEPT)
+      continue;
+    if (each) {
+      struct v2v_config_field a = {
+        V2V_FIELD_ARRAY, V2V_FIELD_TOP, c->config_offset, c->config_size,
+        c->count_offset
+      };
+      fn (&a, opaque);
+    }
+    for (o = c->options; o->name; ++o) {
+      struct v2v_config_field f = {
+        o->type == KS_STRING ? V2V_FIELD_STRING : V2V_FIELD_VALUE,
+        each ? c->config_offset : V2V_FIELD_TOP,
+        each ? o->offset : c->config_offset + o->offset,
+        o->type == KS_STRING ? 0 : type_size (o->type), 0
+      };
+      if (o->offset + type_size (o->type) > c->config_size)
+        continue;               /* not in the config: options --parallel */
+      fn (&f, opaque);
+    }
+  }
+}
 
 /* ---- lookups and suggestions for typos ---- */
 

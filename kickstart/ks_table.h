@@ -82,6 +82,15 @@ struct ks_command {
    */
   void (*complete) (struct ks_ctx *ctx, void *target, bool errors);
   const char *doc;
+  /* Where a struct v2v_config keeps the options (v2v_config_free and
+   * v2v_config_copy walk them): not at all (KS_NOT_KEPT: they go
+   * elsewhere), in the struct at config_offset (KS_KEPT; options past
+   * config_size are the ks_file's, options --parallel), or in each
+   * element of the array at config_offset, of count_offset elements
+   * of config_size bytes (KS_KEPT_EACH).
+   */
+  enum { KS_NOT_KEPT = 0, KS_KEPT, KS_KEPT_EACH } kept;
+  size_t config_offset, config_size, count_offset;
 };
 
 extern const struct ks_command ks_commands[];
