@@ -65,10 +65,11 @@ struct ks_ctx {
    */
   char *include_url;
   /* The capacity of each array the parse grows (common/vector.h): the
-   * ks_file's, and those of the last vm (or, before it, of the base).
+   * ks_file's, the early disks', the last vm's disks, and the netmaps
+   * of the last vm (or, before the first, of the base).
    */
   size_t cap_vms, cap_nics, cap_includes, cap_early_disks;
-  size_t cap_disks, cap_netmaps;  /* of the last vm's, or the base's */
+  size_t cap_disks, cap_netmaps;
 };
 
 struct ks_command {
