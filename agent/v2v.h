@@ -189,7 +189,45 @@ typedef void (*v2v_say_fn) (const char *msg, void *opaque);
 extern void v2v_dest_sweep (const struct v2v_config *config, v2v_say_fn say,
                             void *opaque);
 
+/* Free every string and array of a config that owns them (the
+ * kickstart's, a copy): each string is zeroed first, so that no
+ * password or key stays in freed memory.  Not for a borrowed view
+ * (ks_vm_config, the wizard's wizard_config).
+ */
 extern void v2v_config_free (struct v2v_config *config);
+
+/* A deep copy of src into *dst, which then owns all its strings and
+ * arrays (free it with v2v_config_free).  Returns 0, or -1 with errno
+ * set (out of memory) and *dst zeroed.
+ */
+extern int v2v_config_copy (struct v2v_config *dst,
+                            const struct v2v_config *src);
+
+/* The fields of struct v2v_config, and of the elements of its arrays,
+ * that v2v_config_free and v2v_config_copy walk: those a kickstart
+ * option sets come from the kickstart's command table
+ * (ks_config_fields), the others from one list in
+ * agent/pipeline/config.c.  tests/unit/test-config.c checks that
+ * together they cover every byte of the structs.
+ */
+enum v2v_field_kind {
+  V2V_FIELD_VALUE,          /* copied as it is: a number, enum or bool */
+  V2V_FIELD_STRING,         /* char *: malloc'd, or NULL */
+  V2V_FIELD_ARRAY,          /* a pointer to count elements of size bytes */
+};
+#define V2V_FIELD_TOP SIZE_MAX
+struct v2v_config_field {
+  enum v2v_field_kind kind;
+  size_t in;                /* V2V_FIELD_TOP: in struct v2v_config; else
+                               in each element of the array whose pointer
+                               is at this offset of struct v2v_config */
+  size_t offset;            /* of the field, in the config or an element */
+  size_t size;              /* VALUE: its size; ARRAY: an element's */
+  size_t count;             /* ARRAY: offset of its size_t count */
+};
+typedef void (*v2v_config_field_fn) (const struct v2v_config_field *f,
+                                     void *opaque);
+extern void v2v_config_fields (v2v_config_field_fn fn, void *opaque);
 
 /* Quick looks at one part of a configuration, for front ends that ask
  * step by step (the wizard).  Each takes seconds, and returns 0, or -1

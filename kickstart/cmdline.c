@@ -36,12 +36,20 @@ repeatable (const struct ks_command *cmd)
 }
 
 static int
-append (char **text, const char *fmt, const char *a, const char *b)
+out_of_memory (FILE *errs)
+{
+  fprintf (errs, "kernel command line: out of memory\n");
+  return -1;
+}
+
+static int
+append (char **text, FILE *errs, const char *fmt, const char *a,
+        const char *b)
 {
   char *s;
 
   if (asprintf (&s, fmt, *text ? *text : "", a, b ? b : "") == -1)
-    return -1;
+    return out_of_memory (errs);
   free (*text);
   *text = s;
   return 0;
@@ -64,15 +72,15 @@ append_option (struct gen_line *l, const struct ks_option *opt,
     return -1;
   l->set[l->nr_set++] = opt;
   if (value == NULL)
-    return append (&l->text, "%s --%s", opt->name, NULL);
+    return append (&l->text, errs, "%s --%s", opt->name, NULL);
   q = ks_quote (value, &why);
   if (q == NULL) {
     fprintf (errs, "kernel command line: %s: %s\n", key, why);
     return -1;
   }
   /* Plain words are quoted too: they hold no '"' or '\\'. */
-  r = append (&l->text, q[0] == '"' ? "%s --%s=%s" : "%s --%s=\"%s\"",
-              opt->name, q);
+  r = append (&l->text, errs,
+              q[0] == '"' ? "%s --%s=%s" : "%s --%s=\"%s\"", opt->name, q);
   free (q);
   return r;
 }
@@ -104,7 +112,11 @@ line_for (struct gen_line *lines, size_t *n, const struct ks_command *cmd,
   memset (&lines[*n], 0, sizeof lines[*n]);
   lines[*n].cmd = cmd;
   lines[*n].text = strdup (cmd->name);
-  return lines[*n].text ? &lines[(*n)++] : NULL;
+  if (lines[*n].text == NULL) {
+    out_of_memory (errs);
+    return NULL;
+  }
+  return &lines[(*n)++];
 }
 
 /* One v2v.CMD[.OPTION][=VALUE] key (without "v2v."). */
@@ -194,7 +206,7 @@ ks_key (struct ks_cmdline *cl, const char *key, const char *value,
     return -1;
   }
   *field = strdup (value);
-  return 0;
+  return *field ? 0 : out_of_memory (errs);
 }
 
 /* The next word of the command line, quotes removed, into buf. */
@@ -238,7 +250,7 @@ ks_cmdline_parse (const char *cmdline, struct ks_cmdline *cl, FILE *errs)
   if (word == NULL || lines == NULL) {
     free (word);
     free (lines);
-    return -1;
+    return out_of_memory (errs);
   }
   for (;;) {
     char *eq;
@@ -259,7 +271,7 @@ ks_cmdline_parse (const char *cmdline, struct ks_cmdline *cl, FILE *errs)
     else {
       char *rest = strdup (word + 4);
       if (rest == NULL)
-        errors++;
+        errors += out_of_memory (errs) == -1;
       else {
         errors += command_key (word, rest, value, lines, &n, errs) == -1;
         cl->nr_keys++;
@@ -279,7 +291,7 @@ ks_cmdline_parse (const char *cmdline, struct ks_cmdline *cl, FILE *errs)
   }
   for (i = 0; i < n; ++i) {
     if (errors == 0 && lines[i].text &&
-        append (&cl->text, "%s%s\n", lines[i].text, NULL) == -1)
+        append (&cl->text, errs, "%s%s\n", lines[i].text, NULL) == -1)
       errors++;
     free (lines[i].text);
   }

@@ -5,61 +5,19 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vector.h"
 #include "ks_table.h"
 
 #define MAX_WORDS 64
 #define MAX_OPTIONS 32           /* per command, in the table */
 
-/* One message, at the file and line; any URL in it (an include's, the
- * file's own name) with its password masked.
- */
-static void
-report (struct ks_ctx *ctx, const char *kind, const char *fmt, va_list ap)
-{
-  char *msg = NULL, *line = NULL, *shown;
-  int r;
-
-  if (vasprintf (&msg, fmt, ap) == -1) {
-    fprintf (ctx->errs, "%s: out of memory\n", ctx->name);
-    return;
-  }
-  if (ctx->line > 0)
-    r = asprintf (&line, "%s:%d:%d: %s%s", ctx->name, ctx->line,
-                  ctx->col > 0 ? ctx->col : 1, kind, msg);
-  else
-    r = asprintf (&line, "%s: %s%s", ctx->name, kind, msg);
-  shown = r == -1 ? NULL : ks_mask_urls (line);
-  fprintf (ctx->errs, "%s\n", shown ? shown : "kickstart: out of memory");
-  free (shown);
-  free (line);
-  free (msg);
-}
-
-void
-ks_err (struct ks_ctx *ctx, const char *fmt, ...)
-{
-  va_list ap;
-
-  va_start (ap, fmt);
-  report (ctx, "", fmt, ap);
-  va_end (ap);
-  ctx->errors++;
-}
-
-void
-ks_warn (struct ks_ctx *ctx, const char *fmt, ...)
-{
-  va_list ap;
-
-  va_start (ap, fmt);
-  report (ctx, "warning: ", fmt, ap);
-  va_end (ap);
-}
+static void parse_text (struct ks_ctx *ctx, const char *name,
+                        const char *text, size_t len);
+static void include (struct ks_ctx *ctx, char *url);
 
 /* ---- setting one option ---- */
 
@@ -257,6 +215,11 @@ parse_line (struct ks_ctx *ctx, char *line)
   ctx->col = cols[0];
   if (cmd->complete)
     cmd->complete (ctx, target, ctx->errors != errors);
+  if (ctx->include_url) {
+    char *url = ctx->include_url;
+    ctx->include_url = NULL;
+    include (ctx, url);
+  }
 }
 
 /* ---- sections ---- */
@@ -305,6 +268,10 @@ open_section (struct ks_ctx *ctx, char *line)
     return NULL;
   }
   *body = strdup ("");
+  if (*body == NULL) {
+    ks_err (ctx, "out of memory");
+    return NULL;
+  }
   return body;
 }
 
@@ -312,20 +279,16 @@ open_section (struct ks_ctx *ctx, char *line)
  * doubles, so a body of many short lines costs linear time.
  */
 static void
-append_line (char **body, size_t *blen, size_t *bcap, const char *line,
-             size_t len)
+append_line (struct ks_ctx *ctx, char **body, size_t *blen, size_t *bcap,
+             const char *line, size_t len)
 {
-  if (*blen + len + 2 > *bcap) {
-    size_t cap = *bcap ? *bcap : 256;
-    char *b;
-    while (cap < *blen + len + 2)
-      cap *= 2;
-    b = realloc (*body, cap);
-    if (b == NULL)
-      return;
-    *body = b;
-    *bcap = cap;
+  void *b = *body;
+
+  if (v2v_vector_reserve (&b, bcap, *blen, len + 2, 1) == -1) {
+    ks_err (ctx, "out of memory");
+    return;
   }
+  *body = b;
   memcpy (*body + *blen, line, len);
   (*body)[*blen + len] = '\n';
   (*body)[*blen + len + 1] = '\0';
@@ -385,8 +348,12 @@ valid_utf8 (const unsigned char *s, size_t n)
 
 /* ---- includes ---- */
 
-bool
-ks_include_begin (struct ks_ctx *ctx, const char *url)
+/* Before fetching an include of url: false, with the error reported
+ * once, when it would go past KS_MAX_INCLUDE_DEPTH or KS_MAX_INCLUDES;
+ * after such an error every later include is refused without a word.
+ */
+static bool
+include_begin (struct ks_ctx *ctx, const char *url)
 {
   if (ctx->include_stop)
     return false;
@@ -425,9 +392,46 @@ include_fits (struct ks_ctx *ctx, const char *name, size_t len)
   return true;
 }
 
-void
-ks_parse_text (struct ks_ctx *ctx, const char *name, const char *text,
-               size_t len)
+/* An include line's URL (owned): fetched, and its text read as if it
+ * stood in place of the line.
+ */
+static void
+include (struct ks_ctx *ctx, char *url)
+{
+  struct ks_file *ks = ctx->ks;
+  char **slot, *text = NULL, *error = NULL;
+  size_t len = 0;
+
+  if (!include_begin (ctx, url)) {
+    free (url);
+    return;
+  }
+  slot = ks_append (ctx, &ks->includes, &ks->nr_includes, &ctx->cap_includes,
+                    sizeof *slot, SIZE_MAX);
+  if (slot == NULL) {
+    free (url);
+    return;
+  }
+  *slot = url;
+  if (ctx->opts == NULL || ctx->opts->fetch == NULL) {
+    ks_err (ctx, "include %s: including is not possible here", url);
+    return;
+  }
+  if (ctx->opts->fetch (url, &text, &len, &error, ctx->opts->opaque) == -1) {
+    ks_err (ctx, "include %s: %s", url, error ? error : "cannot fetch");
+    free (error);
+    return;
+  }
+  ctx->depth++;
+  parse_text (ctx, url, text, len);
+  ctx->depth--;
+  free (text);
+}
+
+/* More kickstart text into ctx->ks: the main file, or an include. */
+static void
+parse_text (struct ks_ctx *ctx, const char *name, const char *text,
+            size_t len)
 {
   const char *saved_name = ctx->name, *p = text, *end = text + len;
   int saved_line = ctx->line, section_line = 0;
@@ -464,7 +468,7 @@ ks_parse_text (struct ks_ctx *ctx, const char *name, const char *text,
       else if (memchr (start, '\0', l) || l > KS_MAX_LINE)
         ks_err (ctx, "NUL byte or overlong line in a section");
       else
-        append_line (section, &section_len, &section_cap, start, l);
+        append_line (ctx, section, &section_len, &section_cap, start, l);
       continue;
     }
     /* Join continuation lines ending in a backslash. */
@@ -525,7 +529,7 @@ ks_parse_string (const char *name, const char *text, size_t len,
   struct ks_ctx ctx = { .name = name, .errs = errs, .ks = ks, .opts = opts,
                         .main_name = name };
 
-  ks_parse_text (&ctx, name, text, len);
+  parse_text (&ctx, name, text, len);
   ks_validate (&ctx);
   free (ctx.early_disks);       /* moved into the VM by ks_validate, or
                                    reported */
@@ -547,6 +551,7 @@ ks_parse_file (const char *file, const struct ks_parse_opts *opts,
   }
   buf = malloc (KS_MAX_FILE + 1);
   if (buf == NULL) {
+    fprintf (errs, "%s: out of memory\n", file);
     fclose (f);
     return -1;
   }
@@ -584,11 +589,8 @@ ks_free (struct ks_file *ks)
   for (i = 0; i < ks->nr_vms; ++i)
     free_vm (&ks->vms[i]);
   free (ks->vms);
-  for (i = 0; i < ks->nr_nics; ++i) {
-    struct ks_nic *n = &ks->nics[i];
-    free (n->device); free (n->ip); free (n->netmask); free (n->gateway);
-    free (n->nameserver);
-  }
+  for (i = 0; i < ks->nr_nics; ++i)
+    ks_nic_free (&ks->nics[i]);
   free (ks->nics);
   free (ks->pre);
   free (ks->post);

@@ -85,6 +85,13 @@ extern int ks_parse_file (const char *file, const struct ks_parse_opts *opts,
                           struct ks_file *ks, FILE *errs);
 extern void ks_free (struct ks_file *ks);
 
+/* The fields of struct v2v_config that kickstart options set, from the
+ * command table: fn is called once for each (an array before the
+ * fields of its elements), for v2v_config_fields
+ * (agent/pipeline/config.c).
+ */
+extern void ks_config_fields (v2v_config_field_fn fn, void *opaque);
+
 /* The configuration of VM i (shares ks's memory: do not free it). */
 extern void ks_vm_config (const struct ks_file *ks, size_t i,
                           struct v2v_config *cfg);

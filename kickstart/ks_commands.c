@@ -3,30 +3,37 @@
  * parser, dump-config, list-kickstart-options, the kernel command line
  * and the docs test all read this table.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vector.h"
 #include "ks_table.h"
 
 /* ---- growing arrays ---- */
 
-static void *
-grow (struct ks_ctx *ctx, void *array, size_t *n, size_t size, size_t max)
+void *
+ks_append (struct ks_ctx *ctx, void *array, size_t *n, size_t *cap,
+           size_t size, size_t max)
 {
-  char *a;
+  void *a;
+  char *e;
 
   if (*n >= max) {
     ks_err (ctx, "more than %zu of these", max);
     return NULL;
   }
-  a = realloc (array, (*n + 1) * size);
-  if (a == NULL) {
+  memcpy (&a, array, sizeof a);
+  if (v2v_vector_reserve (&a, cap, *n, 1, size) == -1) {
     ks_err (ctx, "out of memory");
     return NULL;
   }
-  memset (a + *n * size, 0, size);
-  return a;
+  memcpy (array, &a, sizeof a);
+  e = (char *) a + *n * size;
+  memset (e, 0, size);
+  (*n)++;
+  return e;
 }
 
 /* ---- source, destination: once per file ---- */
@@ -75,12 +82,12 @@ static void *
 vm_target (struct ks_ctx *ctx)
 {
   struct ks_file *ks = ctx->ks;
-  struct ks_vm *v = grow (ctx, ks->vms, &ks->nr_vms, sizeof *v, KS_MAX_VMS);
+  struct ks_vm *v = ks_append (ctx, &ks->vms, &ks->nr_vms, &ctx->cap_vms,
+                               sizeof *v, KS_MAX_VMS);
 
   if (v == NULL)
     return NULL;
-  ks->vms = v;
-  v = &ks->vms[ks->nr_vms++];
+  ctx->cap_disks = ctx->cap_netmaps = 0;    /* its arrays, empty */
   v->line = ctx->line;
   v->file = ctx->name;
   return &v->vm;
@@ -90,43 +97,51 @@ static void *
 disk_target (struct ks_ctx *ctx)
 {
   struct ks_file *ks = ctx->ks;
-  struct v2v_disk **disks;
-  size_t *n;
-  struct v2v_disk *d;
+  struct ks_vm *v = ks->nr_vms > 0 ? &ks->vms[ks->nr_vms - 1] : NULL;
 
-  if (ks->nr_vms > 0) {
-    disks = &ks->vms[ks->nr_vms - 1].disks;
-    n = &ks->vms[ks->nr_vms - 1].nr_disks;
+  if (v)
+    return ks_append (ctx, &v->disks, &v->nr_disks, &ctx->cap_disks,
+                      sizeof *v->disks, 64);
+  if (!ctx->early_disk_line) {
+    ctx->early_disk_line = ctx->line;
+    ctx->early_disk_file = ctx->name;
   }
-  else {
-    disks = &ctx->early_disks;
-    n = &ctx->nr_early_disks;
-    if (!ctx->early_disk_line) {
-      ctx->early_disk_line = ctx->line;
-      ctx->early_disk_file = ctx->name;
-    }
-  }
-  d = grow (ctx, *disks, n, sizeof *d, 64);
-  if (d == NULL)
-    return NULL;
-  *disks = d;
-  return &d[(*n)++];
+  return ks_append (ctx, &ctx->early_disks, &ctx->nr_early_disks,
+                    &ctx->cap_early_disks, sizeof *ctx->early_disks, 64);
 }
 
 /* ---- network: a NIC map, or the image's own NIC ---- */
 
-static struct ks_network network_scratch;
-
 static void *
 network_target (struct ks_ctx *ctx)
 {
-  (void) ctx;
-  memset (&network_scratch, 0, sizeof network_scratch);
-  return &network_scratch;
+  memset (&ctx->scratch.network, 0, sizeof ctx->scratch.network);
+  return &ctx->scratch.network;
 }
 
-static void
-free_nic (struct ks_nic *n)
+static bool
+valid_ipv4 (const char *s)
+{
+  int parts = 0;
+
+  for (;;) {
+    const char *start = s;
+    unsigned v = 0;
+    while (isdigit ((unsigned char) *s) && s - start < 3)
+      v = v * 10 + (unsigned) (*s++ - '0');
+    if (s == start || v > 255 || (s - start > 1 && *start == '0'))
+      return false;
+    parts++;
+    if (*s == '\0')
+      return parts == 4;
+    if (*s != '.' || parts == 4)
+      return false;
+    s++;
+  }
+}
+
+void
+ks_nic_free (struct ks_nic *n)
 {
   free (n->device); free (n->ip); free (n->netmask); free (n->gateway);
   free (n->nameserver);
@@ -138,6 +153,7 @@ add_map (struct ks_ctx *ctx, const char *map)
   struct ks_file *ks = ctx->ks;
   struct v2v_netmap **maps, *m;
   size_t *n;
+  char *from, *to;
   const char *eq = strrchr (map, '=');
 
   if (eq == NULL || eq == map || eq[1] == '\0') {
@@ -154,13 +170,21 @@ add_map (struct ks_ctx *ctx, const char *map)
     maps = &ks->base.netmaps;
     n = &ks->base.nr_netmaps;
   }
-  m = grow (ctx, *maps, n, sizeof *m, 256);
-  if (m == NULL)
+  from = strndup (map, (size_t) (eq - map));
+  to = strdup (eq + 1);
+  if (from == NULL || to == NULL) {
+    ks_err (ctx, "out of memory");
+    m = NULL;
+  }
+  else
+    m = ks_append (ctx, maps, n, &ctx->cap_netmaps, sizeof *m, 256);
+  if (m == NULL) {
+    free (from);
+    free (to);
     return -1;
-  *maps = m;
-  m[*n].from = strndup (map, (size_t) (eq - map));
-  m[*n].to = strdup (eq + 1);
-  (*n)++;
+  }
+  m->from = from;
+  m->to = to;
   return 0;
 }
 
@@ -198,41 +222,40 @@ network_complete (struct ks_ctx *ctx, void *target, bool errors)
                                               nic->gateway))
     ks_err (ctx, "network: --ip, --netmask and --gateway go with "
             "--bootproto=static");
-  if (nic->ip && !ks_valid_ipv4 (nic->ip))
+  if (nic->ip && !valid_ipv4 (nic->ip))
     ks_err (ctx, "network: --ip=%s: expected an IPv4 address", nic->ip);
-  if (nic->netmask && !ks_valid_ipv4 (nic->netmask))
+  if (nic->netmask && !valid_ipv4 (nic->netmask))
     ks_err (ctx, "network: --netmask=%s: expected a mask like "
             "255.255.255.0", nic->netmask);
-  if (nic->gateway && !ks_valid_ipv4 (nic->gateway))
+  if (nic->gateway && !valid_ipv4 (nic->gateway))
     ks_err (ctx, "network: --gateway=%s: expected an IPv4 address",
             nic->gateway);
-  if (nic->nameserver && !ks_valid_ipv4 (nic->nameserver))
+  if (nic->nameserver && !valid_ipv4 (nic->nameserver))
     ks_err (ctx, "network: --nameserver=%s: expected an IPv4 address",
             nic->nameserver);
   if (ctx->errors == before) {
     struct ks_file *ks = ctx->ks;
-    nics = grow (ctx, ks->nics, &ks->nr_nics, sizeof *nics, 64);
+    nics = ks_append (ctx, &ks->nics, &ks->nr_nics, &ctx->cap_nics,
+                      sizeof *nics, 64);
     if (nics) {
-      ks->nics = nics;
-      nics[ks->nr_nics++] = *nic;
+      *nics = *nic;
       nic = NULL;
     }
   }
  out:
   free (n->map);
   if (nic)
-    free_nic (nic);
+    ks_nic_free (nic);
 }
 
 /* ---- options, log: once, through scratch structs ---- */
 
-static struct ks_options options_scratch;
-
 static void *
 options_target (struct ks_ctx *ctx)
 {
-  memset (&options_scratch, 0, sizeof options_scratch);
-  return once (ctx, &ctx->options_line, &ctx->options_file, "options", &options_scratch);
+  memset (&ctx->scratch.options, 0, sizeof ctx->scratch.options);
+  return once (ctx, &ctx->options_line, &ctx->options_file, "options",
+               &ctx->scratch.options);
 }
 
 static void
@@ -248,13 +271,11 @@ options_complete (struct ks_ctx *ctx, void *target, bool errors)
   ctx->ks->parallel = o->parallel;
 }
 
-static struct ks_log log_scratch;
-
 static void *
 log_target (struct ks_ctx *ctx)
 {
-  memset (&log_scratch, 0, sizeof log_scratch);
-  return once (ctx, &ctx->log_line, &ctx->log_file, "log", &log_scratch);
+  memset (&ctx->scratch.log, 0, sizeof ctx->scratch.log);
+  return once (ctx, &ctx->log_line, &ctx->log_file, "log", &ctx->scratch.log);
 }
 
 static void
@@ -278,57 +299,27 @@ log_complete (struct ks_ctx *ctx, void *target, bool errors)
   free (l->remote);
 }
 
-/* ---- include URL ---- */
-
-static struct ks_include include_scratch;
+/* ---- include URL: read by the parser once the line is done ---- */
 
 static void *
 include_target (struct ks_ctx *ctx)
 {
-  (void) ctx;
-  memset (&include_scratch, 0, sizeof include_scratch);
-  return &include_scratch;
+  memset (&ctx->scratch.include, 0, sizeof ctx->scratch.include);
+  return &ctx->scratch.include;
 }
 
 static void
 include_complete (struct ks_ctx *ctx, void *target, bool errors)
 {
-  struct ks_include inc = *(struct ks_include *) target;
-  struct ks_file *ks = ctx->ks;
-  char **urls, *text = NULL, *error = NULL;
-  size_t len = 0;
+  struct ks_include *inc = target;
 
-  if (errors || inc.url == NULL) {
+  if (errors || inc->url == NULL) {
     if (!errors)
       ks_err (ctx, "include: give the URL of the file to include");
-    free (inc.url);
+    free (inc->url);
     return;
   }
-  if (!ks_include_begin (ctx, inc.url)) {
-    free (inc.url);
-    return;
-  }
-  urls = realloc (ks->includes, (ks->nr_includes + 1) * sizeof *urls);
-  if (urls == NULL) {
-    free (inc.url);
-    return;
-  }
-  ks->includes = urls;
-  urls[ks->nr_includes++] = inc.url;
-  if (ctx->opts == NULL || ctx->opts->fetch == NULL) {
-    ks_err (ctx, "include %s: including is not possible here", inc.url);
-    return;
-  }
-  if (ctx->opts->fetch (inc.url, &text, &len, &error,
-                        ctx->opts->opaque) == -1) {
-    ks_err (ctx, "include %s: %s", inc.url, error ? error : "cannot fetch");
-    free (error);
-    return;
-  }
-  ctx->depth++;
-  ks_parse_text (ctx, inc.url, text, len);
-  ctx->depth--;
-  free (text);
+  ctx->include_url = inc->url;
 }
 
 /* ---- poweroff, reboot, shell ---- */
@@ -506,31 +497,88 @@ static const struct ks_option include_opts[] = {
 
 static const struct ks_option no_opts[] = { { NULL } };
 
+/* Where a struct v2v_config keeps a command's options (struct
+ * ks_command's kept).  The options struct ks_options collects are a
+ * struct v2v_options, then the ks_file's --parallel.
+ */
+#define NOT_KEPT KS_NOT_KEPT, 0, 0, 0
+#define KEPT(f) KS_KEPT, offsetof (struct v2v_config, f), \
+    sizeof ((struct v2v_config *) 0)->f, 0
+#define KEPT_EACH(f, nr) KS_KEPT_EACH, offsetof (struct v2v_config, f), \
+    sizeof *((struct v2v_config *) 0)->f, offsetof (struct v2v_config, nr)
+_Static_assert (offsetof (struct ks_options, o) == 0,
+                "options: its struct v2v_options comes first");
+
 const struct ks_command ks_commands[] = {
   { "source", source_opts, NULL, source_target, source_complete,
-    "where the VMs' disks are read from" },
+    "where the VMs' disks are read from", KEPT (source) },
   { "vm", vm_opts, NULL, vm_target, NULL,
-    "a VM to convert (repeat for a batch)" },
+    "a VM to convert (repeat for a batch)", KEPT (vm) },
   { "disk", disk_opts, NULL, disk_target, NULL,
-    "a disk of the VM above (repeat)" },
+    "a disk of the VM above (repeat)", KEPT_EACH (disks, nr_disks) },
   { "destination", dest_opts, NULL, dest_target, NULL,
-    "where the converted VMs are written" },
+    "where the converted VMs are written", KEPT (dest) },
   { "network", network_opts, NULL, network_target, network_complete,
-    "a network mapping, or the image's own NIC (repeat)" },
+    "a network mapping, or the image's own NIC (repeat)", NOT_KEPT },
   { "options", options_opts, NULL, options_target, options_complete,
-    "how the conversion is done" },
+    "how the conversion is done", KEPT (options) },
   { "log", log_opts, NULL, log_target, log_complete,
-    "where the run's log also goes" },
+    "where the run's log also goes", NOT_KEPT },
   { "include", include_opts, "url", include_target, include_complete,
-    "read more commands from a URL" },
+    "read more commands from a URL", NOT_KEPT },
   { "poweroff", no_opts, NULL, after_target, poweroff_complete,
-    "power the image off after the run" },
+    "power the image off after the run", NOT_KEPT },
   { "reboot", no_opts, NULL, after_target, reboot_complete,
-    "reboot the image after the run" },
+    "reboot the image after the run", NOT_KEPT },
   { "shell", no_opts, NULL, after_target, shell_complete,
-    "leave a shell on the console after the run" },
+    "leave a shell on the console after the run", NOT_KEPT },
   { NULL }
 };
+
+/* ---- the fields of struct v2v_config that options set ---- */
+
+static size_t
+type_size (enum ks_type t)
+{
+  switch (t) {
+  case KS_STRING: return sizeof (char *);
+  case KS_UINT: return sizeof (unsigned);
+  case KS_ENUM: return sizeof (int);
+  case KS_FLAG: return sizeof (bool);
+  }
+  return 0;
+}
+
+void
+ks_config_fields (v2v_config_field_fn fn, void *opaque)
+{
+  const struct ks_command *c;
+  const struct ks_option *o;
+
+  for (c = ks_commands; c->name; ++c) {
+    bool each = c->kept == KS_KEPT_EACH;
+    if (c->kept == KS_NOT_KEPT)
+      continue;
+    if (each) {
+      struct v2v_config_field a = {
+        V2V_FIELD_ARRAY, V2V_FIELD_TOP, c->config_offset, c->config_size,
+        c->count_offset
+      };
+      fn (&a, opaque);
+    }
+    for (o = c->options; o->name; ++o) {
+      struct v2v_config_field f = {
+        o->type == KS_STRING ? V2V_FIELD_STRING : V2V_FIELD_VALUE,
+        each ? c->config_offset : V2V_FIELD_TOP,
+        each ? o->offset : c->config_offset + o->offset,
+        o->type == KS_STRING ? 0 : type_size (o->type), 0
+      };
+      if (o->offset + type_size (o->type) > c->config_size)
+        continue;               /* not in the config: options --parallel */
+      fn (&f, opaque);
+    }
+  }
+}
 
 /* ---- lookups and suggestions for typos ---- */
 

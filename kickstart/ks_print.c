@@ -28,62 +28,6 @@ is_secret (const struct ks_option *o)
   return strcmp (o->name, "password") == 0;
 }
 
-char *
-ks_mask_url (const char *s)
-{
-  const char *p = s, *sep, *at, *colon;
-  char *r;
-
-  if (!isalpha ((unsigned char) *p))
-    return NULL;
-  while (isalnum ((unsigned char) *p) || *p == '+' || *p == '-' || *p == '.')
-    p++;
-  if (strncmp (p, "://", 3) != 0)
-    return NULL;
-  p += 3;
-  sep = p + strcspn (p, "/?#");
-  at = memrchr (p, '@', (size_t) (sep - p));
-  colon = at ? memchr (p, ':', (size_t) (at - p)) : NULL;
-  if (colon == NULL)
-    return NULL;
-  if (asprintf (&r, "%.*s" MASK "%s", (int) (colon + 1 - s), s, at) == -1)
-    return NULL;
-  return r;
-}
-
-char *
-ks_mask_urls (const char *text)
-{
-  char *out = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&out, &len);
-  const char *p = text, *sep;
-
-  if (f == NULL)
-    return NULL;
-  while ((sep = strstr (p, "://")) != NULL) {
-    const char *auth = sep + 3;
-    const char *end = auth + strcspn (auth, "/?# \t\r\n");
-    const char *at = memrchr (auth, '@', (size_t) (end - auth));
-    const char *colon = at ? memchr (auth, ':', (size_t) (at - auth)) : NULL;
-
-    if (colon == NULL) {
-      fwrite (p, 1, (size_t) (end - p), f);
-    } else {
-      fwrite (p, 1, (size_t) (colon + 1 - p), f);
-      fputs (MASK, f);
-      fwrite (at, 1, (size_t) (end - at), f);
-    }
-    p = end;
-  }
-  fputs (p, f);
-  if (fclose (f) != 0) {
-    free (out);
-    return NULL;
-  }
-  return out;
-}
-
 /* Appends " --NAME=VALUE" to the line; returns 0, or -1 with a "#
  * skipped" comment in *skip (caller frees) when VALUE cannot be written.
  */

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/vector.h"
 #include "ks_table.h"
 
 /* Messages from here on are about the command at file:line, the main
@@ -24,27 +25,6 @@ at (struct ks_ctx *ctx, const char *file, int line)
   ctx->name = line && file ? file : ctx->main_name;
   ctx->line = line;
   ctx->col = 0;
-}
-
-bool
-ks_valid_ipv4 (const char *s)
-{
-  int parts = 0;
-
-  for (;;) {
-    const char *start = s;
-    unsigned v = 0;
-    while (isdigit ((unsigned char) *s) && s - start < 3)
-      v = v * 10 + (unsigned) (*s++ - '0');
-    if (s == start || v > 255 || (s - start > 1 && *start == '0'))
-      return false;
-    parts++;
-    if (*s == '\0')
-      return parts == 4;
-    if (*s != '.' || parts == 4)
-      return false;
-    s++;
-  }
 }
 
 static bool
@@ -270,7 +250,7 @@ settle_early_disks (struct ks_ctx *ctx)
 {
   struct ks_file *ks = ctx->ks;
   struct ks_vm *v;
-  struct v2v_disk *d;
+  void *d;
   size_t i;
 
   if (ctx->nr_early_disks == 0)
@@ -290,16 +270,18 @@ settle_early_disks (struct ks_ctx *ctx)
     return;
   }
   v = &ks->vms[0];
-  d = realloc (ctx->early_disks,
-               (ctx->nr_early_disks + v->nr_disks) * sizeof *d);
-  if (d == NULL) {
+  d = ctx->early_disks;
+  if (v2v_vector_reserve (&d, &ctx->cap_early_disks, ctx->nr_early_disks,
+                          v->nr_disks, sizeof *v->disks) == -1) {
     ks_err (ctx, "out of memory");
     return;
   }
+  ctx->early_disks = d;
   if (v->nr_disks)
-    memcpy (d + ctx->nr_early_disks, v->disks, v->nr_disks * sizeof *d);
+    memcpy (ctx->early_disks + ctx->nr_early_disks, v->disks,
+            v->nr_disks * sizeof *v->disks);
   free (v->disks);
-  v->disks = d;
+  v->disks = ctx->early_disks;
   v->nr_disks += ctx->nr_early_disks;
   ctx->early_disks = NULL;
   ctx->nr_early_disks = 0;
@@ -316,21 +298,29 @@ settle_netmaps (struct ks_ctx *ctx)
 
   for (i = 0; i < ks->nr_vms; ++i) {
     struct ks_vm *v = &ks->vms[i];
+    size_t cap = v->nr_netmaps;       /* at least */
     for (j = 0; j < ks->base.nr_netmaps; ++j) {
       const struct v2v_netmap *g = &ks->base.netmaps[j];
       struct v2v_netmap *m;
+      char *from, *to;
       for (k = 0; k < v->nr_netmaps; ++k)
         if (strcmp (v->netmaps[k].from, g->from) == 0)
           break;
       if (k < v->nr_netmaps)
         continue;
-      m = realloc (v->netmaps, (v->nr_netmaps + 1) * sizeof *m);
-      if (m == NULL)
+      from = strdup (g->from);
+      to = strdup (g->to);
+      m = from && to ? ks_append (ctx, &v->netmaps, &v->nr_netmaps, &cap,
+                                  sizeof *m, SIZE_MAX) : NULL;
+      if (m == NULL) {
+        if (!from || !to)
+          ks_err (ctx, "out of memory");
+        free (from);
+        free (to);
         return;
-      v->netmaps = m;
-      m[v->nr_netmaps].from = strdup (g->from);
-      m[v->nr_netmaps].to = strdup (g->to);
-      v->nr_netmaps++;
+      }
+      m->from = from;
+      m->to = to;
     }
   }
 }

@@ -1,7 +1,7 @@
 /* Run external programs (qemu-img, nbdkit) without a shell.
  *
- * Arguments never carry secrets (DESIGN.md): passwords reach programs
- * through files in the 0600 work directory.
+ * Arguments never carry secrets (docs/hacking.md, Rules): passwords
+ * reach programs through files in the 0600 work directory.
  */
 #include <errno.h>
 #include <fcntl.h>
