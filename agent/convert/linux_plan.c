@@ -160,6 +160,20 @@ v2v_grub_mkconfig_command (bool has_grub2_mkconfig, const char *path)
   return argv;
 }
 
+/* Does this grub.cfg boot kernels itself (linux, linux16, linuxefi
+ * lines), as opposed to a stub that loads the real one (RHEL 9's and
+ * Fedora 34's \EFI\<distro>\grub.cfg: search, set prefix, configfile)
+ * or a BLS menu (blscfg)?  Only the former is regenerated: grub2-mkconfig
+ * would overwrite a stub with a full config that the signed grub reads
+ * from the ESP instead of /boot/grub2/grub.cfg.
+ */
+bool
+v2v_grub_cfg_has_entries (const char *text)
+{
+  return strstr (text, "\tlinux") || strstr (text, " linux") ||
+         strstr (text, "\nlinux");
+}
+
 /* Is name a NIC name the VMware guest used: ethN, ensN, enoN, enpXsY...? */
 static size_t
 nic_name_at (const char *s, const char *p)
@@ -215,6 +229,41 @@ v2v_nic_names_add (const char *text, char ***names, size_t *nr)
   return 0;
 }
 
+/* The same for one configuration file at path.  An ifcfg-NAME file
+ * names its device in its file name: SUSE's wicked files
+ * (/etc/sysconfig/network/ifcfg-eth0) often say it nowhere else, and a
+ * RHEL one may leave out DEVICE=.  Its NAME= is not a device but a
+ * label (RHEL: the connection's name, "System eth0", NAME=eth0 in
+ * ifcfg-enp134s1f0; SUSE: a description), so it is not read.
+ */
+int
+v2v_nic_names_add_file (const char *path, const char *text, char ***names,
+                        size_t *nr)
+{
+  const char *base = strrchr (path, '/'), *p;
+  struct v2v_strbuf sb = { 0 };
+  CLEANUP_FREE char *rest = NULL;
+
+  base = base ? base + 1 : path;
+  if (strncmp (base, "ifcfg-", 6) != 0)
+    return v2v_nic_names_add (text, names, nr);
+  if (v2v_nic_names_add (base + 6, names, nr) == -1)
+    return -1;
+  for (p = text; *p; ) {
+    const char *eol = strchrnul (p, '\n');
+    const char *q = p + strspn (p, " \t");
+
+    if (strncmp (q, "NAME=", 5) != 0)
+      v2v_sb_add (&sb, p, (size_t) (eol - p));
+    v2v_sb_add (&sb, "\n", 1);
+    p = *eol ? eol + 1 : eol;
+  }
+  rest = v2v_sb_finish (&sb);
+  if (rest == NULL)
+    return -1;
+  return v2v_nic_names_add (rest, names, nr);
+}
+
 /* A systemd .link file that gives the NIC with mac its old name. */
 char *
 v2v_link_file (const char *mac, const char *name)
@@ -225,6 +274,22 @@ v2v_link_file (const char *mac, const char *name)
                 "# v2vboot: keep the name this NIC had on VMware, so the\n"
                 "# guest's network configuration still applies on KVM.\n"
                 "[Match]\nMACAddress=%s\n\n[Link]\nName=%s\n", mac, name) == -1)
+    return NULL;
+  return s;
+}
+
+/* The udev rule that does the same on a guest without systemd's udev
+ * (RHEL 6, SLES 11): one line, for a rules file that holds every NIC's.
+ * udev compares ATTR{address} as a string: mac must be lower case, as
+ * the kernel prints it (vmx.c lowers the .vmx's).  Caller frees.
+ */
+char *
+v2v_udev_net_rule (const char *mac, const char *name)
+{
+  char *s;
+
+  if (asprintf (&s, "SUBSYSTEM==\"net\", ACTION==\"add\", "
+                "ATTR{address}==\"%s\", NAME=\"%s\"\n", mac, name) == -1)
     return NULL;
   return s;
 }
