@@ -816,8 +816,11 @@ v2v_convert_linux (struct run *run)
       regenerate_grub (run, &jobs) == -1 ||
       run_jobs (run, &jobs) == -1)
     goto out;
-  /* Whatever grub-mkconfig wrote, no old name may survive. */
-  if (rewrite_files (run, grub_cfgs, umap, nu) == -1)
+  /* Whatever grub-mkconfig wrote, no old name may survive (RHEL 8's
+   * grub2-mkconfig writes kernelopts into grubenv too).
+   */
+  if (rewrite_files (run, grub_cfgs, umap, nu) == -1 ||
+      rewrite_grubenvs (run, umap, nu) == -1)
     goto out;
   verify_boot_path (run);
   selinux_relabel (run);
