@@ -439,6 +439,41 @@ dracut (void)
   free (man);
 }
 
+/* UEFI on SUSE: shim-install leaves its shim at the removable path
+ * itself, so a fresh KVM domain boots it; nothing is copied.
+ */
+static void
+efi (void)
+{
+  char *list = fixture ("suse-shim-install-esp.txt");
+  char **files = NULL, **copies = NULL, *line, *save = NULL;
+  size_t n = 0;
+
+  for (line = strtok_r (list, "\n", &save); line;
+       line = strtok_r (NULL, "\n", &save)) {
+    if (line[0] == '#')
+      continue;
+    files = v2v_strv_append (files, line);
+    n++;
+  }
+  CHECK (n == 8);
+  CHECK (v2v_efi_fallback_plan (files, "sles", &copies) ==
+         V2V_EFI_HAS_FALLBACK);
+  CHECK (copies == NULL);
+  /* without EFI/boot (removed by hand): SUSE's shim.efi and grub.efi
+   * are not names the plan knows, so the guest is refused, not broken.
+   */
+  {
+    char *sles_only[] = { files[3], files[4], files[5], files[6], files[7],
+                          NULL };
+    CHECK (v2v_efi_fallback_plan (sles_only, "sles", &copies) ==
+           V2V_EFI_NO_LOADER);
+    CHECK (copies == NULL);
+  }
+  v2v_cleanup_free_strv (&files);
+  free (list);
+}
+
 int
 main (void)
 {
@@ -447,5 +482,6 @@ main (void)
   grub_configs ();
   network ();
   dracut ();
+  efi ();
   return unit_done ("distro-files");
 }
