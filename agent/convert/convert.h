@@ -41,6 +41,15 @@ extern bool v2v_grub_cfg_has_entries (const char *text);
 extern int v2v_nic_names_add (const char *text, char ***names, size_t *nr);
 extern int v2v_nic_names_add_file (const char *path, const char *text,
                                    char ***names, size_t *nr);
+extern const char *v2v_nic_file_mac (const char *text, char *buf,
+                                     size_t len);
+extern int v2v_nic_file_add (const char *path, const char *text,
+                             char ***names, size_t *nr, char ***bound_names,
+                             char ***bound_macs, size_t *nbound);
+extern void v2v_nic_order (char *const *names, size_t nr,
+                           char *const *bound_names, char *const *bound_macs,
+                           size_t nbound, char *const *vm_macs, size_t nics,
+                           int *order);
 extern char *v2v_link_file (const char *mac, const char *name);
 extern char *v2v_udev_net_rule (const char *mac, const char *name);
 extern bool v2v_is_vmware_tools_package (const char *name);

@@ -426,9 +426,11 @@ static int
 keep_nic_names (struct run *run)
 {
   guestfs_h *g = run->g;
-  CLEANUP_FREE_STRV char **names = NULL;
+  CLEANUP_FREE_STRV char **names = NULL, **bound_names = NULL,
+    **bound_macs = NULL, **vm_macs = NULL;
+  CLEANUP_FREE int *order = NULL;
   struct v2v_strbuf rules = { 0 };
-  size_t nr = 0, p, i;
+  size_t nr = 0, nbound = 0, p, i, j;
   bool systemd = guest_exists (g, "/lib/systemd/systemd-udevd") ||
                  guest_exists (g, "/usr/lib/systemd/systemd-udevd");
   int ret = -1;
@@ -438,7 +440,8 @@ keep_nic_names (struct run *run)
     for (i = 0; files && files[i]; ++i) {
       CLEANUP_FREE char *text = read_guest_file (g, files[i]);
       if (text &&
-          v2v_nic_names_add_file (files[i], text, &names, &nr) == -1) {
+          v2v_nic_file_add (files[i], text, &names, &nr, &bound_names,
+                            &bound_macs, &nbound) == -1) {
         v2v_error ("out of memory");
         return -1;
       }
@@ -448,14 +451,29 @@ keep_nic_names (struct run *run)
     v2v_info (run, "no NIC named in the guest's network configuration");
     return 0;
   }
-  for (i = 0; i < nr && i < run->nr_nics; ++i) {
-    const char *mac = run->nics[i].mac;
+  order = calloc (run->nr_nics + 1, sizeof *order);
+  for (j = 0; j < run->nr_nics; ++j) {
+    vm_macs = v2v_strv_append (vm_macs, run->nics[j].mac);
+    if (vm_macs == NULL || vm_macs[j] == NULL)
+      break;
+  }
+  if (order == NULL || j < run->nr_nics) {
+    v2v_error ("out of memory");
+    return -1;
+  }
+  v2v_nic_order (names, nr, bound_names, bound_macs, nbound, vm_macs,
+                 run->nr_nics, order);
+  for (j = 0; j < run->nr_nics; ++j) {
+    const char *mac = run->nics[j].mac, *name;
     CLEANUP_FREE char *path = NULL, *text = NULL;
 
+    if (order[j] == -1)
+      continue;
+    name = names[order[j]];
     if (systemd) {
       if (asprintf (&path, "/etc/systemd/network/70-v2vboot-%s.link",
-                    names[i]) == -1 ||
-          (text = v2v_link_file (mac, names[i])) == NULL)
+                    name) == -1 ||
+          (text = v2v_link_file (mac, name)) == NULL)
         goto out;
       if (guestfs_mkdir_p (g, "/etc/systemd/network") == -1) {
         v2v_guestfs_error (g, "/etc/systemd/network");
@@ -466,19 +484,23 @@ keep_nic_names (struct run *run)
     }
     else {
       /* One rules file holds every NIC's rule: written after the loop. */
-      text = v2v_udev_net_rule (mac, names[i]);
+      text = v2v_udev_net_rule (mac, name);
       if (text == NULL || v2v_sb_puts (&rules, text) == -1)
         goto out;
     }
-    v2v_info (run, "NIC %s keeps its name on KVM (MAC %s)", names[i], mac);
+    v2v_info (run, "NIC %s keeps its name on KVM (MAC %s)", name, mac);
   }
   if (rules.len > 0 &&
       write_guest_file (run, "/etc/udev/rules.d/70-v2vboot-net.rules",
                         rules.buf) == -1)
     goto out;
-  for (; i < nr; ++i)
-    v2v_warning (run, "the guest configures NIC %s, but the VM has no "
-                 "NIC left to give that name", names[i]);
+  for (i = 0; i < nr; ++i) {
+    for (j = 0; j < run->nr_nics && order[j] != (int) i; ++j)
+      ;
+    if (j == run->nr_nics)
+      v2v_warning (run, "the guest configures NIC %s, but the VM has no "
+                   "NIC left to give that name", names[i]);
+  }
   ret = 0;
  out:
   free (rules.buf);

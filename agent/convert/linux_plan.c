@@ -264,6 +264,113 @@ v2v_nic_names_add_file (const char *path, const char *text, char ***names,
   return v2v_nic_names_add (rest, names, nr);
 }
 
+/* The MAC address a NIC configuration file ties its device to: HWADDR=
+ * in an ifcfg file, mac-address= in a NetworkManager keyfile; in lower
+ * case in buf (18 bytes or more), or NULL.
+ */
+const char *
+v2v_nic_file_mac (const char *text, char *buf, size_t len)
+{
+  static const char *const keys[] = { "HWADDR=", "mac-address=", NULL };
+  const char *p;
+  size_t k, i;
+
+  for (p = text; *p; ) {
+    const char *eol = strchrnul (p, '\n');
+    const char *q = p + strspn (p, " \t");
+
+    for (k = 0; keys[k]; ++k) {
+      const char *v = q + strlen (keys[k]);
+      if (strncmp (q, keys[k], strlen (keys[k])) != 0)
+        continue;
+      if (*v == '"' || *v == '\'')
+        v++;
+      for (i = 0; i < 17; ++i)
+        if (i % 3 == 2 ? v[i] != ':' : !isxdigit ((unsigned char) v[i]))
+          break;
+      if (i < 17 || isxdigit ((unsigned char) v[17]) || v[17] == ':' ||
+          len < 18)
+        continue;
+      for (i = 0; i < 17; ++i)
+        buf[i] = (char) tolower ((unsigned char) v[i]);
+      buf[17] = '\0';
+      return buf;
+    }
+    p = *eol ? eol + 1 : eol;
+  }
+  return NULL;
+}
+
+/* Add the names of the NIC configuration file at path to *names (as
+ * v2v_nic_names_add_file), and when the file names one device and ties
+ * it to a MAC, that pair to *bound_names, *bound_macs (*nbound of them;
+ * the caller frees all three lists).
+ */
+int
+v2v_nic_file_add (const char *path, const char *text, char ***names,
+                  size_t *nr, char ***bound_names, char ***bound_macs,
+                  size_t *nbound)
+{
+  CLEANUP_FREE_STRV char **own = NULL;
+  size_t n = 0, k;
+  char mac[18];
+
+  if (v2v_nic_names_add_file (path, text, &own, &n) == -1)
+    return -1;
+  for (k = 0; k < n; ++k)
+    if (v2v_nic_names_add (own[k], names, nr) == -1)
+      return -1;
+  if (n == 1 && v2v_nic_file_mac (text, mac, sizeof mac)) {
+    *bound_names = v2v_strv_append (*bound_names, own[0]);
+    *bound_macs = v2v_strv_append (*bound_macs, mac);
+    if (*bound_names == NULL || *bound_macs == NULL ||
+        (*bound_names)[*nbound] == NULL || (*bound_macs)[*nbound] == NULL)
+      return -1;
+    (*nbound)++;
+  }
+  return 0;
+}
+
+/* Which of names[0..nr) each of the VM's NICs gets: order[j] for the NIC
+ * with vm_macs[j], an index into names or -1.  A name that a file ties
+ * to a MAC (bound_names[k] to bound_macs[k], lower case) goes to the NIC
+ * with that MAC; the others go to the other NICs in order.
+ */
+void
+v2v_nic_order (char *const *names, size_t nr, char *const *bound_names,
+               char *const *bound_macs, size_t nbound,
+               char *const *vm_macs, size_t nics, int *order)
+{
+  size_t i, j, k, next = 0;
+  bool taken[64] = { false };
+
+  if (nr > 64)
+    nr = 64;
+  for (j = 0; j < nics; ++j) {
+    order[j] = -1;
+    for (k = 0; k < nbound && order[j] == -1; ++k) {
+      if (strcasecmp (bound_macs[k], vm_macs[j]) != 0)
+        continue;
+      for (i = 0; i < nr; ++i)
+        if (!taken[i] && strcmp (names[i], bound_names[k]) == 0) {
+          order[j] = (int) i;
+          taken[i] = true;
+          break;
+        }
+    }
+  }
+  for (j = 0; j < nics; ++j) {
+    if (order[j] != -1)
+      continue;
+    while (next < nr && taken[next])
+      next++;
+    if (next < nr) {
+      order[j] = (int) next;
+      taken[next] = true;
+    }
+  }
+}
+
 /* A systemd .link file that gives the NIC with mac its old name. */
 char *
 v2v_link_file (const char *mac, const char *name)

@@ -330,6 +330,85 @@ network (void)
     CHECK_STR (nic_names (f), "ens192");
   }
 
+  /* HWADDR= ties a file's device to a MAC: in lower case, and only a
+   * whole address (NetworkManager's mac-address= too).
+   */
+  {
+    char mac[18];
+    CHECK_STR (v2v_nic_file_mac (ol, mac, sizeof mac), "08:00:27:16:c3:33");
+    CHECK_STR (v2v_nic_file_mac (enp, mac, sizeof mac), "0e:a5:1a:b6:fc:86");
+    CHECK (v2v_nic_file_mac (el7, mac, sizeof mac) == NULL);
+    CHECK (v2v_nic_file_mac (suse, mac, sizeof mac) == NULL);
+    CHECK_STR (v2v_nic_file_mac ("[ethernet]\nmac-address=52:54:00:AB:cd:"
+                                 "EF\n", mac, sizeof mac),
+               "52:54:00:ab:cd:ef");
+    CHECK_STR (v2v_nic_file_mac ("HWADDR=\"00:50:56:9a:00:01\"\n", mac,
+                                 sizeof mac), "00:50:56:9a:00:01");
+    CHECK (v2v_nic_file_mac ("HWADDR=00:50:56:9a:00:0\n", mac,
+                             sizeof mac) == NULL);
+    CHECK (v2v_nic_file_mac ("HWADDR=00:50:56:9a:00:011\n", mac,
+                             sizeof mac) == NULL);
+    CHECK (v2v_nic_file_mac ("#HWADDR=00:50:56:9a:00:01\n", mac,
+                             sizeof mac) == NULL);
+    CHECK (v2v_nic_file_mac ("HWADDR=00:50:56:9a:00:01\n", mac, 17)
+           == NULL);
+  }
+
+  /* Two NICs whose files sort the other way round from the .vmx: each
+   * name goes to the NIC with its file's HWADDR=, not by order.
+   */
+  {
+    char *names[] = { (char *) "enp134s1f0", (char *) "eth0" };
+    char *bn[] = { (char *) "enp134s1f0", (char *) "eth0" };
+    char *bm[] = { (char *) "0e:a5:1a:b6:fc:86", (char *) "08:00:27:16:c3:33" };
+    char *vm[] = { (char *) "08:00:27:16:c3:33", (char *) "0e:a5:1a:b6:fc:86",
+                   (char *) "52:54:00:00:00:03" };
+    int order[3];
+
+    v2v_nic_order (names, 2, bn, bm, 2, vm, 3, order);
+    CHECK (order[0] == 1 && order[1] == 0 && order[2] == -1);
+    /* without HWADDR=: in order */
+    v2v_nic_order (names, 2, bn, bm, 0, vm, 3, order);
+    CHECK (order[0] == 0 && order[1] == 1 && order[2] == -1);
+    /* a MAC the VM does not have: that name goes in order */
+    v2v_nic_order (names, 2, bn + 1, bm + 1, 1, vm + 1, 2, order);
+    CHECK (order[0] == 0 && order[1] == 1);
+    v2v_nic_order (names, 2, bn, bm, 1, vm, 3, order);
+    CHECK (order[0] == 1 && order[1] == 0 && order[2] == -1);
+    /* fewer NICs than names */
+    v2v_nic_order (names, 2, bn, bm, 2, vm + 1, 1, order);
+    CHECK (order[0] == 0);
+  }
+
+  /* The same from the files, as keep_nic_names reads them (sorted) */
+  {
+    char **names = NULL, **bn = NULL, **bm = NULL;
+    char *vm[] = { (char *) "08:00:27:16:c3:33",
+                   (char *) "0e:a5:1a:b6:fc:86" };
+    size_t nr = 0, nb = 0;
+    int order[2];
+
+    CHECK (v2v_nic_file_add ("/etc/sysconfig/network-scripts/"
+                             "ifcfg-enp134s1f0", enp, &names, &nr, &bn, &bm,
+                             &nb) == 0);
+    CHECK (v2v_nic_file_add ("/etc/sysconfig/network-scripts/ifcfg-eth0", ol,
+                             &names, &nr, &bn, &bm, &nb) == 0);
+    CHECK (v2v_nic_file_add ("/etc/sysconfig/network/ifcfg-eth0", suse,
+                             &names, &nr, &bn, &bm, &nb) == 0);
+    CHECK (nr == 2 && nb == 2);
+    CHECK_STR (names[0], "enp134s1f0");
+    CHECK_STR (names[1], "eth0");
+    CHECK_STR (bn[0], "enp134s1f0");
+    CHECK_STR (bm[0], "0e:a5:1a:b6:fc:86");
+    CHECK_STR (bn[1], "eth0");
+    CHECK_STR (bm[1], "08:00:27:16:c3:33");
+    v2v_nic_order (names, nr, bn, bm, nb, vm, 2, order);
+    CHECK (order[0] == 1 && order[1] == 0);
+    v2v_cleanup_free_strv (&names);
+    v2v_cleanup_free_strv (&bn);
+    v2v_cleanup_free_strv (&bm);
+  }
+
   /* HWADDR= binds the RHEL file to the old MAC, which the conversion
    * keeps (the .vmx's, lower-cased), so the file still applies.  The
    * udev rule for guests without systemd matches ATTR{address} as a
