@@ -18,6 +18,9 @@ extern const char *v2v_find_old_devname (const char *text, char *buf,
 extern char *v2v_virtio_name (const char *old,
                                enum v2v_block_driver driver);
 extern char *v2v_grub_enable_uuid (const char *text, bool *changed);
+extern char *v2v_grubenv_rewrite (const char *text,
+                                  const struct v2v_devmap *map, size_t nr,
+                                  size_t *changes, bool *fits);
 
 /* linux_plan.c */
 enum v2v_initrd_tool {
@@ -34,8 +37,21 @@ extern char **v2v_initrd_command (enum v2v_initrd_tool tool,
                                   const char *kver, const char *initrd);
 extern char **v2v_grub_mkconfig_command (bool has_grub2_mkconfig,
                                          const char *path);
+extern bool v2v_grub_cfg_has_entries (const char *text);
 extern int v2v_nic_names_add (const char *text, char ***names, size_t *nr);
+extern int v2v_nic_names_add_file (const char *path, const char *text,
+                                   char ***names, size_t *nr);
+extern const char *v2v_nic_file_mac (const char *text, char *buf,
+                                     size_t len);
+extern int v2v_nic_file_add (const char *path, const char *text,
+                             char ***names, size_t *nr, char ***bound_names,
+                             char ***bound_macs, size_t *nbound);
+extern void v2v_nic_order (char *const *names, size_t nr,
+                           char *const *bound_names, char *const *bound_macs,
+                           size_t nbound, char *const *vm_macs, size_t nics,
+                           int *order);
 extern char *v2v_link_file (const char *mac, const char *name);
+extern char *v2v_udev_net_rule (const char *mac, const char *name);
 extern bool v2v_is_vmware_tools_package (const char *name);
 extern char *v2v_parallel_script (char **const *argvs, size_t n,
                                   const char *logprefix);

@@ -27,7 +27,8 @@ static const char *const uuid_files[] = {
   "/etc/fstab", "/etc/crypttab", "/etc/default/grub",
   "/etc/initramfs-tools/conf.d/resume", "/etc/kernel/cmdline",
   "/etc/uswsusp.conf", "/boot/loader/entries/*.conf",
-  "/etc/dracut.conf.d/*.conf", NULL
+  "/etc/dracut.conf.d/*.conf", "/boot/grub/grub.conf", "/boot/grub/menu.lst",
+  NULL
 };
 /* Files where only a device path is valid. */
 static const char *const rename_files[] = {
@@ -39,6 +40,11 @@ static const char *const nic_files[] = {
   "/etc/netplan/*.yaml", "/etc/sysconfig/network-scripts/ifcfg-*",
   "/etc/sysconfig/network/ifcfg-*",
   "/etc/NetworkManager/system-connections/*", NULL
+};
+/* GRUB environment blocks: RHEL 8's kernelopts=root=... */
+static const char *const grubenv_files[] = {
+  "/boot/grub2/grubenv", "/boot/grub/grubenv", "/boot/efi/EFI/*/grubenv",
+  NULL
 };
 static const char *const grub_cfgs[] = {
   "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg", "/boot/efi/EFI/*/grub.cfg",
@@ -306,6 +312,43 @@ rewrite_files (struct run *run, const char *const *patterns,
   return 0;
 }
 
+/* The environment blocks keep their size (devname.c says why). */
+static int
+rewrite_grubenvs (struct run *run, const struct v2v_devmap *map, size_t nr)
+{
+  size_t p, i;
+
+  for (p = 0; grubenv_files[p]; ++p) {
+    CLEANUP_FREE_STRV char **files = guest_files (run->g, grubenv_files[p]);
+
+    for (i = 0; files && files[i]; ++i) {
+      CLEANUP_FREE char *text = read_guest_file (run->g, files[i]);
+      CLEANUP_FREE char *out = NULL;
+      size_t changes;
+      bool fits;
+
+      if (text == NULL)
+        continue;
+      out = v2v_grubenv_rewrite (text, map, nr, &changes, &fits);
+      if (out == NULL) {
+        v2v_error ("out of memory");
+        return -1;
+      }
+      if (!fits)
+        v2v_warning (run, "%s: no room left in GRUB's environment block "
+                     "for UUID= names: its disk names were not replaced",
+                     files[i]);
+      if (changes == 0)
+        continue;
+      if (write_guest_file (run, files[i], out) == -1)
+        return -1;
+      v2v_info (run, "%s: %zu disk name%s replaced", files[i], changes,
+                changes == 1 ? "" : "s");
+    }
+  }
+  return 0;
+}
+
 static int
 fix_grub_defaults (struct run *run)
 {
@@ -383,16 +426,22 @@ static int
 keep_nic_names (struct run *run)
 {
   guestfs_h *g = run->g;
-  CLEANUP_FREE_STRV char **names = NULL;
-  size_t nr = 0, p, i;
+  CLEANUP_FREE_STRV char **names = NULL, **bound_names = NULL,
+    **bound_macs = NULL, **vm_macs = NULL;
+  CLEANUP_FREE int *order = NULL;
+  struct v2v_strbuf rules = { 0 };
+  size_t nr = 0, nbound = 0, p, i, j;
   bool systemd = guest_exists (g, "/lib/systemd/systemd-udevd") ||
                  guest_exists (g, "/usr/lib/systemd/systemd-udevd");
+  int ret = -1;
 
   for (p = 0; nic_files[p]; ++p) {
     CLEANUP_FREE_STRV char **files = guest_files (g, nic_files[p]);
     for (i = 0; files && files[i]; ++i) {
       CLEANUP_FREE char *text = read_guest_file (g, files[i]);
-      if (text && v2v_nic_names_add (text, &names, &nr) == -1) {
+      if (text &&
+          v2v_nic_file_add (files[i], text, &names, &nr, &bound_names,
+                            &bound_macs, &nbound) == -1) {
         v2v_error ("out of memory");
         return -1;
       }
@@ -402,33 +451,60 @@ keep_nic_names (struct run *run)
     v2v_info (run, "no NIC named in the guest's network configuration");
     return 0;
   }
-  for (i = 0; i < nr && i < run->nr_nics; ++i) {
-    const char *mac = run->nics[i].mac;
+  order = calloc (run->nr_nics + 1, sizeof *order);
+  for (j = 0; j < run->nr_nics; ++j) {
+    vm_macs = v2v_strv_append (vm_macs, run->nics[j].mac);
+    if (vm_macs == NULL || vm_macs[j] == NULL)
+      break;
+  }
+  if (order == NULL || j < run->nr_nics) {
+    v2v_error ("out of memory");
+    return -1;
+  }
+  v2v_nic_order (names, nr, bound_names, bound_macs, nbound, vm_macs,
+                 run->nr_nics, order);
+  for (j = 0; j < run->nr_nics; ++j) {
+    const char *mac = run->nics[j].mac, *name;
     CLEANUP_FREE char *path = NULL, *text = NULL;
 
+    if (order[j] == -1)
+      continue;
+    name = names[order[j]];
     if (systemd) {
       if (asprintf (&path, "/etc/systemd/network/70-v2vboot-%s.link",
-                    names[i]) == -1 ||
-          (text = v2v_link_file (mac, names[i])) == NULL)
-        return -1;
-      if (guestfs_mkdir_p (g, "/etc/systemd/network") == -1)
-        return v2v_guestfs_error (g, "/etc/systemd/network");
+                    name) == -1 ||
+          (text = v2v_link_file (mac, name)) == NULL)
+        goto out;
+      if (guestfs_mkdir_p (g, "/etc/systemd/network") == -1) {
+        v2v_guestfs_error (g, "/etc/systemd/network");
+        goto out;
+      }
+      if (write_guest_file (run, path, text) == -1)
+        goto out;
     }
     else {
-      if ((path = strdup ("/etc/udev/rules.d/70-v2vboot-net.rules")) == NULL ||
-          asprintf (&text, "SUBSYSTEM==\"net\", ACTION==\"add\", "
-                    "ATTR{address}==\"%s\", NAME=\"%s\"\n", mac,
-                    names[i]) == -1)
-        return -1;
+      /* One rules file holds every NIC's rule: written after the loop. */
+      text = v2v_udev_net_rule (mac, name);
+      if (text == NULL || v2v_sb_puts (&rules, text) == -1)
+        goto out;
     }
-    if (write_guest_file (run, path, text) == -1)
-      return -1;
-    v2v_info (run, "NIC %s keeps its name on KVM (MAC %s)", names[i], mac);
+    v2v_info (run, "NIC %s keeps its name on KVM (MAC %s)", name, mac);
   }
-  for (; i < nr; ++i)
-    v2v_warning (run, "the guest configures NIC %s, but the VM has no "
-                 "NIC left to give that name", names[i]);
-  return 0;
+  if (rules.len > 0 &&
+      write_guest_file (run, "/etc/udev/rules.d/70-v2vboot-net.rules",
+                        rules.buf) == -1)
+    goto out;
+  for (i = 0; i < nr; ++i) {
+    for (j = 0; j < run->nr_nics && order[j] != (int) i; ++j)
+      ;
+    if (j == run->nr_nics)
+      v2v_warning (run, "the guest configures NIC %s, but the VM has no "
+                   "NIC left to give that name", names[i]);
+  }
+  ret = 0;
+ out:
+  free (rules.buf);
+  return ret;
 }
 
 static bool
@@ -571,13 +647,6 @@ add_virtio_to_initrd (struct run *run, enum v2v_initrd_tool tool,
   return 0;
 }
 
-static bool
-has_linux_entries (const char *text)
-{
-  return strstr (text, "\tlinux") || strstr (text, " linux") ||
-         strstr (text, "\nlinux");
-}
-
 static int
 regenerate_grub (struct run *run, struct jobs *jobs)
 {
@@ -594,7 +663,7 @@ regenerate_grub (struct run *run, struct jobs *jobs)
       CLEANUP_FREE char *text = read_guest_file (g, files[i]);
       char *what = NULL;
 
-      if (text == NULL || !has_linux_entries (text))
+      if (text == NULL || !v2v_grub_cfg_has_entries (text))
         continue;               /* a stub that loads the real one */
       if (!grub2 && !grub) {
         v2v_warning (run, "%s: no grub-mkconfig in the guest: only its "
@@ -615,10 +684,10 @@ regenerate_grub (struct run *run, struct jobs *jobs)
 static void
 verify_boot_path (struct run *run)
 {
-  const char *const *lists[] = { uuid_files, grub_cfgs };
+  const char *const *lists[] = { uuid_files, grub_cfgs, grubenv_files };
   size_t l, p, i;
 
-  for (l = 0; l < 2; ++l) {
+  for (l = 0; l < 3; ++l) {
     for (p = 0; lists[l][p]; ++p) {
       CLEANUP_FREE_STRV char **files = guest_files (run->g, lists[l][p]);
       for (i = 0; files && files[i]; ++i) {
@@ -761,6 +830,7 @@ v2v_convert_linux (struct run *run)
   if (build_devmaps (run, &umap, &nu, &rmap, &nrn) == -1 ||
       fix_grub_defaults (run) == -1 ||
       rewrite_files (run, uuid_files, umap, nu) == -1 ||
+      rewrite_grubenvs (run, umap, nu) == -1 ||
       rewrite_files (run, rename_files, rmap, nrn) == -1)
     goto out;
   if (keep_nic_names (run) == -1 ||
@@ -768,8 +838,11 @@ v2v_convert_linux (struct run *run)
       regenerate_grub (run, &jobs) == -1 ||
       run_jobs (run, &jobs) == -1)
     goto out;
-  /* Whatever grub-mkconfig wrote, no old name may survive. */
-  if (rewrite_files (run, grub_cfgs, umap, nu) == -1)
+  /* Whatever grub-mkconfig wrote, no old name may survive (RHEL 8's
+   * grub2-mkconfig writes kernelopts into grubenv too).
+   */
+  if (rewrite_files (run, grub_cfgs, umap, nu) == -1 ||
+      rewrite_grubenvs (run, umap, nu) == -1)
     goto out;
   verify_boot_path (run);
   selinux_relabel (run);

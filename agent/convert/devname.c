@@ -148,3 +148,53 @@ v2v_grub_enable_uuid (const char *text, bool *changed)
   }
   return v2v_sb_finish (&sb);
 }
+
+/* GRUB's environment block (/boot/grub2/grubenv): a signature line,
+ * NAME=VALUE lines, then '#' padding up to the block's size (1024 bytes
+ * as grub2-editenv creates it; GRUB's save_env rewrites it in place, so
+ * the size must stay).  RHEL 8 and Fedora 30 to 33 keep the kernel
+ * command line there (kernelopts=root=/dev/sda2 ...), named by every BLS
+ * entry as "options $kernelopts".  Replace old disk names in the
+ * variables and take the extra length from the padding.  Returns new
+ * text (caller frees), NULL when out of memory.  Text that is not an
+ * environment block comes back unchanged; so does a block whose padding
+ * is too short for the new names, with *fits false.
+ */
+char *
+v2v_grubenv_rewrite (const char *text, const struct v2v_devmap *map,
+                     size_t nr, size_t *changes, bool *fits)
+{
+  static const char sig[] = "# GRUB Environment Block\n";
+  size_t len = strlen (text), vars = len, n;
+  CLEANUP_FREE char *head = NULL, *out = NULL;
+
+  *changes = 0;
+  *fits = true;
+  if (strncmp (text, sig, sizeof sig - 1) != 0)
+    return strdup (text);
+  while (vars > sizeof sig - 1 && text[vars - 1] == '#')
+    vars--;
+  if (text[vars - 1] != '\n')
+    return strdup (text);       /* broken, as GRUB would see it */
+  head = strndup (text, vars);
+  if (head == NULL)
+    return NULL;
+  out = v2v_rewrite_devices (head, map, nr, changes);
+  if (out == NULL)
+    return NULL;
+  n = strlen (out);
+  if (n > len) {
+    *changes = 0;
+    *fits = false;
+    return strdup (text);
+  }
+  {
+    char *block = malloc (len + 1);
+    if (block == NULL)
+      return NULL;
+    memcpy (block, out, n);
+    memset (block + n, '#', len - n);
+    block[len] = '\0';
+    return block;
+  }
+}

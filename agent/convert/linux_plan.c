@@ -160,6 +160,20 @@ v2v_grub_mkconfig_command (bool has_grub2_mkconfig, const char *path)
   return argv;
 }
 
+/* Does this grub.cfg boot kernels itself (linux, linux16, linuxefi
+ * lines), as opposed to a stub that loads the real one (RHEL 9's and
+ * Fedora 34's \EFI\<distro>\grub.cfg: search, set prefix, configfile)
+ * or a BLS menu (blscfg)?  Only the former is regenerated: grub2-mkconfig
+ * would overwrite a stub with a full config that the signed grub reads
+ * from the ESP instead of /boot/grub2/grub.cfg.
+ */
+bool
+v2v_grub_cfg_has_entries (const char *text)
+{
+  return strstr (text, "\tlinux") || strstr (text, " linux") ||
+         strstr (text, "\nlinux");
+}
+
 /* Is name a NIC name the VMware guest used: ethN, ensN, enoN, enpXsY...? */
 static size_t
 nic_name_at (const char *s, const char *p)
@@ -215,6 +229,148 @@ v2v_nic_names_add (const char *text, char ***names, size_t *nr)
   return 0;
 }
 
+/* The same for one configuration file at path.  An ifcfg-NAME file
+ * names its device in its file name: SUSE's wicked files
+ * (/etc/sysconfig/network/ifcfg-eth0) often say it nowhere else, and a
+ * RHEL one may leave out DEVICE=.  Its NAME= is not a device but a
+ * label (RHEL: the connection's name, "System eth0", NAME=eth0 in
+ * ifcfg-enp134s1f0; SUSE: a description), so it is not read.
+ */
+int
+v2v_nic_names_add_file (const char *path, const char *text, char ***names,
+                        size_t *nr)
+{
+  const char *base = strrchr (path, '/'), *p;
+  struct v2v_strbuf sb = { 0 };
+  CLEANUP_FREE char *rest = NULL;
+
+  base = base ? base + 1 : path;
+  if (strncmp (base, "ifcfg-", 6) != 0)
+    return v2v_nic_names_add (text, names, nr);
+  if (v2v_nic_names_add (base + 6, names, nr) == -1)
+    return -1;
+  for (p = text; *p; ) {
+    const char *eol = strchrnul (p, '\n');
+    const char *q = p + strspn (p, " \t");
+
+    if (strncmp (q, "NAME=", 5) != 0)
+      v2v_sb_add (&sb, p, (size_t) (eol - p));
+    v2v_sb_add (&sb, "\n", 1);
+    p = *eol ? eol + 1 : eol;
+  }
+  rest = v2v_sb_finish (&sb);
+  if (rest == NULL)
+    return -1;
+  return v2v_nic_names_add (rest, names, nr);
+}
+
+/* The MAC address a NIC configuration file ties its device to: HWADDR=
+ * in an ifcfg file, mac-address= in a NetworkManager keyfile; in lower
+ * case in buf (18 bytes or more), or NULL.
+ */
+const char *
+v2v_nic_file_mac (const char *text, char *buf, size_t len)
+{
+  static const char *const keys[] = { "HWADDR=", "mac-address=", NULL };
+  const char *p;
+  size_t k, i;
+
+  for (p = text; *p; ) {
+    const char *eol = strchrnul (p, '\n');
+    const char *q = p + strspn (p, " \t");
+
+    for (k = 0; keys[k]; ++k) {
+      const char *v = q + strlen (keys[k]);
+      if (strncmp (q, keys[k], strlen (keys[k])) != 0)
+        continue;
+      if (*v == '"' || *v == '\'')
+        v++;
+      for (i = 0; i < 17; ++i)
+        if (i % 3 == 2 ? v[i] != ':' : !isxdigit ((unsigned char) v[i]))
+          break;
+      if (i < 17 || isxdigit ((unsigned char) v[17]) || v[17] == ':' ||
+          len < 18)
+        continue;
+      for (i = 0; i < 17; ++i)
+        buf[i] = (char) tolower ((unsigned char) v[i]);
+      buf[17] = '\0';
+      return buf;
+    }
+    p = *eol ? eol + 1 : eol;
+  }
+  return NULL;
+}
+
+/* Add the names of the NIC configuration file at path to *names (as
+ * v2v_nic_names_add_file), and when the file names one device and ties
+ * it to a MAC, that pair to *bound_names, *bound_macs (*nbound of them;
+ * the caller frees all three lists).
+ */
+int
+v2v_nic_file_add (const char *path, const char *text, char ***names,
+                  size_t *nr, char ***bound_names, char ***bound_macs,
+                  size_t *nbound)
+{
+  CLEANUP_FREE_STRV char **own = NULL;
+  size_t n = 0, k;
+  char mac[18];
+
+  if (v2v_nic_names_add_file (path, text, &own, &n) == -1)
+    return -1;
+  for (k = 0; k < n; ++k)
+    if (v2v_nic_names_add (own[k], names, nr) == -1)
+      return -1;
+  if (n == 1 && v2v_nic_file_mac (text, mac, sizeof mac)) {
+    *bound_names = v2v_strv_append (*bound_names, own[0]);
+    *bound_macs = v2v_strv_append (*bound_macs, mac);
+    if (*bound_names == NULL || *bound_macs == NULL ||
+        (*bound_names)[*nbound] == NULL || (*bound_macs)[*nbound] == NULL)
+      return -1;
+    (*nbound)++;
+  }
+  return 0;
+}
+
+/* Which of names[0..nr) each of the VM's NICs gets: order[j] for the NIC
+ * with vm_macs[j], an index into names or -1.  A name that a file ties
+ * to a MAC (bound_names[k] to bound_macs[k], lower case) goes to the NIC
+ * with that MAC; the others go to the other NICs in order.
+ */
+void
+v2v_nic_order (char *const *names, size_t nr, char *const *bound_names,
+               char *const *bound_macs, size_t nbound,
+               char *const *vm_macs, size_t nics, int *order)
+{
+  size_t i, j, k, next = 0;
+  bool taken[64] = { false };
+
+  if (nr > 64)
+    nr = 64;
+  for (j = 0; j < nics; ++j) {
+    order[j] = -1;
+    for (k = 0; k < nbound && order[j] == -1; ++k) {
+      if (strcasecmp (bound_macs[k], vm_macs[j]) != 0)
+        continue;
+      for (i = 0; i < nr; ++i)
+        if (!taken[i] && strcmp (names[i], bound_names[k]) == 0) {
+          order[j] = (int) i;
+          taken[i] = true;
+          break;
+        }
+    }
+  }
+  for (j = 0; j < nics; ++j) {
+    if (order[j] != -1)
+      continue;
+    while (next < nr && taken[next])
+      next++;
+    if (next < nr) {
+      order[j] = (int) next;
+      taken[next] = true;
+    }
+  }
+}
+
 /* A systemd .link file that gives the NIC with mac its old name. */
 char *
 v2v_link_file (const char *mac, const char *name)
@@ -225,6 +381,22 @@ v2v_link_file (const char *mac, const char *name)
                 "# v2vboot: keep the name this NIC had on VMware, so the\n"
                 "# guest's network configuration still applies on KVM.\n"
                 "[Match]\nMACAddress=%s\n\n[Link]\nName=%s\n", mac, name) == -1)
+    return NULL;
+  return s;
+}
+
+/* The udev rule that does the same on a guest without systemd's udev
+ * (RHEL 6, SLES 11): one line, for a rules file that holds every NIC's.
+ * udev compares ATTR{address} as a string: mac must be lower case, as
+ * the kernel prints it (vmx.c lowers the .vmx's).  Caller frees.
+ */
+char *
+v2v_udev_net_rule (const char *mac, const char *name)
+{
+  char *s;
+
+  if (asprintf (&s, "SUBSYSTEM==\"net\", ACTION==\"add\", "
+                "ATTR{address}==\"%s\", NAME=\"%s\"\n", mac, name) == -1)
     return NULL;
   return s;
 }
