@@ -1,0 +1,28 @@
+#!/bin/bash
+# uefi-firmware.sh DOMAIN.xml: prints "CODE VARS", the UEFI code that
+# libvirt gives this domain (its qemu argv, devices left out: they need
+# the pool and network of a real host) and the variables template of
+# that firmware's descriptor; prints nothing for a BIOS domain.
+#
+# A script of its own, not a function of the bench, so that it holds the
+# system libvirtd's lock (start_libvirtd) only while it asks, not for the
+# whole bench.  Same method as tests/integration/test-uefi-guest.sh.
+source "$(dirname "$0")/../functions.sh"
+xml=$1
+grep -qE "firmware='efi'|<loader[^>]*type='pflash'" "$xml" || exit 0
+start_libvirtd
+sed '/<devices>/,/<\/devices>/d' "$xml" >"$T/os.xml"
+code=$(virsh -c qemu:///system domxml-to-native qemu-argv "$T/os.xml" |
+    grep -o '"filename":"[^"]*","node-name":"libvirt-pflash0-storage"' | cut -d'"' -f4)
+[ -f "$code" ] || fail "no UEFI code in libvirt's argv for $xml"
+vars=$(python3 - "$code" <<'PY'
+import glob, json, sys
+for f in sorted(glob.glob('/usr/share/qemu/firmware/*.json')):
+    d = json.load(open(f))
+    m = d.get('mapping', {})
+    if m.get('executable', {}).get('filename') == sys.argv[1]:
+        print(m['nvram-template']['filename']); break
+PY
+)
+[ -f "$vars" ] || fail "no variables template for $code"
+echo "$code $vars"
