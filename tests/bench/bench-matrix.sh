@@ -83,7 +83,7 @@ KS
     if "$agent" run -k "$dir/ks" --workdir "$dir/wd" 2>"$dir/run.log"; then
         DISK=$(ls "$dir"/out/*-sda.qcow2) XML=$(ls "$dir"/out/*.xml)
     else
-        ERR=$(grep -v '^ ' "$dir/run.log" | tail -1)
+        ERR=$(grep -v '^ ' "$dir/run.log" | tail -1 || :)
     fi
     SECS=$(secs "$start")
 }
@@ -98,7 +98,7 @@ convert_virt_v2v () {
             -o local -os "$dir/out" -of qcow2 >"$dir/run.log" 2>&1; then
         DISK=$dir/out/$vm-sda XML=$dir/out/$vm.xml
     else
-        ERR=$(grep 'virt-v2v: error:' "$dir/run.log" | head -1)
+        ERR=$(grep 'virt-v2v: error:' "$dir/run.log" | head -1 || :)
         [ -n "$ERR" ] || ERR=$(tail -1 "$dir/run.log")
     fi
     SECS=$(secs "$start")
@@ -112,7 +112,10 @@ boot_result () {
     fw=$(V2VBOOT_KEEP= "$top/tests/bench/uefi-firmware.sh" "$xml") ||
         { BOOTS=no SEEN="no firmware for its domain XML"; return; }
     [ -z "$fw" ] || read -r code vars <<<"$fw"
-    mac=$(grep -o "mac address='[^']*'" "$xml" | head -1 | cut -d"'" -f2)
+    mac=$(grep -o "mac address='[^']*'" "$xml" | head -1 | cut -d"'" -f2 || :)
+    # A NIC without a MAC (virt-v2v 2.2 -i vmx drops the source's) gets
+    # one of libvirt's own (52:54:00:...) when the domain is defined.
+    [ -n "$mac" ] || ! grep -q '<interface' "$xml" || mac=52:54:00:00:00:01
     start=$(now)
     if BOOT_UEFI_CODE=$code BOOT_UEFI_VARS=$vars BOOT_MAC=$mac \
             boot_disk "$disk" qcow2 "$log" 900; then
@@ -142,12 +145,12 @@ PY
         elif grep -q '(initramfs)' "$log"; then
             SEEN="initramfs shell: $(grep -m1 -o 'ALERT!.*' "$log" | tr -d '\r' || echo '?')"
         elif grep -q 'Kernel panic' "$log"; then
-            SEEN="$(grep -m1 -o 'Kernel panic.*' "$log" | tr -d '\r')"
+            SEEN="$(grep -m1 -o 'Kernel panic.*' "$log" | tr -d '\r' || :)"
         else
-            SEEN="no marker in $(secs "$start") s"
+            SEEN="no marker, no shell"
         fi
     fi
-    SEEN="$SEEN (booted $(secs "$start") s)"
+    SEEN="$(echo "$SEEN" | tr -s ' ') (in $(secs "$start") s)"
     SEEN=${SEEN//|/\\|}
 }
 

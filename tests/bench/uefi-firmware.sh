@@ -1,8 +1,9 @@
 #!/bin/bash
 # uefi-firmware.sh DOMAIN.xml: prints "CODE VARS", the UEFI code that
 # libvirt gives this domain (its qemu argv, devices left out: they need
-# the pool and network of a real host) and the variables template of
-# that firmware's descriptor; prints nothing for a BIOS domain.
+# the pool and network of a real host) and the variables template the
+# domain names (<nvram template=...>, as virt-v2v writes it) or else the
+# one of that firmware's descriptor; prints nothing for a BIOS domain.
 #
 # A script of its own, not a function of the bench, so that it holds the
 # system libvirtd's lock (start_libvirtd) only while it asks, not for the
@@ -15,7 +16,8 @@ sed '/<devices>/,/<\/devices>/d' "$xml" >"$T/os.xml"
 code=$(virsh -c qemu:///system domxml-to-native qemu-argv "$T/os.xml" |
     grep -o '"filename":"[^"]*","node-name":"libvirt-pflash0-storage"' | cut -d'"' -f4)
 [ -f "$code" ] || fail "no UEFI code in libvirt's argv for $xml"
-vars=$(python3 - "$code" <<'PY'
+vars=$(grep -o "<nvram template='[^']*'" "$xml" | cut -d"'" -f2)
+[ -n "$vars" ] || vars=$(python3 - "$code" <<'PY'
 import glob, json, sys
 for f in sorted(glob.glob('/usr/share/qemu/firmware/*.json')):
     d = json.load(open(f))
