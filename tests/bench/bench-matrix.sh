@@ -15,10 +15,10 @@
 # or a list of guest names from the table below.  Each guest costs two
 # conversions and two boots: 10-25 min under TCG.
 #
-# virt-v2v reads the .vmx and its disks as local files (-i vmx FILE);
-# its ssh form (vmx+ssh://) runs commands on the host, which the test
-# sshd (SFTP only, as a locked-down ESXi shell) does not allow.  v2vboot
-# reads the same files from nginx over HTTPS on 127.0.0.1.
+# virt-v2v reads the .vmx and its disks as local files (-i vmx FILE:
+# the firmware, disks and NIC from the .vmx, as v2vboot reads them; its
+# vmx+ssh:// form is not measured).  v2vboot reads the same files from
+# nginx over HTTPS on 127.0.0.1.
 source "$(dirname "$0")/../functions.sh"
 requires which virt-v2v nbdkit qemu-img qemu-system-x86_64 nginx virsh python3
 
