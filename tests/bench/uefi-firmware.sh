@@ -1,9 +1,10 @@
 #!/bin/bash
-# uefi-firmware.sh DOMAIN.xml: prints "CODE VARS", the UEFI code that
-# libvirt gives this domain (its qemu argv, devices left out: they need
-# the pool and network of a real host) and the variables template the
-# domain names (<nvram template=...>, as virt-v2v writes it) or else the
-# one of that firmware's descriptor; prints nothing for a BIOS domain.
+# uefi-firmware.sh DOMAIN.xml: prints "CODE VARS" for a UEFI domain,
+# nothing for a BIOS one.  CODE: the one the domain names (<loader>, as
+# virt-v2v writes it), else the one libvirt gives it (its qemu argv,
+# devices left out: they need the pool and network of a real host).
+# VARS: the template the domain names (<nvram template=...>), else the
+# one of CODE's firmware descriptor.
 #
 # A script of its own, not a function of the bench, so that it holds the
 # system libvirtd's lock (start_libvirtd) only while it asks, not for the
@@ -11,10 +12,15 @@
 source "$(dirname "$0")/../functions.sh"
 xml=$1
 grep -qE "firmware='efi'|<loader[^>]*type='pflash'" "$xml" || exit 0
-start_libvirtd
-sed '/<devices>/,/<\/devices>/d' "$xml" >"$T/os.xml"
-code=$(virsh -c qemu:///system domxml-to-native qemu-argv "$T/os.xml" |
-    grep -o '"filename":"[^"]*","node-name":"libvirt-pflash0-storage"' | cut -d'"' -f4)
+# A domain that names its code (virt-v2v's) gets that file: no need to
+# ask libvirt, whose lock other tests may hold for many minutes.
+code=$(grep -o "<loader[^>]*type='pflash'[^>]*>[^<]*<" "$xml" | sed 's/.*>\([^<]*\)<$/\1/' || :)
+if [ -z "$code" ]; then
+    start_libvirtd
+    sed '/<devices>/,/<\/devices>/d' "$xml" >"$T/os.xml"
+    code=$(virsh -c qemu:///system domxml-to-native qemu-argv "$T/os.xml" |
+        grep -o '"filename":"[^"]*","node-name":"libvirt-pflash0-storage"' | cut -d'"' -f4)
+fi
 [ -f "$code" ] || fail "no UEFI code in libvirt's argv for $xml"
 vars=$(grep -o "<nvram template='[^']*'" "$xml" | cut -d"'" -f2)
 [ -n "$vars" ] || vars=$(python3 - "$code" <<'PY'
