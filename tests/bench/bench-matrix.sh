@@ -111,7 +111,7 @@ convert_virt_v2v () {
 boot_result () {
     local disk=$1 xml=$2 log=$3 fw mac code= vars= start
     fw=$(V2VBOOT_KEEP= "$top/tests/bench/uefi-firmware.sh" "$xml") ||
-        { BOOTS=no SEEN="no firmware for its domain XML"; return; }
+        { BOOTS=no SEEN="not booted: tests/bench/uefi-firmware.sh failed on its domain XML"; return; }
     [ -z "$fw" ] || read -r code vars <<<"$fw"
     mac=$(grep -o "mac address='[^']*'" "$xml" | head -1 | cut -d"'" -f2 || :)
     # A NIC without a MAC (virt-v2v 2.2 -i vmx drops the source's) gets
@@ -171,7 +171,7 @@ for w in $want; do
             conv=yes size="$(data_mib "$DISK") MiB"
             log "matrix: $name: $tool: converted in $SECS s; booting"
             boot_result "$DISK" "$XML" "$d/boot.log"
-            grep 'V2VBOOT-' "$d/boot.log" >&2 || tail -c 1500 "$d/boot.log" >&2
+            grep 'V2VBOOT-' "$d/boot.log" >&2 || tail -c 1500 "$d/boot.log" >&2 || :
         else
             conv="no: ${ERR//|/\\|}" size=- BOOTS=- SEEN=
         fi
