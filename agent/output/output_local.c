@@ -28,6 +28,13 @@
 
 static void warn_run (const char *msg, void *opaque);
 
+static int
+oom (void)
+{
+  v2v_error ("out of memory");
+  return -1;
+}
+
 /* The directory exists and can really be written. */
 int
 v2v_local_check_dir (struct run *run)
@@ -52,7 +59,7 @@ v2v_local_check_dir (struct run *run)
   }
   /* Root passes access(2) on a read-only mount: really try a write. */
   if (asprintf (&probe, "%s/.v2vboot-write-test.XXXXXX", real) == -1)
-    return -1;
+    return oom ();
   fd = mkstemp (probe);
   if (fd == -1) {
     v2v_error ("cannot write in the destination directory %s: %m", real);
@@ -165,7 +172,7 @@ claim_name (struct run *run)
 
   if (asprintf (&path, "%s/.%s.v2vboot-claim", run->dest_dir,
                 run->name) == -1 || (mine = claim_text (run)) == NULL)
-    return -1;
+    return oom ();
   for (tries = 0; tries < 5; ++tries) {
     struct stat a, b;
     bool created = true, locked;
@@ -317,8 +324,8 @@ v2v_local_sweep (const char *dir, v2v_say_fn say, void *opaque)
 /* At the end of the run, whatever happened: the name is free again (the
  * files of a converted VM now say it is taken).
  */
-void
-v2v_local_release (struct run *run)
+static void
+local_release (struct run *run)
 {
   if (run->claim_path == NULL)
     return;
@@ -329,15 +336,15 @@ v2v_local_release (struct run *run)
 }
 
 /* Nothing we will write exists already, and the name is ours. */
-int
-v2v_local_check_names (struct run *run)
+static int
+local_check_names (struct run *run)
 {
-  const char *ext = v2v_dest_raw (run) ? "img" : "qcow2";
+  const char *ext = run->raw_disks ? "img" : "qcow2";
   const char *real = run->dest_dir;
   size_t i;
 
   if (asprintf (&run->xml_path, "%s/%s.xml", real, run->name) == -1)
-    return -1;
+    return oom ();
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
     CLEANUP_FREE char *name = v2v_disk_name (run, i);
@@ -345,7 +352,7 @@ v2v_local_check_names (struct run *run)
     if (name == NULL ||
         asprintf (&d->out_path, "%s/%s.%s", real, name, ext) == -1 ||
         asprintf (&d->out_tmp, "%s/.%s.%s.part", real, name, ext) == -1)
-      return -1;
+      return oom ();
   }
   if (claim_name (run) == -1)
     return -1;
@@ -367,8 +374,8 @@ v2v_local_check_names (struct run *run)
 }
 
 /* Is there room for need bytes?  what says how the figure was made. */
-int
-v2v_local_space (struct run *run, uint64_t need, const char *what)
+static int
+local_space (struct run *run, uint64_t need, const char *what)
 {
   struct statvfs sv;
   uint64_t avail;
@@ -428,7 +435,7 @@ write_file_atomic (const char *path, const char *text)
   FILE *f;
 
   if (asprintf (&tmp, "%s.part", path) == -1)
-    return -1;
+    return oom ();
   f = fopen (tmp, "wex");
   if (f == NULL) {
     v2v_error ("%s: %m", tmp);
@@ -448,8 +455,8 @@ write_file_atomic (const char *path, const char *text)
   return 0;
 }
 
-int
-v2v_local_finish (struct run *run, const char *xml)
+static int
+local_define (struct run *run, const char *xml)
 {
   size_t i;
 
@@ -471,8 +478,8 @@ v2v_local_finish (struct run *run, const char *xml)
 /* After a failure: remove every file this run created.  A file that
  * cannot be removed is named in an error (the run has failed anyway).
  */
-void
-v2v_local_abort (struct run *run)
+static void
+local_abort (struct run *run)
 {
   size_t i;
 
@@ -486,3 +493,51 @@ v2v_local_abort (struct run *run)
       v2v_cleanup_failed (run, f, strerror (errno));
   }
 }
+
+static char *
+local_describe (const struct run *run)
+{
+  return strdup (run->dest_dir ? run->dest_dir : run->cfg->dest.dir);
+}
+
+static char *
+local_next_step (const struct run *run)
+{
+  char *s;
+
+  if (asprintf (&s, "define it with: virsh define %s", run->xml_path) == -1)
+    return NULL;
+  return s;
+}
+
+/* A directory has no pools or networks: check it only. */
+static int
+local_list (struct run *run, v2v_found_target_fn fn, void *opaque)
+{
+  (void) fn; (void) opaque;
+  return v2v_local_check_dir (run);
+}
+
+static void
+local_sweep (const struct v2v_destination *dest, v2v_say_fn say,
+             void *opaque)
+{
+  if (dest->dir)
+    v2v_local_sweep (dest->dir, say, opaque);
+}
+
+const struct v2v_output_ops v2v_output_local = {
+  .name = "local",
+  .raw_by_default = false,
+  .check = v2v_local_check_dir,
+  .check_names = local_check_names,
+  .space = local_space,
+  .copy_disk = v2v_local_copy_disk,
+  .define = local_define,
+  .abort = local_abort,
+  .close = local_release,
+  .describe = local_describe,
+  .next_step = local_next_step,
+  .list = local_list,
+  .sweep = local_sweep,
+};
