@@ -109,7 +109,7 @@ static void
 remove_stale (const char *dir, const char *text, v2v_say_fn say,
               void *opaque)
 {
-  char vm[256], pid[32], host[256], *msg;
+  char vm[256], pid[32], host[256], msg[PATH_MAX + 1024];
   const char *p = text;
 
   v2v_claim_field (text, "vm", vm, sizeof vm);
@@ -127,17 +127,18 @@ remove_stale (const char *dir, const char *text, v2v_say_fn say,
             (size_t) snprintf (path, sizeof path, "%s/%s", dir,
                                name) < sizeof path) {
           int r = unlink (path), err = errno;
-          if ((r == 0 &&
-               asprintf (&msg, "removed %s, left by a conversion of %s "
-                         "that did not finish (pid %s on %s)", path, vm,
-                         pid, host) != -1) ||
-              (r == -1 && err != ENOENT &&
-               asprintf (&msg, "cannot remove %s, left by a conversion of "
-                         "%s that did not finish: %s", path, vm,
-                         strerror (err)) != -1)) {
+
+          /* Bounded, so that it is said even out of memory. */
+          if (r == 0)
+            snprintf (msg, sizeof msg, "removed %s, left by a conversion of "
+                      "%s that did not finish (pid %s on %s)", path, vm, pid,
+                      host);
+          else
+            snprintf (msg, sizeof msg, "cannot remove %s, left by a "
+                      "conversion of %s that did not finish: %s", path, vm,
+                      strerror (err));
+          if (r == 0 || err != ENOENT)
             say (msg, opaque);
-            free (msg);
-          }
         }
       }
     }
@@ -281,7 +282,7 @@ v2v_local_sweep (const char *dir, v2v_say_fn say, void *opaque)
     return;
   while ((e = readdir (d)) != NULL) {
     size_t n = strlen (e->d_name);
-    char path[PATH_MAX], text[CLAIM_MAX], *msg;
+    char path[PATH_MAX], text[CLAIM_MAX], msg[PATH_MAX + 256];
     struct stat a, b;
     ssize_t len;
     int fd, r, err;
@@ -309,13 +310,13 @@ v2v_local_sweep (const char *dir, v2v_say_fn say, void *opaque)
     remove_stale (dir, text, say, opaque);
     r = unlink (path);
     err = errno;
-    if ((r == 0 ? asprintf (&msg, "removed %s, the claim of a conversion "
-                            "that did not finish", path)
-         : asprintf (&msg, "cannot remove %s, the claim of a conversion "
-                     "that did not finish: %s", path, strerror (err))) != -1) {
-      say (msg, opaque);
-      free (msg);
-    }
+    if (r == 0)
+      snprintf (msg, sizeof msg, "removed %s, the claim of a conversion "
+                "that did not finish", path);
+    else
+      snprintf (msg, sizeof msg, "cannot remove %s, the claim of a "
+                "conversion that did not finish: %s", path, strerror (err));
+    say (msg, opaque);
     close (fd);
   }
   closedir (d);
