@@ -84,9 +84,13 @@ extern char *v2v_output_domain_xml (struct run *run);
 /* output_local.c: a directory. */
 extern const struct v2v_output_ops v2v_output_local;
 extern int v2v_local_check_dir (struct run *run);
-extern void v2v_local_sweep (const char *dir, v2v_say_fn say, void *opaque);
 extern int v2v_rename_noreplace (const char *from, const char *to);
 extern int v2v_link_noreplace (const char *from, const char *to);
+
+/* output_local_claim.c: the claim on a name in the directory. */
+extern int v2v_local_claim_name (struct run *run);
+extern void v2v_local_release (struct run *run);
+extern void v2v_local_sweep (const char *dir, v2v_say_fn say, void *opaque);
 
 /* output_local_copy.c: qemu-img convert into the directory. */
 extern int v2v_local_copy_disk (struct run *run, struct disk_state *d,
@@ -95,6 +99,10 @@ extern int v2v_local_copy_disk (struct run *run, struct disk_state *d,
 /* output_libvirt.c: a libvirt storage pool. */
 extern const struct v2v_output_ops v2v_output_libvirt;
 extern int v2v_libvirt_connect (struct run *run);
+
+/* output_libvirt_claim.c: the claim on a name on the host. */
+extern int v2v_libvirt_claim_name (struct run *run);
+extern void v2v_libvirt_release_claim (struct run *run, bool left);
 
 /* upload_stream.c */
 struct nbd_handle;
