@@ -108,7 +108,9 @@ struct run {
   struct v2v_windows win;
   char *dest_dir;
   char *xml_path;
-  char *dest_text, *next_text;  /* for messages (output.c) */
+  bool raw_disks;           /* the output writes raw, else qcow2 (output.c) */
+  char *dest_text, *next_text;  /* for messages and the done event:
+                                   set by output.c */
   /* The VM as it will be: the kickstart's, else the .vmx's, else defaults. */
   char *name;
   unsigned memory_mib, vcpus;

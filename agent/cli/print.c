@@ -4,6 +4,9 @@
  * tenth only).  Every event but the copy's ticks also goes to the log
  * sinks (log --file, log --remote); copies are logged at each tenth.
  *
+ * docs/events.md documents every event and field (test-events-doc.sh
+ * checks it against this file).
+ *
  * If the reader of the progress (stdout with --machine-readable, stderr
  * otherwise) goes away (a closed pipe: `| head`, a wizard that died),
  * the run is cancelled as by SIGTERM, so that its cleanup runs; SIGPIPE
@@ -139,6 +142,20 @@ print_json (const struct v2v_event *ev)
     cli_json_string (stdout, ev->stage);
     fputs (",\"message\":", stdout);
     json_message (ev->message);
+    if (ev->type == V2V_EVENT_ERROR) {
+      /* What kind of error, for a front end to act on without reading
+       * the message (docs/events.md); the detail (a fingerprint, a host
+       * key) only when there is one.
+       */
+      const char *detail = v2v_last_error_detail ();
+
+      fputs (",\"kind\":", stdout);
+      cli_json_string (stdout, v2v_error_kind_name (v2v_last_error_kind ()));
+      if (detail && *detail) {
+        fputs (",\"detail\":", stdout);
+        json_message (detail);
+      }
+    }
     break;
   case V2V_EVENT_DONE:
     printf (",\"ok\":%s,\"message\":", ev->ok ? "true" : "false");

@@ -27,32 +27,47 @@ extern int v2v_drive_name (const char *prefix, size_t i, char *buf,
                            size_t len);
 extern char *v2v_random_mac (void);
 
-/* copy.c */
-extern int v2v_measure (struct run *run, struct disk_state *d);
-extern int v2v_copy_disk (struct run *run, struct disk_state *d, int i);
+/* The ops of one kind of destination, like nbdkit's struct backend: the
+ * pipeline calls them through output.c, which alone knows which kind a
+ * destination is.  Adding a destination is one file defining a table and
+ * one row in output.c.  Every function but describe and next_step reports
+ * its own error and returns -1.
+ */
+struct v2v_output_ops {
+  const char *name;         /* "local", "libvirt" (the kickstart's type) */
+  bool raw_by_default;      /* V2V_FORMAT_DEFAULT means raw here */
+  /* Before anything: the destination exists and can be written. */
+  int (*check) (struct run *run);
+  /* The names of what will be written are free, and claimed by this run. */
+  int (*check_names) (struct run *run);
+  /* Is there room for need bytes?  what says how the figure was made. */
+  int (*space) (struct run *run, uint64_t need, const char *what);
+  /* Copy disk i (its overlay, measured) to the destination. */
+  int (*copy_disk) (struct run *run, struct disk_state *d, int i);
+  /* Every disk is written: make the VM of the domain XML xml. */
+  int (*define) (struct run *run, const char *xml);
+  /* After a failure: remove what this run wrote. */
+  void (*abort) (struct run *run);
+  /* At the end of every run: release the claim, close connections. */
+  void (*close) (struct run *run);
+  /* "DIR", "pool P on URI", for messages; what the operator does next.
+   * Caller frees; NULL if out of memory.
+   */
+  char *(*describe) (const struct run *run);
+  char *(*next_step) (const struct run *run);
+  /* For the wizard: check the destination, and give fn each pool and
+   * network it has.
+   */
+  int (*list) (struct run *run, v2v_found_target_fn fn, void *opaque);
+  /* Remove what killed runs left in the destination, say each (or NULL:
+   * nothing is ever left).
+   */
+  void (*sweep) (const struct v2v_destination *dest, v2v_say_fn say,
+                 void *opaque);
+};
 
-/* upload_stream.c */
-struct nbd_handle;
-struct _virStream;
-extern int v2v_upload_stream (struct run *run, struct disk_state *d, int i,
-                              struct nbd_handle *nbd, struct _virStream *st);
-
-/* output_libvirt.c */
-extern char *v2v_libvirt_uri (const struct v2v_destination *dest);
-extern int v2v_libvirt_connect (struct run *run);
-extern int v2v_libvirt_check_pool (struct run *run);
-extern int v2v_libvirt_check_names (struct run *run);
-extern int v2v_libvirt_space (struct run *run, uint64_t need,
-                              const char *what);
-extern int v2v_libvirt_copy_disk (struct run *run, struct disk_state *d,
-                                  int i);
-extern int v2v_libvirt_define (struct run *run, const char *xml);
-extern void v2v_libvirt_abort (struct run *run);
-extern void v2v_libvirt_close (struct run *run);
-
-/* output.c */
-extern bool v2v_dest_raw (const struct run *run);
-extern char *v2v_disk_name (const struct run *run, size_t i);
+/* output.c: the one lookup by type, and the pipeline's calls. */
+extern const struct v2v_output_ops *v2v_output_of (enum v2v_dest_type type);
 extern int v2v_dest_check (struct run *run);
 extern int v2v_dest_check_names (struct run *run);
 extern int v2v_dest_space (struct run *run, uint64_t need, const char *what);
@@ -60,26 +75,56 @@ extern int v2v_dest_copy (struct run *run, struct disk_state *d, int i);
 extern int v2v_dest_finish (struct run *run);
 extern void v2v_dest_abort (struct run *run);
 extern void v2v_dest_close (struct run *run);
-extern void v2v_cleanup_failed (struct run *run, const char *left,
-                                const char *why);
+extern int v2v_dest_list (struct run *run, v2v_found_target_fn fn,
+                          void *opaque);
+extern const char *v2v_dest_describe (struct run *run);
+extern const char *v2v_dest_next_step (struct run *run);
+extern char *v2v_output_domain_xml (struct run *run);
+
+/* output_local.c: a directory. */
+extern const struct v2v_output_ops v2v_output_local;
+extern int v2v_local_check_dir (struct run *run);
+extern int v2v_rename_noreplace (const char *from, const char *to);
+extern int v2v_link_noreplace (const char *from, const char *to);
+
+/* output_local_claim.c: the claim on a name in the directory. */
+extern int v2v_local_claim_name (struct run *run);
+extern void v2v_local_release (struct run *run);
+extern void v2v_local_sweep (const char *dir, v2v_say_fn say, void *opaque);
+
+/* output_local_copy.c: qemu-img convert into the directory. */
+extern int v2v_local_copy_disk (struct run *run, struct disk_state *d,
+                                int i);
+
+/* output_libvirt.c: a libvirt storage pool. */
+extern const struct v2v_output_ops v2v_output_libvirt;
+extern int v2v_libvirt_connect (struct run *run);
+
+/* output_libvirt_claim.c: the claim on a name on the host. */
+extern int v2v_libvirt_claim_name (struct run *run);
+extern void v2v_libvirt_release_claim (struct run *run, bool left);
+
+/* upload_stream.c */
+struct nbd_handle;
+struct _virStream;
+extern int v2v_upload_stream (struct run *run, struct disk_state *d, int i,
+                              struct nbd_handle *nbd, struct _virStream *st);
+
+/* measure.c: what each disk will write, for every output. */
+extern int v2v_measure (struct run *run, struct disk_state *d);
+
+/* disk_names.c */
+extern char *v2v_disk_name (const struct run *run, size_t i);
+
+/* claim.c: who claims a name, for the outputs' claims. */
 extern const char *v2v_vm_label (const struct run *run);
 extern char *v2v_claim_owner (const struct run *run);
 extern const char *v2v_claim_field (const char *text, const char *key,
                                     char *buf, size_t len);
 extern bool v2v_claim_owner_dead (const char *text);
-extern const char *v2v_dest_describe (struct run *run);
-extern const char *v2v_dest_next_step (struct run *run);
 
-/* output_local.c */
-extern int v2v_local_check_dir (struct run *run);
-extern int v2v_local_check_names (struct run *run);
-extern int v2v_local_space (struct run *run, uint64_t need, const char *what);
-extern int v2v_local_finish (struct run *run, const char *xml);
-extern char *v2v_output_domain_xml (struct run *run);
-extern void v2v_local_abort (struct run *run);
-extern void v2v_local_release (struct run *run);
-extern void v2v_local_sweep (const char *dir, v2v_say_fn say, void *opaque);
-extern int v2v_rename_noreplace (const char *from, const char *to);
-extern int v2v_link_noreplace (const char *from, const char *to);
+/* left_behind.c */
+extern void v2v_cleanup_failed (struct run *run, const char *left,
+                                const char *why);
 
 #endif

@@ -10,13 +10,8 @@
  * complete is the domain defined; any failure deletes the volumes this
  * run created.
  *
- * The name is claimed when the names are checked, before any copy: an
- * inactive domain NAME.v2vboot-claim (libvirt refuses a second domain of
- * one name), whose description says who writes the name and which
- * volumes it creates.  A second run of that
- * name is refused, naming both VMs.  A claim left by a run of this
- * machine that is dead (SIGKILL, power loss) is taken over: the volumes it
- * lists are deleted, and the run says so.
+ * The name is claimed when the names are checked, before any copy
+ * (output_libvirt_claim.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +26,12 @@
 
 #include "internal.h"
 
+static int
+oom (void)
+{
+  v2v_error ("out of memory");
+  return -1;
+}
 
 static int
 libvirt_error (const char *what)
@@ -43,14 +44,15 @@ libvirt_error (const char *what)
 
 /* qemu+ssh://U@H/system -> qemu+libssh://U@H/system?keyfile=..&known_hosts=..
  * libvirt's OpenSSH transport ignores known_hosts=; its libssh transport
- * verifies the host key against it.  Caller frees.
+ * verifies the host key against it.  Caller frees; NULL if out of memory.
  */
-char *
-v2v_libvirt_uri (const struct v2v_destination *dest)
+static char *
+libvirt_uri (const struct v2v_destination *dest)
 {
   struct v2v_strbuf sb = { 0 };
   const char *uri = dest->uri;
   char sep = '?';
+  bool failed = false;
 
   if (strncmp (uri, "qemu+ssh://", 11) == 0) {
     v2v_sb_puts (&sb, "qemu+libssh://");
@@ -61,15 +63,21 @@ v2v_libvirt_uri (const struct v2v_destination *dest)
   if (strncmp (uri, "qemu:///", 8) != 0) {
     if (dest->identity) {
       CLEANUP_FREE char *e = v2v_url_escape (dest->identity, true);
+      failed |= e == NULL;
       v2v_sb_printf (&sb, "%ckeyfile=%s", sep, e ? e : "");
       sep = '&';
     }
     if (dest->known_hosts) {
       CLEANUP_FREE char *e = v2v_url_escape (dest->known_hosts, true);
+      failed |= e == NULL;
       v2v_sb_printf (&sb, "%cknown_hosts=%s", sep, e ? e : "");
       sep = '&';
     }
     v2v_sb_printf (&sb, "%cknown_hosts_verify=normal", sep);
+  }
+  if (failed) {
+    free (v2v_sb_finish (&sb));
+    return NULL;
   }
   return v2v_sb_finish (&sb);
 }
@@ -86,11 +94,11 @@ int
 v2v_libvirt_connect (struct run *run)
 {
   const struct v2v_destination *dest = &run->cfg->dest;
-  CLEANUP_FREE char *uri = v2v_libvirt_uri (dest);
+  CLEANUP_FREE char *uri = libvirt_uri (dest);
   const char *msg;
 
   if (uri == NULL)
-    return -1;
+    return oom ();
   virSetErrorFunc (NULL, quiet);
   v2v_debug ("libvirt URI %s", uri);
   run->conn = virConnectOpen (uri);
@@ -105,8 +113,8 @@ v2v_libvirt_connect (struct run *run)
   return 0;
 }
 
-int
-v2v_libvirt_check_pool (struct run *run)
+static int
+libvirt_check_pool (struct run *run)
 {
   const struct v2v_destination *dest = &run->cfg->dest;
 
@@ -128,180 +136,8 @@ v2v_libvirt_check_pool (struct run *run)
   return 0;
 }
 
-/* ---- the claim on a name ---- */
-
-/* text as XML character data.  Caller frees. */
-static char *
-xml_text (const char *text)
-{
-  struct v2v_strbuf sb = { 0 };
-
-  for (; *text; ++text)
-    switch (*text) {
-    case '&': v2v_sb_puts (&sb, "&amp;"); break;
-    case '<': v2v_sb_puts (&sb, "&lt;"); break;
-    case '>': v2v_sb_puts (&sb, "&gt;"); break;
-    default: v2v_sb_add (&sb, text, 1);
-    }
-  return v2v_sb_finish (&sb);
-}
-
-/* NAME-sd<letters>: a volume name this run's name gives. */
-static bool
-our_volume (const struct run *run, const char *v)
-{
-  size_t n = strlen (run->name);
-
-  if (strncmp (v, run->name, n) != 0 || strncmp (v + n, "-sd", 3) != 0 ||
-      v[n + 3] == '\0')
-    return false;
-  for (v += n + 3; *v; ++v)
-    if (*v < 'a' || *v > 'z')
-      return false;
-  return true;
-}
-
-/* A dead run's claim: delete the volumes it lists (only names of this
- * VM's name) and say so.
- */
-static void
-remove_stale (struct run *run, const char *text)
-{
-  const struct v2v_destination *dest = &run->cfg->dest;
-  char vm[256], pid[32], host[256];
-  const char *p = text;
-
-  v2v_claim_field (text, "vm", vm, sizeof vm);
-  v2v_claim_field (text, "pid", pid, sizeof pid);
-  v2v_claim_field (text, "host", host, sizeof host);
-  for (; p && *p; p = strchr (p, '\n') ? strchr (p, '\n') + 1 : NULL) {
-    char name[256];
-    size_t n = strcspn (p, "\n");
-    virStorageVolPtr vol;
-
-    if (strncmp (p, "vol=", 4) != 0 || n - 4 >= sizeof name)
-      continue;
-    memcpy (name, p + 4, n - 4);
-    name[n - 4] = '\0';
-    if (!our_volume (run, name) ||
-        (vol = virStorageVolLookupByName (run->pool, name)) == NULL)
-      continue;
-    if (virStorageVolDelete (vol, 0) == 0)
-      v2v_warning (run, "deleted volume %s in storage pool '%s', left by a "
-                   "conversion of %s that did not finish (pid %s on %s)",
-                   name, dest->pool, vm, pid, host);
-    else
-      v2v_warning (run, "cannot delete volume %s, left by a conversion of "
-                   "%s that did not finish: %s", name, vm,
-                   virGetLastErrorMessage ());
-    virStorageVolFree (vol);
-  }
-}
-
 static int
-claim_name (struct run *run)
-{
-  const struct v2v_destination *dest = &run->cfg->dest;
-  CLEANUP_FREE char *claim = NULL, *xml = NULL, *owner = NULL;
-  CLEANUP_FREE char *mine = NULL, *escaped = NULL;
-  struct v2v_strbuf sb = { 0 };
-  size_t i;
-  int tries;
-
-  if (asprintf (&claim, "%s.v2vboot-claim", run->name) == -1 ||
-      (owner = v2v_claim_owner (run)) == NULL)
-    return -1;
-  v2v_sb_puts (&sb, owner);
-  for (i = 0; i < run->nr_disks; ++i)
-    v2v_sb_printf (&sb, "vol=%s\n", run->disks[i].volume);
-  if ((mine = v2v_sb_finish (&sb)) == NULL ||
-      (escaped = xml_text (mine)) == NULL ||
-      asprintf (&xml, "<domain type='kvm'><name>%s</name>"
-                "<title>v2vboot: a conversion writes %s now</title>"
-                "<description>%s</description>"
-                "<memory unit='MiB'>16</memory>"
-                "<os><type arch='x86_64'>hvm</type></os></domain>",
-                claim, run->name, escaped) == -1)
-    return -1;
-
-  for (tries = 0; tries < 3; ++tries) {
-    CLEANUP_FREE char *text = NULL;
-    char vm[256], pid[32], host[256], since[32];
-    virDomainPtr dom = virDomainLookupByName (run->conn, claim);
-
-    if (dom == NULL) {
-      /* Defining fails if a domain of that name appeared meanwhile (its
-       * UUID is not ours).
-       */
-      CLEANUP_FREE char *why = NULL;
-
-      dom = virDomainDefineXML (run->conn, xml);
-      if (dom) {
-        run->claim_dom = dom;
-        return 0;
-      }
-      why = strdup (virGetLastErrorMessage ());
-      dom = virDomainLookupByName (run->conn, claim);
-      if (dom == NULL) {
-        v2v_error ("claim the name (define the domain %s): %s", claim,
-                   why ? why : "failed");
-        return -1;
-      }
-    }
-    text = virDomainGetMetadata (dom, VIR_DOMAIN_METADATA_DESCRIPTION, NULL,
-                                 0);
-    if (text && v2v_claim_owner_dead (text)) {
-      remove_stale (run, text);
-      if (virDomainUndefine (dom) == -1) {
-        virDomainFree (dom);
-        return libvirt_error ("remove a dead run's claim on the name");
-      }
-      virDomainFree (dom);
-      continue;
-    }
-    virDomainFree (dom);
-    v2v_error ("the name %s is already being written to storage pool '%s' "
-               "on %s by the conversion of %s (pid %s on %s, since %s); %s "
-               "would get the same name: give one of them another (vm "
-               "--name); if no conversion runs, remove the claim: virsh -c "
-               "%s undefine %s", run->name, dest->pool, dest->uri,
-               v2v_claim_field (text ? text : "", "vm", vm, sizeof vm),
-               v2v_claim_field (text ? text : "", "pid", pid, sizeof pid),
-               v2v_claim_field (text ? text : "", "host", host, sizeof host),
-               v2v_claim_field (text ? text : "", "since", since,
-                                sizeof since),
-               v2v_vm_label (run), dest->uri, claim);
-    return -1;
-  }
-  v2v_error ("%s: the claim on the name keeps changing", claim);
-  return -1;
-}
-
-/* The claim is dropped at the end of the run (the domain now holds the
- * name), unless volumes it lists were left behind: then the next run of
- * the name deletes them.
- */
-static void
-release_claim (struct run *run, bool left)
-{
-  const struct v2v_destination *dest = &run->cfg->dest;
-
-  if (run->claim_dom == NULL)
-    return;
-  if (!left && virDomainUndefine (run->claim_dom) == -1) {
-    CLEANUP_FREE char *what = NULL;
-    if (asprintf (&what, "domain %s.v2vboot-claim on %s (remove it with: "
-                  "virsh -c %s undefine %s.v2vboot-claim)", run->name,
-                  dest->uri, dest->uri, run->name) != -1)
-      v2v_warning (run, "left behind: %s: %s", what,
-                   virGetLastErrorMessage ());
-  }
-  virDomainFree (run->claim_dom);
-  run->claim_dom = NULL;
-}
-
-int
-v2v_libvirt_check_names (struct run *run)
+libvirt_check_names (struct run *run)
 {
   const struct v2v_destination *dest = &run->cfg->dest;
   virDomainPtr dom;
@@ -310,9 +146,9 @@ v2v_libvirt_check_names (struct run *run)
   for (i = 0; i < run->nr_disks; ++i) {
     run->disks[i].volume = v2v_disk_name (run, i);
     if (run->disks[i].volume == NULL)
-      return -1;
+      return oom ();
   }
-  if (claim_name (run) == -1)
+  if (v2v_libvirt_claim_name (run) == -1)
     return -1;
   dom = virDomainLookupByName (run->conn, run->name);
   if (dom) {
@@ -337,8 +173,8 @@ v2v_libvirt_check_names (struct run *run)
   return 0;
 }
 
-int
-v2v_libvirt_space (struct run *run, uint64_t need, const char *what)
+static int
+libvirt_space (struct run *run, uint64_t need, const char *what)
 {
   virStoragePoolInfo info;
 
@@ -354,7 +190,6 @@ v2v_libvirt_space (struct run *run, uint64_t need, const char *what)
   return 0;
 }
 
-/* Extents of the overlay from block status: (length, is_zero) pairs. */
 /* Serve the overlay read-only on a socket with qemu-nbd. */
 static pid_t
 serve_overlay (struct run *run, struct disk_state *d, size_t i, char **sock)
@@ -364,9 +199,12 @@ serve_overlay (struct run *run, struct disk_state *d, size_t i, char **sock)
   struct stat st;
   int k;
 
-  if (asprintf (sock, "%s/overlay%zu.sock", run->workdir, i) == -1 ||
-      asprintf (&log, "%s/qemu-nbd%zu.log", run->workdir, i) == -1)
-    return -1;
+  if (asprintf (sock, "%s/overlay%zu.sock", run->workdir, i) == -1) {
+    *sock = NULL;
+    return oom ();
+  }
+  if (asprintf (&log, "%s/qemu-nbd%zu.log", run->workdir, i) == -1)
+    return oom ();
   {
     const char *argv[] = { "qemu-nbd", "--read-only", "--format=qcow2",
                            "--shared=1", "--socket", *sock, d->overlay,
@@ -384,8 +222,8 @@ serve_overlay (struct run *run, struct disk_state *d, size_t i, char **sock)
   return -1;
 }
 
-int
-v2v_libvirt_copy_disk (struct run *run, struct disk_state *d, int i)
+static int
+libvirt_copy_disk (struct run *run, struct disk_state *d, int i)
 {
   bool prealloc = run->cfg->dest.allocation == V2V_ALLOC_PREALLOCATED;
   CLEANUP_FREE char *xml = NULL, *sock = NULL;
@@ -400,7 +238,7 @@ v2v_libvirt_copy_disk (struct run *run, struct disk_state *d, int i)
                 "<allocation unit='bytes'>%" PRIu64 "</allocation>"
                 "<target><format type='raw'/></target></volume>",
                 d->volume, d->size, prealloc ? d->size : 0) == -1)
-    return -1;
+    return oom ();
   v2v_event_copy (run, i, 0, d->data_bytes, 0);
   vol = virStorageVolCreateXML (run->pool, xml, 0);
   if (vol == NULL)
@@ -448,8 +286,8 @@ v2v_libvirt_copy_disk (struct run *run, struct disk_state *d, int i)
   return ret;
 }
 
-int
-v2v_libvirt_define (struct run *run, const char *xml)
+static int
+libvirt_define (struct run *run, const char *xml)
 {
   virDomainPtr dom = virDomainDefineXML (run->conn, xml);
 
@@ -464,8 +302,8 @@ v2v_libvirt_define (struct run *run, const char *xml)
  * cannot be deleted (the connection dropped, the host said no) is named in
  * an error, with the command that deletes it.
  */
-void
-v2v_libvirt_abort (struct run *run)
+static void
+libvirt_abort (struct run *run)
 {
   const struct v2v_destination *dest = &run->cfg->dest;
   bool left = false;
@@ -493,18 +331,20 @@ v2v_libvirt_abort (struct run *run)
         asprintf (&what, "volume %s in storage pool '%s' on %s (delete it "
                   "with: virsh -c %s vol-delete --pool %s %s)", d->volume,
                   dest->pool, dest->uri, dest->uri, dest->pool,
-                  d->volume) != -1)
-      v2v_cleanup_failed (run, what, why ? why : "failed");
+                  d->volume) == -1)
+      what = NULL;              /* out of memory: name the volume at least */
+    if (why)
+      v2v_cleanup_failed (run, what ? what : d->volume, why);
     if (vol)
       virStorageVolFree (vol);
   }
-  release_claim (run, left);
+  v2v_libvirt_release_claim (run, left);
 }
 
-void
-v2v_libvirt_close (struct run *run)
+static void
+libvirt_close (struct run *run)
 {
-  release_claim (run, false);
+  v2v_libvirt_release_claim (run, false);
   if (run->pool)
     virStoragePoolFree (run->pool);
   run->pool = NULL;
@@ -512,3 +352,80 @@ v2v_libvirt_close (struct run *run)
     virConnectClose (run->conn);
   run->conn = NULL;
 }
+
+static char *
+libvirt_describe (const struct run *run)
+{
+  char *s;
+
+  if (asprintf (&s, "pool %s on %s", run->cfg->dest.pool,
+                run->cfg->dest.uri) == -1)
+    return NULL;
+  return s;
+}
+
+static char *
+libvirt_next_step (const struct run *run)
+{
+  char *s;
+
+  if (asprintf (&s, "start it with: virsh -c %s start %s",
+                run->cfg->dest.uri, run->name) == -1)
+    return NULL;
+  return s;
+}
+
+/* For the wizard: every storage pool and network of the host. */
+static int
+libvirt_list (struct run *run, v2v_found_target_fn fn, void *opaque)
+{
+  virStoragePoolPtr *pools = NULL;
+  virNetworkPtr *nets = NULL;
+  int n, i;
+
+  if (v2v_libvirt_connect (run) == -1)
+    return -1;
+  n = virConnectListAllStoragePools (run->conn, &pools, 0);
+  for (i = 0; i < n; ++i) {
+    virStoragePoolInfo info = { 0 };
+    struct v2v_found_target t = { .kind = "pool",
+                                  .name = virStoragePoolGetName (pools[i]) };
+    t.active = virStoragePoolIsActive (pools[i]) == 1;
+    if (t.active && virStoragePoolGetInfo (pools[i], &info) == 0)
+      t.available = info.available;
+    fn (&t, opaque);
+    virStoragePoolFree (pools[i]);
+  }
+  free (pools);
+  n = n < 0 ? n : virConnectListAllNetworks (run->conn, &nets, 0);
+  for (i = 0; i < n; ++i) {
+    struct v2v_found_target t = { .kind = "network",
+                                  .name = virNetworkGetName (nets[i]) };
+    t.active = virNetworkIsActive (nets[i]) == 1;
+    fn (&t, opaque);
+    virNetworkFree (nets[i]);
+  }
+  free (nets);
+  if (n < 0) {
+    v2v_error ("cannot list the pools and networks of %s: %s",
+               run->cfg->dest.uri, virGetLastErrorMessage ());
+    return -1;
+  }
+  return 0;
+}
+
+const struct v2v_output_ops v2v_output_libvirt = {
+  .name = "libvirt",
+  .raw_by_default = true,
+  .check = libvirt_check_pool,
+  .check_names = libvirt_check_names,
+  .space = libvirt_space,
+  .copy_disk = libvirt_copy_disk,
+  .define = libvirt_define,
+  .abort = libvirt_abort,
+  .close = libvirt_close,
+  .describe = libvirt_describe,
+  .next_step = libvirt_next_step,
+  .list = libvirt_list,
+  .sweep = NULL,                /* a dead run's claim is judged by name */
+};

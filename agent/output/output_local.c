@@ -3,30 +3,36 @@
  * place with the domain XML only when every disk is complete.  A failed
  * run leaves nothing behind.
  *
- * Two runs never write the same name: the name is claimed (an exclusive
- * file, locked for the whole run) when the names are checked, before any
- * copy; every output file is created exclusively and renamed into place
- * without ever replacing a file; a run deletes only files it created.  A
- * claim nobody holds any more was left by a run that was killed (SIGKILL,
- * power loss): the next run into the directory removes it and its
- * temporary files, whatever its name.
+ * Two runs never write the same name: the name is claimed when the
+ * names are checked, before any copy (output_local_claim.c); every output
+ * file is created exclusively and renamed into place without ever
+ * replacing a file; a run deletes only files it created.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-static void warn_run (const char *msg, void *opaque);
+static int
+oom (void)
+{
+  v2v_error ("out of memory");
+  return -1;
+}
+
+/* v2v_say_fn for a run: a warning of the run. */
+static void
+warn_run (const char *msg, void *opaque)
+{
+  v2v_warning (opaque, "%s", msg);
+}
 
 /* The directory exists and can really be written. */
 int
@@ -52,7 +58,7 @@ v2v_local_check_dir (struct run *run)
   }
   /* Root passes access(2) on a read-only mount: really try a write. */
   if (asprintf (&probe, "%s/.v2vboot-write-test.XXXXXX", real) == -1)
-    return -1;
+    return oom ();
   fd = mkstemp (probe);
   if (fd == -1) {
     v2v_error ("cannot write in the destination directory %s: %m", real);
@@ -69,275 +75,17 @@ v2v_local_check_dir (struct run *run)
   return 0;
 }
 
-/* ---- the claim on a name ---- */
-
-#define CLAIM_MAX 4096
-
-/* Who we are and which temporary files we will create.  Caller frees. */
-static char *
-claim_text (const struct run *run)
-{
-  struct v2v_strbuf sb = { 0 };
-  CLEANUP_FREE char *owner = v2v_claim_owner (run);
-  const char *slash;
-  size_t i;
-
-  if (owner == NULL)
-    return NULL;
-  v2v_sb_puts (&sb, owner);
-  for (i = 0; i < run->nr_disks; ++i) {
-    slash = strrchr (run->disks[i].out_tmp, '/');
-    v2v_sb_printf (&sb, "part=%s\n", slash + 1);
-  }
-  slash = strrchr (run->xml_path, '/');
-  v2v_sb_printf (&sb, "part=%s.part\n", slash + 1);
-  return v2v_sb_finish (&sb);
-}
-
-/* A claim nobody holds: remove the temporary files it lists (only plain
- * names ending in ".part", in the destination directory dir) and say so
- * through say (a message it may keep only for the call).
- */
-static void
-remove_stale (const char *dir, const char *text, v2v_say_fn say,
-              void *opaque)
-{
-  char vm[256], pid[32], host[256], *msg;
-  const char *p = text;
-
-  v2v_claim_field (text, "vm", vm, sizeof vm);
-  v2v_claim_field (text, "pid", pid, sizeof pid);
-  v2v_claim_field (text, "host", host, sizeof host);
-  while (p && *p) {
-    if (strncmp (p, "part=", 5) == 0) {
-      size_t n = strcspn (p + 5, "\n");
-      char name[256], path[PATH_MAX];
-
-      if (n > 5 && n < sizeof name) {
-        memcpy (name, p + 5, n);
-        name[n] = '\0';
-        if (!strchr (name, '/') && strcmp (name + n - 5, ".part") == 0 &&
-            (size_t) snprintf (path, sizeof path, "%s/%s", dir,
-                               name) < sizeof path) {
-          int r = unlink (path), err = errno;
-          if ((r == 0 &&
-               asprintf (&msg, "removed %s, left by a conversion of %s "
-                         "that did not finish (pid %s on %s)", path, vm,
-                         pid, host) != -1) ||
-              (r == -1 && err != ENOENT &&
-               asprintf (&msg, "cannot remove %s, left by a conversion of "
-                         "%s that did not finish: %s", path, vm,
-                         strerror (err)) != -1)) {
-            say (msg, opaque);
-            free (msg);
-          }
-        }
-      }
-    }
-    p = strchr (p, '\n');
-    if (p)
-      p++;
-  }
-}
-
-/* v2v_say_fn for a run: a warning of the run. */
-static void
-warn_run (const char *msg, void *opaque)
-{
-  v2v_warning (opaque, "%s", msg);
-}
-
-static int
-lock_fd (int fd)
-{
-  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-
-  return fcntl (fd, F_OFD_SETLK, &fl);
-}
-
-/* Claim run->name in the destination directory, or say who has it. */
-static int
-claim_name (struct run *run)
-{
-  CLEANUP_FREE char *path = NULL, *mine = NULL;
-  char text[CLAIM_MAX];
-  int tries;
-
-  if (asprintf (&path, "%s/.%s.v2vboot-claim", run->dest_dir,
-                run->name) == -1 || (mine = claim_text (run)) == NULL)
-    return -1;
-  for (tries = 0; tries < 5; ++tries) {
-    struct stat a, b;
-    bool created = true, locked;
-    ssize_t n;
-    int fd, lock_errno = 0;
-
-    fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-               0644);
-    if (fd == -1 && errno == EEXIST) {
-      created = false;
-      fd = open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-      if (fd == -1 && errno == ENOENT)
-        continue;               /* released meanwhile */
-    }
-    if (fd == -1) {
-      v2v_error ("%s: %m", path);
-      return -1;
-    }
-    locked = lock_fd (fd) == 0;
-    if (!locked) {
-      lock_errno = errno;
-      if (lock_errno != EAGAIN && lock_errno != EACCES)
-        v2v_debug ("%s: no lock on this filesystem (%m)", path);
-    }
-    if (created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES)) {
-      close (fd);               /* another run locked it first: read it */
-      continue;
-    }
-    n = created ? 0 : pread (fd, text, sizeof text - 1, 0);
-    text[n > 0 ? n : 0] = '\0';
-    if (!created && locked && strstr (text, "\npid=") == NULL &&
-        tries < 4) {
-      /* Made an instant ago and not written yet, or left empty by a
-       * crash: wait, then take it over.
-       */
-      struct timespec ts = { 0, 100 * 1000 * 1000 };
-      close (fd);
-      nanosleep (&ts, NULL);
-      continue;
-    }
-    if (!created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES)
-        && tries < 4) {
-      /* Held: by a run, or for an instant by another run's sweep looking
-       * at it (v2v_local_sweep).  Look again before refusing.
-       */
-      struct timespec ts = { 0, 100 * 1000 * 1000 };
-      close (fd);
-      nanosleep (&ts, NULL);
-      continue;
-    }
-    if (!created && !locked && (lock_errno == EAGAIN || lock_errno == EACCES
-                                || !v2v_claim_owner_dead (text))) {
-      bool held = lock_errno == EAGAIN || lock_errno == EACCES;
-      char vm[256], pid[32], host[256], since[32];
-      close (fd);
-      v2v_error ("the name %s is already being written in %s by the "
-                 "conversion of %s (pid %s on %s, since %s); %s would get "
-                 "the same name: give one of them another (vm --name)%s%s",
-                 run->name, run->dest_dir,
-                 v2v_claim_field (text, "vm", vm, sizeof vm),
-                 v2v_claim_field (text, "pid", pid, sizeof pid),
-                 v2v_claim_field (text, "host", host, sizeof host),
-                 v2v_claim_field (text, "since", since, sizeof since),
-                 v2v_vm_label (run), held ? "" : "; if no conversion runs, "
-                 "remove ", held ? "" : path);
-      return -1;
-    }
-    /* Still the file at that name (not one released and replaced)? */
-    if (fstat (fd, &a) == -1 || stat (path, &b) == -1 ||
-        a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
-      close (fd);
-      continue;
-    }
-    if (!created)
-      remove_stale (run->dest_dir, text, warn_run, run);
-    if (ftruncate (fd, 0) == -1 ||
-        pwrite (fd, mine, strlen (mine), 0) != (ssize_t) strlen (mine)) {
-      v2v_error ("%s: %m", path);
-      close (fd);
-      unlink (path);
-      return -1;
-    }
-    run->claim_fd = fd;
-    run->claim_path = path;
-    path = NULL;
-    return 0;
-  }
-  v2v_error ("%s: the claim on the name keeps changing", path);
-  return -1;
-}
-
-/* Every claim in the directory that nobody holds (its run was killed,
- * or the host lost power, whatever VM it was for): its temporary files
- * and the claim itself are removed, each said through say.  A claim on a
- * filesystem without locks is left to the next run of its own name,
- * which judges its owner (claim_name).
- */
-void
-v2v_local_sweep (const char *dir, v2v_say_fn say, void *opaque)
-{
-  static const char suffix[] = ".v2vboot-claim";
-  DIR *d = opendir (dir);
-  struct dirent *e;
-
-  if (d == NULL)
-    return;
-  while ((e = readdir (d)) != NULL) {
-    size_t n = strlen (e->d_name);
-    char path[PATH_MAX], text[CLAIM_MAX], *msg;
-    struct stat a, b;
-    ssize_t len;
-    int fd, r, err;
-
-    if (e->d_name[0] != '.' || n <= sizeof suffix ||
-        strcmp (e->d_name + n - (sizeof suffix - 1), suffix) != 0 ||
-        (size_t) snprintf (path, sizeof path, "%s/%s", dir,
-                           e->d_name) >= sizeof path)
-      continue;
-    fd = open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-    if (fd == -1)
-      continue;
-    len = lock_fd (fd) == 0 ? pread (fd, text, sizeof text - 1, 0) : -1;
-    /* Held by a live run, no locks here, being written, or replaced. */
-    if (len <= 0 || fstat (fd, &a) == -1 || stat (path, &b) == -1 ||
-        a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
-      close (fd);
-      continue;
-    }
-    text[len] = '\0';
-    if (strstr (text, "\npid=") == NULL) {
-      close (fd);
-      continue;
-    }
-    remove_stale (dir, text, say, opaque);
-    r = unlink (path);
-    err = errno;
-    if ((r == 0 ? asprintf (&msg, "removed %s, the claim of a conversion "
-                            "that did not finish", path)
-         : asprintf (&msg, "cannot remove %s, the claim of a conversion "
-                     "that did not finish: %s", path, strerror (err))) != -1) {
-      say (msg, opaque);
-      free (msg);
-    }
-    close (fd);
-  }
-  closedir (d);
-}
-
-/* At the end of the run, whatever happened: the name is free again (the
- * files of a converted VM now say it is taken).
- */
-void
-v2v_local_release (struct run *run)
-{
-  if (run->claim_path == NULL)
-    return;
-  unlink (run->claim_path);
-  close (run->claim_fd);
-  free (run->claim_path);
-  run->claim_path = NULL;
-}
 
 /* Nothing we will write exists already, and the name is ours. */
-int
-v2v_local_check_names (struct run *run)
+static int
+local_check_names (struct run *run)
 {
-  const char *ext = v2v_dest_raw (run) ? "img" : "qcow2";
+  const char *ext = run->raw_disks ? "img" : "qcow2";
   const char *real = run->dest_dir;
   size_t i;
 
   if (asprintf (&run->xml_path, "%s/%s.xml", real, run->name) == -1)
-    return -1;
+    return oom ();
   for (i = 0; i < run->nr_disks; ++i) {
     struct disk_state *d = &run->disks[i];
     CLEANUP_FREE char *name = v2v_disk_name (run, i);
@@ -345,9 +93,9 @@ v2v_local_check_names (struct run *run)
     if (name == NULL ||
         asprintf (&d->out_path, "%s/%s.%s", real, name, ext) == -1 ||
         asprintf (&d->out_tmp, "%s/.%s.%s.part", real, name, ext) == -1)
-      return -1;
+      return oom ();
   }
-  if (claim_name (run) == -1)
+  if (v2v_local_claim_name (run) == -1)
     return -1;
   if (access (run->xml_path, F_OK) == 0) {
     v2v_error ("%s already exists: choose another VM name (vm --name) or "
@@ -367,8 +115,8 @@ v2v_local_check_names (struct run *run)
 }
 
 /* Is there room for need bytes?  what says how the figure was made. */
-int
-v2v_local_space (struct run *run, uint64_t need, const char *what)
+static int
+local_space (struct run *run, uint64_t need, const char *what)
 {
   struct statvfs sv;
   uint64_t avail;
@@ -428,7 +176,7 @@ write_file_atomic (const char *path, const char *text)
   FILE *f;
 
   if (asprintf (&tmp, "%s.part", path) == -1)
-    return -1;
+    return oom ();
   f = fopen (tmp, "wex");
   if (f == NULL) {
     v2v_error ("%s: %m", tmp);
@@ -448,8 +196,8 @@ write_file_atomic (const char *path, const char *text)
   return 0;
 }
 
-int
-v2v_local_finish (struct run *run, const char *xml)
+static int
+local_define (struct run *run, const char *xml)
 {
   size_t i;
 
@@ -471,8 +219,8 @@ v2v_local_finish (struct run *run, const char *xml)
 /* After a failure: remove every file this run created.  A file that
  * cannot be removed is named in an error (the run has failed anyway).
  */
-void
-v2v_local_abort (struct run *run)
+static void
+local_abort (struct run *run)
 {
   size_t i;
 
@@ -486,3 +234,51 @@ v2v_local_abort (struct run *run)
       v2v_cleanup_failed (run, f, strerror (errno));
   }
 }
+
+static char *
+local_describe (const struct run *run)
+{
+  return strdup (run->dest_dir ? run->dest_dir : run->cfg->dest.dir);
+}
+
+static char *
+local_next_step (const struct run *run)
+{
+  char *s;
+
+  if (asprintf (&s, "define it with: virsh define %s", run->xml_path) == -1)
+    return NULL;
+  return s;
+}
+
+/* A directory has no pools or networks: check it only. */
+static int
+local_list (struct run *run, v2v_found_target_fn fn, void *opaque)
+{
+  (void) fn; (void) opaque;
+  return v2v_local_check_dir (run);
+}
+
+static void
+local_sweep (const struct v2v_destination *dest, v2v_say_fn say,
+             void *opaque)
+{
+  if (dest->dir)
+    v2v_local_sweep (dest->dir, say, opaque);
+}
+
+const struct v2v_output_ops v2v_output_local = {
+  .name = "local",
+  .raw_by_default = false,
+  .check = v2v_local_check_dir,
+  .check_names = local_check_names,
+  .space = local_space,
+  .copy_disk = v2v_local_copy_disk,
+  .define = local_define,
+  .abort = local_abort,
+  .close = v2v_local_release,
+  .describe = local_describe,
+  .next_step = local_next_step,
+  .list = local_list,
+  .sweep = local_sweep,
+};

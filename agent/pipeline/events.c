@@ -91,7 +91,8 @@ v2v_event_done (struct run *run, bool ok, const char *summary)
 
   if (ok) {
     ev.vm_name = run->name;
-    ev.output = v2v_dest_describe (run);
+    /* As the output described itself (v2v_dest_describe, before). */
+    ev.output = run->dest_text ? run->dest_text : "the destination";
     ev.next = run->next_text;
   }
   emit (run, &ev);
