@@ -228,23 +228,22 @@ v2v_guest_inspect (struct run *run)
   guestfs_h *g = run->g;
   CLEANUP_FREE_STRV char **roots = NULL;
   struct v2v_guest *gi = &run->guest;
-  struct v2v_luks_dev *luks = NULL;
-  size_t nr_luks = 0;
+  struct v2v_luks_devs luks = VECTOR_INIT;
   int r;
 
   /* Encrypted devices first: what is inside them is the guest. */
-  r = v2v_luks_open (run, &luks, &nr_luks);
+  r = v2v_luks_open (run, &luks);
   if (r == 0) {
     roots = guestfs_inspect_os (g);
-    if (roots && roots[0] && !roots[1] && nr_luks > 0) {
-      r = v2v_luks_use_crypttab_names (run, roots[0], luks, nr_luks);
+    if (roots && roots[0] && !roots[1] && luks.len > 0) {
+      r = v2v_luks_use_crypttab_names (run, roots[0], &luks);
       if (r == 1) {
         v2v_cleanup_free_strv (&roots);
         roots = guestfs_inspect_os (g);
       }
     }
   }
-  v2v_luks_free (luks, nr_luks);
+  v2v_luks_free (&luks);
   if (r == -1)
     return -1;
   if (roots == NULL)

@@ -4,6 +4,8 @@
 #ifndef V2V_GUEST_H
 #define V2V_GUEST_H
 
+#include "common/vector.h"
+
 /* guest.c */
 extern int v2v_guestfs_error (struct guestfs_h *g, const char *what);
 extern int v2v_guest_launch (struct run *run);
@@ -17,18 +19,17 @@ struct v2v_luks_dev {
   char *uuid;               /* its LUKS UUID, or NULL */
   char *name;               /* opened as /dev/mapper/NAME */
 };
+DEFINE_VECTOR_TYPE (v2v_luks_devs, struct v2v_luks_dev);
 /* Open every LUKS device with the configuration's key (none: an error
- * naming the device).  Sets *devs (free with v2v_luks_free) and *nr.
+ * naming the device), into devs (VECTOR_INIT; free with v2v_luks_free).
  */
-extern int v2v_luks_open (struct run *run, struct v2v_luks_dev **devs,
-                          size_t *nr);
+extern int v2v_luks_open (struct run *run, struct v2v_luks_devs *devs);
 /* Reopen under the names root's /etc/crypttab gives them: returns 1 if
  * any was (device names changed: inspect again), 0 if none, -1.
  */
 extern int v2v_luks_use_crypttab_names (struct run *run, const char *root,
-                                        struct v2v_luks_dev *devs,
-                                        size_t nr);
-extern void v2v_luks_free (struct v2v_luks_dev *devs, size_t nr);
+                                        struct v2v_luks_devs *devs);
+extern void v2v_luks_free (struct v2v_luks_devs *devs);
 /* One crypttab line: 1 with its target name and source copied out, 0 for
  * a comment, a blank line or a line that is not a usable entry.
  */

@@ -82,7 +82,7 @@ v2v_crypttab_source_is (const char *source, const char *dev,
 
 /* The LUKS devices on the disks: partitions, whole disks, LVs. */
 static int
-find_luks (struct run *run, struct v2v_luks_dev **devs, size_t *nr)
+find_luks (struct run *run, struct v2v_luks_devs *devs)
 {
   guestfs_h *g = run->g;
   CLEANUP_FREE_STRV char **d = guestfs_list_devices (g);
@@ -97,7 +97,7 @@ find_luks (struct run *run, struct v2v_luks_dev **devs, size_t *nr)
     for (i = 0; lists[l][i]; ++i) {
       const char *dev = lists[l][i];
       CLEANUP_FREE char *type = NULL;
-      struct v2v_luks_dev *nd;
+      struct v2v_luks_dev nd = { NULL, NULL, NULL };
 
       if (run->win.iso_device && strncmp (dev, run->win.iso_device,
                                           strlen (run->win.iso_device)) == 0)
@@ -105,17 +105,11 @@ find_luks (struct run *run, struct v2v_luks_dev **devs, size_t *nr)
       type = guestfs_vfs_type (g, dev);
       if (type == NULL || strcmp (type, "crypto_LUKS") != 0)
         continue;
-      nd = realloc (*devs, (*nr + 1) * sizeof *nd);
-      if (nd == NULL) {
-        v2v_error ("out of memory");
-        return -1;
-      }
-      *devs = nd;
-      memset (&nd[*nr], 0, sizeof nd[*nr]);
-      nd[*nr].dev = strdup (dev);
-      nd[*nr].uuid = guestfs_luks_uuid (g, dev);
-      (*nr)++;
-      if (nd[*nr - 1].dev == NULL) {
+      nd.dev = strdup (dev);
+      nd.uuid = guestfs_luks_uuid (g, dev);
+      if (nd.dev == NULL || v2v_luks_devs_append (devs, nd) == -1) {
+        free (nd.dev);
+        free (nd.uuid);
         v2v_error ("out of memory");
         return -1;
       }
@@ -167,31 +161,29 @@ activate_lvm (guestfs_h *g)
 }
 
 int
-v2v_luks_open (struct run *run, struct v2v_luks_dev **devs, size_t *nr)
+v2v_luks_open (struct run *run, struct v2v_luks_devs *devs)
 {
   const struct v2v_luks *cfg = &run->cfg->luks;
   char *key = NULL;
   size_t i;
   int ret = -1;
 
-  *devs = NULL;
-  *nr = 0;
-  if (find_luks (run, devs, nr) == -1)
+  if (find_luks (run, devs) == -1)
     return -1;
-  if (*nr == 0) {
+  if (devs->len == 0) {
     if (cfg->key_file || cfg->key)
       v2v_info (run, "no LUKS device on the disks: the luks key is not "
                 "used");
     return 0;
   }
   if (!cfg->key_file && !cfg->key) {
-    if (*nr == 1)
+    if (devs->len == 1)
       v2v_error ("%s is LUKS-encrypted: give its key with luks "
-                 "--key-file=FILE", (*devs)[0].dev);
+                 "--key-file=FILE", devs->ptr[0].dev);
     else
       v2v_error ("%s and %zu other device%s are LUKS-encrypted: give "
-                 "their key with luks --key-file=FILE", (*devs)[0].dev,
-                 *nr - 1, *nr == 2 ? "" : "s");
+                 "their key with luks --key-file=FILE", devs->ptr[0].dev,
+                 devs->len - 1, devs->len == 2 ? "" : "s");
     return -1;
   }
   key = cfg->key ? strdup (cfg->key)
@@ -201,8 +193,8 @@ v2v_luks_open (struct run *run, struct v2v_luks_dev **devs, size_t *nr)
       v2v_error ("out of memory");
     return -1;
   }
-  for (i = 0; i < *nr; ++i) {
-    struct v2v_luks_dev *d = &(*devs)[i];
+  for (i = 0; i < devs->len; ++i) {
+    struct v2v_luks_dev *d = &devs->ptr[i];
     char name[V2V_DM_NAME_MAX];
 
     /* Red Hat's name until the guest's crypttab says otherwise. */
@@ -245,7 +237,7 @@ reopen (struct run *run, struct v2v_luks_dev *d, const char *key,
 
 int
 v2v_luks_use_crypttab_names (struct run *run, const char *root,
-                             struct v2v_luks_dev *devs, size_t nr)
+                             struct v2v_luks_devs *devs)
 {
   guestfs_h *g = run->g;
   const struct v2v_luks *cfg = &run->cfg->luks;
@@ -255,7 +247,7 @@ v2v_luks_use_crypttab_names (struct run *run, const char *root,
   int changed = 0;
   const char *line;
 
-  if (nr == 0)
+  if (devs->len == 0)
     return 0;
   if (guestfs_mount_ro (g, root, "/") == -1)
     return v2v_guestfs_error (g, root);
@@ -277,21 +269,23 @@ v2v_luks_use_crypttab_names (struct run *run, const char *root,
 
     if (v2v_crypttab_entry (line, name, sizeof name, source,
                             sizeof source) == 1) {
-      for (i = 0; i < nr; ++i) {
-        if (!v2v_crypttab_source_is (source, devs[i].dev, devs[i].uuid) ||
-            strcmp (devs[i].name, name) == 0)
+      for (i = 0; i < devs->len; ++i) {
+        struct v2v_luks_dev *d = &devs->ptr[i];
+
+        if (!v2v_crypttab_source_is (source, d->dev, d->uuid) ||
+            strcmp (d->name, name) == 0)
           continue;
         if (key == NULL)
           key = cfg->key ? strdup (cfg->key)
                 : v2v_read_secret_file (run, "LUKS key file", cfg->key_file);
         if (key == NULL && cfg->key)
           v2v_error ("out of memory");
-        if (key == NULL || reopen (run, &devs[i], key, name) == -1) {
+        if (key == NULL || reopen (run, d, key, name) == -1) {
           v2v_free_password (key);
           return -1;
         }
         v2v_info (run, "%s: LUKS device opened as /dev/mapper/%s, as "
-                  "/etc/crypttab names it", devs[i].dev, name);
+                  "/etc/crypttab names it", d->dev, name);
         changed = 1;
       }
     }
@@ -304,14 +298,14 @@ v2v_luks_use_crypttab_names (struct run *run, const char *root,
 }
 
 void
-v2v_luks_free (struct v2v_luks_dev *devs, size_t nr)
+v2v_luks_free (struct v2v_luks_devs *devs)
 {
   size_t i;
 
-  for (i = 0; i < nr; ++i) {
-    free (devs[i].dev);
-    free (devs[i].uuid);
-    free (devs[i].name);
+  for (i = 0; i < devs->len; ++i) {
+    free (devs->ptr[i].dev);
+    free (devs->ptr[i].uuid);
+    free (devs->ptr[i].name);
   }
-  free (devs);
+  v2v_luks_devs_reset (devs);
 }
