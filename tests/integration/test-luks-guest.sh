@@ -104,7 +104,7 @@ grep -q "<mac address='$mac'/>" "$T/out"/*.xml || fail "source MAC not kept"
 
 log "the unconverted disk on virtio-blk"
 ! BOOT_TYPE_ON="Please unlock" BOOT_TYPE_TEXT=$pass \
-    boot_disk "$DATASTORE/$vm/$vm-flat.vmdk" raw "$T/boot-old.log" 300 ||
+    boot_disk "$DATASTORE/$vm/$vm-flat.vmdk" raw "$T/boot-old.log" 240 ||
     fail "the unconverted disk booted on virtio-blk: the test proves nothing"
 
 log "the converted disk, with the passphrase typed on the console"
