@@ -73,14 +73,14 @@ ks "$T/ks" "luks --key-file=$T/luks-key"
 grep -q "^luks --key-file=$T/luks-key" "$T/dump.ks" || fail "dump-config has no luks line"
 # Every process's argv, sampled while the run lasts (the pattern from the
 # file, so that the sampler's own grep does not carry it).
-( while :; do cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' ' ' | grep -F -f "$T/luks-key" >>"$T/argv-hits"; sleep 0.5; done ) &
+( set +e; while :; do cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' ' ' | grep -F -f "$T/luks-key" >>"$T/argv-hits"; sleep 0.5; done ) &
 sampler=$!
 cleanup_fn "kill $sampler 2>/dev/null"
 start=$SECONDS
 V2VBOOT_KEEP_WORKDIR=1 "$agent" run -v -k "$T/ks" --workdir "$T/wd" --machine-readable \
     --summary "$T/summary.json" >"$T/events" 2>"$T/run.log" ||
-    { tail -30 "$T/run.log"; kill $sampler; fail "run failed"; }
-kill $sampler 2>/dev/null; wait $sampler 2>/dev/null || :
+    { tail -30 "$T/run.log"; fail "run failed"; }
+kill $sampler 2>/dev/null || :; wait $sampler 2>/dev/null || :
 log "converted in $(( SECONDS - start )) s"
 grep -q '/dev/sda2: LUKS device opened as /dev/mapper/sda2_crypt, as /etc/crypttab names it' "$T/run.log" ||
     { cat "$T/run.log"; fail "the LUKS device was not reopened under its crypttab name"; }
