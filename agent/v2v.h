@@ -68,6 +68,14 @@ struct v2v_netmap {
   char *to;                 /* libvirt network name, e.g. "default" */
 };
 
+/* The key of the guest's LUKS devices (kickstart "luks"): tried on every
+ * LUKS device found on the disks, before inspection.
+ */
+struct v2v_luks {
+  char *key_file;           /* the key is read from here, never argv */
+  char *key;                /* inline (kickstart --key): discouraged */
+};
+
 /* How the conversion is done (kickstart "options"). */
 struct v2v_options {
   bool no_fstrim;           /* copy free space too (no fstrim) */
@@ -85,6 +93,7 @@ struct v2v_config {
   struct v2v_netmap *netmaps;
   size_t nr_netmaps;
   struct v2v_options options;
+  struct v2v_luks luks;
   enum v2v_after after;
   char *workdir;            /* NULL = a fresh directory under $TMPDIR */
   bool verbose;

@@ -76,6 +76,32 @@ dest_target (struct ks_ctx *ctx)
   return once (ctx, &ctx->dest_line, &ctx->dest_file, "destination", &ctx->ks->base.dest);
 }
 
+/* ---- luks: the key of the guest's encrypted devices, once ---- */
+
+static void *
+luks_target (struct ks_ctx *ctx)
+{
+  return once (ctx, &ctx->luks_line, &ctx->luks_file, "luks",
+               &ctx->ks->base.luks);
+}
+
+static void
+luks_complete (struct ks_ctx *ctx, void *target, bool errors)
+{
+  const struct v2v_luks *l = target;
+
+  if (errors)
+    return;
+  if (!l->key_file && !l->key)
+    ks_err (ctx, "luks: give --key-file=FILE");
+  else if (l->key_file && l->key)
+    ks_err (ctx, "luks: give --key-file or --key, not both");
+  else if (l->key)
+    ks_warn (ctx, "luks: --key puts the LUKS key in the kickstart, where "
+             "anyone with the file or the boot medium can read it: prefer "
+             "--key-file=FILE (mode 0600)");
+}
+
 /* ---- vm, disk: the batch ---- */
 
 static void *
@@ -401,6 +427,16 @@ static const struct ks_option source_opts[] = {
   { NULL }
 };
 
+static const struct ks_option luks_opts[] = {
+  OPT (v2v_luks, key_file, "key-file", KS_STRING, "FILE",
+       "file holding the key (passphrase) of the guest's LUKS devices "
+       "(make it 0600)"),
+  OPT (v2v_luks, key, "key", KS_STRING, "KEY",
+       "the key itself: visible to anyone with the kickstart (accepted "
+       "with a warning)"),
+  { NULL }
+};
+
 static const struct ks_option vm_opts[] = {
   OPT (v2v_vm, vmx, "vmx", KS_STRING, "\"[DATASTORE] DIR/NAME.vmx\"",
        "the VM's .vmx: its disks, NICs, memory, vCPUs, firmware and name"),
@@ -522,6 +558,8 @@ const struct ks_command ks_commands[] = {
     "a network mapping, or the image's own NIC (repeat)", NOT_KEPT },
   { "options", options_opts, NULL, options_target, options_complete,
     "how the conversion is done", KEPT (options) },
+  { "luks", luks_opts, NULL, luks_target, luks_complete,
+    "the key that opens the guest's LUKS-encrypted devices", KEPT (luks) },
   { "log", log_opts, NULL, log_target, log_complete,
     "where the run's log also goes", NOT_KEPT },
   { "include", include_opts, "url", include_target, include_complete,

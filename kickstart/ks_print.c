@@ -25,7 +25,7 @@
 static bool
 is_secret (const struct ks_option *o)
 {
-  return strcmp (o->name, "password") == 0;
+  return strcmp (o->name, "password") == 0 || strcmp (o->name, "key") == 0;
 }
 
 /* Appends " --NAME=VALUE" to the line; returns 0, or -1 with a "#
@@ -182,6 +182,8 @@ dump (const struct ks_file *ks, FILE *out, bool for_log)
         opts.o.block_driver || opts.o.virtio_win || opts.parallel)
       r |= print_command (out, "options", &opts, for_log);
   }
+  if (ks->base.luks.key_file || ks->base.luks.key)
+    r |= print_command (out, "luks", &ks->base.luks, for_log);
   if (ks->log_file || ks->log_remote) {
     struct ks_log log = { ks->log_file, ks->log_remote };
     r |= print_command (out, "log", &log, for_log);

@@ -44,10 +44,10 @@ struct ks_ctx {
   unsigned nr_included;       /* include commands fetched (or refused) */
   size_t included_bytes;      /* their text, in all */
   bool include_stop;          /* an include limit was hit: no more */
-  int source_line, dest_line, after_line, options_line, log_line;
+  int source_line, dest_line, after_line, options_line, log_line, luks_line;
   /* the file (ctx->name then) of each of those lines, for messages */
   const char *source_file, *dest_file, *after_file, *options_file,
-    *log_file, *early_disk_file;
+    *log_file, *early_disk_file, *luks_file;
   const char *main_name;      /* the file ks_parse_string was given */
   /* disks given before the first vm command (for files with one vm) */
   struct v2v_disk *early_disks;

@@ -427,6 +427,10 @@ ks_validate (struct ks_ctx *ctx)
     validate_vm (ctx, &ks->vms[i], i);
   check_batch_names (ctx);
   validate_dest (ctx, &ks->base.dest);
+  if (ks->base.luks.key_file) {
+    at (ctx, ctx->luks_file, ctx->luks_line);
+    check_readable (ctx, "luks: --key-file", ks->base.luks.key_file);
+  }
   at (ctx, ctx->options_file, ctx->options_line);
   if (ks->parallel > 1 && ks->nr_vms < 2)
     ks_warn (ctx, "options: --parallel=%u with a single VM does nothing",

@@ -431,9 +431,12 @@ KS
 # marker's last line or an initramfs shell.  Returns 0 if the marker
 # appeared.  UEFI if BOOT_UEFI_CODE names the firmware code: q35, with a
 # fresh copy of the variables template $BOOT_UEFI_VARS each boot (empty
-# variables, as a new domain gets); stops at the UEFI shell too.
+# variables, as a new domain gets); stops at the UEFI shell too.  With
+# BOOT_TYPE_ON=TEXT, BOOT_TYPE_TEXT and a newline are typed on the serial
+# console once TEXT appears on it (a LUKS passphrase prompt).
 boot_disk () {
     local disk=$1 fmt=$2 log=$3 timeout=${4:-300} nic=() fw=()
+    local serial=(-serial "file:$log") fifo=$T/boot-serial typed= reader=
     if [ -n "${BOOT_UEFI_CODE:-}" ]; then
         cp "$BOOT_UEFI_VARS" "$T/boot-vars.fd"
         fw=(-machine q35 -drive "if=pflash,format=raw,readonly=on,file=$BOOT_UEFI_CODE"
@@ -444,17 +447,35 @@ boot_disk () {
     [ "${BOOT_BUS:-}" = scsi ] && drive=(-device virtio-scsi-pci,id=scsi0
         -drive "file=$disk,format=$fmt,if=none,id=d0,snapshot=on" -device scsi-hd,drive=d0)
     : >"$log"
+    if [ -n "${BOOT_TYPE_ON:-}" ]; then
+        # qemu's pipe chardev: it reads $fifo.in, writes $fifo.out.
+        rm -f "$fifo.in" "$fifo.out"
+        mkfifo "$fifo.in" "$fifo.out"
+        serial=(-chardev "pipe,id=ser0,path=$fifo" -serial chardev:ser0)
+        cat "$fifo.out" >>"$log" &
+        reader=$!
+    fi
     qemu-system-x86_64 -accel "$V2VBOOT_ACCEL" -m 1024 -smp 2 -nodefaults \
-        -display none -no-reboot -serial "file:$log" "${fw[@]}" \
+        -display none -no-reboot "${serial[@]}" "${fw[@]}" \
         "${drive[@]}" "${nic[@]}" -net none &
     local pid=$! i
     for (( i=0; i<timeout; i++ )); do
-        if grep -q 'V2VBOOT-DONE' "$log"; then kill $pid; wait $pid 2>/dev/null || :; return 0; fi
+        if grep -q 'V2VBOOT-DONE' "$log"; then
+            kill $pid; wait $pid 2>/dev/null || :
+            [ -z "$reader" ] || wait $reader 2>/dev/null || :
+            return 0
+        fi
+        if [ -n "${BOOT_TYPE_ON:-}" ] && [ -z "$typed" ] && grep -qF -- "$BOOT_TYPE_ON" "$log"; then
+            sleep 1
+            printf '%s\n' "${BOOT_TYPE_TEXT:-}" >"$fifo.in"
+            typed=1
+        fi
         if grep -qE 'ALERT!|\(initramfs\)|Kernel panic|Shell> ' "$log"; then sleep 2; break; fi
         kill -0 $pid 2>/dev/null || break
         sleep 1
     done
     kill $pid 2>/dev/null || :; wait $pid 2>/dev/null || :
+    [ -z "$reader" ] || wait $reader 2>/dev/null || :
     return 1
 }
 

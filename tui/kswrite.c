@@ -1,7 +1,7 @@
 /* The wizard's answers as a kickstart, printed by the kickstart module's
  * own printer (every value through ks_quote, so it parses back to the
- * same run, or the save fails), with the password in
- * a 0600 file and the trusted SSH host key in a known_hosts file beside
+ * same run, or the save fails), with the password (and the guest's LUKS
+ * key) in a 0600 file and the trusted SSH host key in a known_hosts file beside
  * it.
  */
 #include <errno.h>
@@ -89,7 +89,7 @@ copy_known_hosts (const char *from, const char *path)
 int
 ks_write (const struct wizard *w, const char *path, const char *password_file)
 {
-  char *known = NULL;
+  char *known = NULL, *luks_file = NULL;
   struct ks_file ks = { 0 };
   struct ks_vm vm = { 0 };
   struct v2v_disk disk = { 0 };
@@ -106,6 +106,17 @@ ks_write (const struct wizard *w, const char *path, const char *password_file)
     if (write_password (password_file, w->password) == -1)
       return -1;
     ks.base.source.password_file = (char *) password_file;
+  }
+  /* The LUKS key the same way, as PATH.luks-key beside the kickstart. */
+  ks.base.luks.key = NULL;
+  if (w->luks_key[0]) {
+    if (asprintf (&luks_file, "%s.luks-key", path) == -1)
+      return -1;
+    if (write_password (luks_file, w->luks_key) == -1) {
+      free (luks_file);
+      return -1;
+    }
+    ks.base.luks.key_file = luks_file;
   }
   if (w->src_type) {
     known = copy_known_hosts (w->known_hosts, path);
@@ -141,6 +152,7 @@ ks_write (const struct wizard *w, const char *path, const char *password_file)
   f = fopen (path, "we");
   if (f == NULL) {
     free (known);
+    free (luks_file);
     return -1;
   }
   epath = ks_escape (path, 512);
@@ -155,6 +167,7 @@ ks_write (const struct wizard *w, const char *path, const char *password_file)
   dumped = ks_print_kickstart (&ks, f);
   r = fclose (f);
   free (known);
+  free (luks_file);
   if (dumped == -1) {
     unlink (path);
     errno = EINVAL;

@@ -25,7 +25,8 @@ remove_private_dir (void)
 {
   char path[FIELD + 32];
   static const char *const files[] = { "password", "run.ks", "agent.log",
-                                       "known_hosts", NULL };
+                                       "known_hosts", "run.ks.luks-key",
+                                       NULL };
   size_t i;
 
   if (!w.dir[0])
@@ -33,6 +34,8 @@ remove_private_dir (void)
   /* Kept for debugging, but never with the password in it. */
   if (getenv ("V2VBOOT_KEEP_WORKDIR")) {
     snprintf (path, sizeof path, "%s/password", w.dir);
+    unlink (path);
+    snprintf (path, sizeof path, "%s/run.ks.luks-key", w.dir);
     unlink (path);
     return;
   }
@@ -136,6 +139,7 @@ main (int argc, char *argv[])
   }
   ui_end ();
   explicit_bzero (w.password, sizeof w.password);
+  explicit_bzero (w.luks_key, sizeof w.luks_key);
   remove_private_dir ();
   return w.ok ? 0 : 1;
 }

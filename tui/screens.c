@@ -51,6 +51,7 @@ wizard_config (const struct wizard *w, struct v2v_config *cfg)
   }
   cfg->dest.format = (enum v2v_format) w->format;
   cfg->options.virtio_win = w->virtio_win[0] ? (char *) w->virtio_win : NULL;
+  cfg->luks.key = w->luks_key[0] ? (char *) w->luks_key : NULL;
 }
 
 /* Cancel on any screen before the conversion: ask first. */
@@ -276,6 +277,7 @@ screen_source (struct wizard *w)
     { "User", F_TEXT, w->user, NULL, NULL, false, 0 },
     { "Password", F_SECRET, w->password, NULL, NULL, false, 0 },
     { "SSH key file", F_TEXT, w->identity, NULL, NULL, false, 0 },
+    { "LUKS key", F_SECRET, w->luks_key, NULL, NULL, false, 0 },
     { "Back", F_BUTTON, NULL, NULL, NULL, false, ACT_BACK },
     { "Next", F_BUTTON, NULL, NULL, NULL, false, ACT_NEXT },
   };
@@ -715,7 +717,8 @@ screen_review (struct wizard *w)
       snprintf (path, sizeof path, "%s", w->ks_path[0] ? w->ks_path
                 : "/root/v2vboot.ks");
       if (!ui_prompt ("Save the kickstart as (the password goes beside it, "
-                      "mode 0600, as FILE.password):", path, sizeof path))
+                      "mode 0600, as FILE.password; a LUKS key as "
+                      "FILE.luks-key):", path, sizeof path))
         continue;
       {
         char pw[FIELD + 16];

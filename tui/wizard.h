@@ -45,6 +45,7 @@ struct wizard {
   char server[FIELD], user[FIELD], password[FIELD], identity[FIELD];
   char thumbprint[128];     /* https: the certificate the operator trusted */
   char known_hosts[FIELD];  /* ssh: the wizard's own known_hosts */
+  char luks_key[FIELD];     /* the guest's LUKS key, or "" */
   /* VM */
   struct found_vm vms[MAX_ITEMS];
   size_t nr_vms;

@@ -1,5 +1,6 @@
-/* The guest as libguestfs sees it through the overlays: launch, inspect,
- * mount, free space, firmware, and fstrim before the copy.
+/* The guest as libguestfs sees it through the overlays: launch, open
+ * LUKS devices (luks.c), inspect, mount, free space, firmware, and fstrim
+ * before the copy.
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -225,9 +226,26 @@ int
 v2v_guest_inspect (struct run *run)
 {
   guestfs_h *g = run->g;
-  CLEANUP_FREE_STRV char **roots = guestfs_inspect_os (g);
+  CLEANUP_FREE_STRV char **roots = NULL;
   struct v2v_guest *gi = &run->guest;
+  struct v2v_luks_devs luks = VECTOR_INIT;
+  int r;
 
+  /* Encrypted devices first: what is inside them is the guest. */
+  r = v2v_luks_open (run, &luks);
+  if (r == 0) {
+    roots = guestfs_inspect_os (g);
+    if (roots && roots[0] && !roots[1] && luks.len > 0) {
+      r = v2v_luks_use_crypttab_names (run, roots[0], &luks);
+      if (r == 1) {
+        v2v_cleanup_free_strv (&roots);
+        roots = guestfs_inspect_os (g);
+      }
+    }
+  }
+  v2v_luks_free (&luks);
+  if (r == -1)
+    return -1;
   if (roots == NULL)
     return v2v_guestfs_error (g, "inspection");
   if (roots[0] == NULL) {

@@ -14,11 +14,12 @@
 
 #define MAX_PASSWORD 1024
 
-/* Returns the password (caller frees with v2v_free_password) or NULL.
+/* Returns the secret in file (caller frees with v2v_free_password) or
+ * NULL; what names it in messages ("password file", "LUKS key file").
  * The read buffer is wiped on every path.
  */
 char *
-v2v_read_password_file (struct run *run, const char *file)
+v2v_read_secret_file (struct run *run, const char *what, const char *file)
 {
   CLEANUP_CLOSE int fd = -1;
   struct stat st;
@@ -29,23 +30,23 @@ v2v_read_password_file (struct run *run, const char *file)
 
   fd = open (file, O_RDONLY | O_CLOEXEC);
   if (fd == -1) {
-    v2v_error ("password file %s: %m", file);
+    v2v_error ("%s %s: %m", what, file);
     return NULL;
   }
   if (fstat (fd, &st) == -1 || !S_ISREG (st.st_mode)) {
-    v2v_error ("password file %s: not a regular file", file);
+    v2v_error ("%s %s: not a regular file", what, file);
     return NULL;
   }
   if (st.st_mode & 077)
-    v2v_warning (run, "password file %s can be read by other users "
-                 "(mode %03o): make it 0600", file,
+    v2v_warning (run, "%s %s can be read by other users "
+                 "(mode %03o): make it 0600", what, file,
                  (unsigned) (st.st_mode & 0777));
   while (len < sizeof buf - 1) {
     n = read (fd, buf + len, sizeof buf - 1 - len);
     if (n == -1 && errno == EINTR)
       continue;
     if (n == -1) {
-      v2v_error ("password file %s: %m", file);
+      v2v_error ("%s %s: %m", what, file);
       goto out;
     }
     if (n == 0)
@@ -53,16 +54,17 @@ v2v_read_password_file (struct run *run, const char *file)
     len += (size_t) n;
   }
   if (len > MAX_PASSWORD) {
-    v2v_error ("password file %s: longer than %d bytes", file, MAX_PASSWORD);
+    v2v_error ("%s %s: longer than %d bytes", what, file,
+               MAX_PASSWORD);
     goto out;
   }
-  /* One trailing newline is the editor's, not the password's. */
+  /* One trailing newline is the editor's, not the secret's. */
   if (len > 0 && buf[len - 1] == '\n')
     len--;
   if (len > 0 && buf[len - 1] == '\r')
     len--;
   if (memchr (buf, '\0', len) != NULL) {
-    v2v_error ("password file %s: contains a NUL byte", file);
+    v2v_error ("%s %s: contains a NUL byte", what, file);
     goto out;
   }
   pw = strndup (buf, len);
@@ -71,6 +73,12 @@ v2v_read_password_file (struct run *run, const char *file)
  out:
   explicit_bzero (buf, sizeof buf);
   return pw;
+}
+
+char *
+v2v_read_password_file (struct run *run, const char *file)
+{
+  return v2v_read_secret_file (run, "password file", file);
 }
 
 void

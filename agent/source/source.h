@@ -14,6 +14,8 @@ extern int v2v_split_server (const char *server, char **host,
 
 /* password.c */
 extern char *v2v_read_password_file (struct run *run, const char *file);
+extern char *v2v_read_secret_file (struct run *run, const char *what,
+                                   const char *file);
 extern void v2v_free_password (char *pw);
 extern char *v2v_write_secret (const char *workdir, const char *name,
                                const char *secret);

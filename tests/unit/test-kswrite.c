@@ -41,7 +41,7 @@ main (void)
 {
   static struct wizard w;
   char dir[] = "/tmp/v2vboot-test-kswrite.XXXXXX";
-  char ks[256], pw[300], target[256], cmd[300];
+  char ks[256], pw[300], target[300], cmd[300];
   struct stat st;
 
   if (mkdtemp (dir) == NULL) {
@@ -82,6 +82,19 @@ main (void)
   snprintf (w.password, sizeof w.password, "other");
   CHECK (ks_write (&w, ks, pw) == 0);
   CHECK_STR (slurp (pw), "other\n");
+
+  /* The guest's LUKS key: in a 0600 FILE.luks-key named by luks
+   * --key-file, never in the kickstart itself.
+   */
+  snprintf (w.luks_key, sizeof w.luks_key, "Luks-K3y");
+  CHECK (ks_write (&w, ks, pw) == 0);
+  snprintf (target, sizeof target, "%s.luks-key", ks);
+  CHECK (stat (target, &st) == 0 && S_ISREG (st.st_mode) &&
+         (st.st_mode & 0777) == 0600);
+  CHECK_STR (slurp (target), "Luks-K3y\n");
+  CHECK_CONTAINS (slurp (ks), "luks --key-file=");
+  CHECK_CONTAINS (slurp (ks), target);
+  CHECK (strstr (slurp (ks), "Luks-K3y") == NULL);
 
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
   CHECK (system (cmd) == 0);
