@@ -1,6 +1,9 @@
-/* HTTPS source: before anything else, prove that every disk can be read
+/* HTTPS source (ESXi's /folder file access, or any HTTPS file server of
+ * the same tree): before anything else, prove that every disk can be read
  * (credentials, TLS trust, path), and learn its size.  Each failure says
- * what the operator must fix.
+ * what the operator must fix, with its kind (v2v_last_error_kind) for
+ * front ends.  Its table of operations, v2v_source_https, is at the end;
+ * the /folder page walk is in source_https_list.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,40 +14,16 @@
 
 #include "internal.h"
 
-/* Options common to every request to the source: https only, redirects
- * (if follow) only to https.  Returns 0 or -1 with the error set.
+/* A handle for a request to the source (v2v_curl_new with the source's
+ * trust and login): https only, redirects (if follow) only to https.
+ * Returns it or NULL with the error set.
  */
-static int
-set_common (CURL *curl, struct run *run, const char *url, char *errbuf,
-            bool follow)
+static CURL *
+source_curl (struct run *run, const char *url, char *errbuf, bool follow)
 {
-  const struct v2v_source *src = &run->cfg->source;
-
-  if (strncasecmp (url, "https://", 8) != 0) {
-    v2v_error ("%s: not an https:// URL", url);
-    return -1;
-  }
-  if (v2v_curl_policy (curl, url, follow) == -1)
-    return -1;
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 15L);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
-  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_discard);
-  if (src->user) {
-    curl_easy_setopt (curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt (curl, CURLOPT_USERNAME, src->user);
-    curl_easy_setopt (curl, CURLOPT_PASSWORD,
-                      run->password ? run->password : "");
-  }
-  if (src->insecure) {
-    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  else if (run->cainfo)
-    curl_easy_setopt (curl, CURLOPT_CAINFO, run->cainfo);
-  return 0;
+  return v2v_curl_new (url, &(struct v2v_curl_setup) {
+      .follow = follow, .connect_timeout = 15, .timeout = 60,
+      .source = run, .errbuf = errbuf });
 }
 
 static int
@@ -64,10 +43,12 @@ tls_error (struct run *run, const char *errbuf)
                "verify for this host name: %s; give the CA with --cacert, "
                "or --insecure", server, fp ? fp : "unknown", errbuf);
   else
-    v2v_error ("%s: certificate not trusted (SHA-256 fingerprint %s): %s; "
-               "if that fingerprint is your server's, pin it with "
-               "--thumbprint=%s, or give its CA with --cacert=FILE",
-               server, fp ? fp : "unknown", errbuf, fp ? fp : "FINGERPRINT");
+    v2v_error_kind (V2V_ERR_TRUST_CERT, fp,
+                    "%s: certificate not trusted (SHA-256 fingerprint %s): "
+                    "%s; if that fingerprint is your server's, pin it with "
+                    "--thumbprint=%s, or give its CA with --cacert=FILE",
+                    server, fp ? fp : "unknown", errbuf,
+                    fp ? fp : "FINGERPRINT");
   return -1;
 }
 
@@ -88,16 +69,19 @@ transport_error (struct run *run, CURLcode rc, const char *errbuf)
     }
     return tls_error (run, why);
   case CURLE_COULDNT_RESOLVE_HOST:
-    v2v_error ("%s: cannot resolve the host name: check --server and the "
-               "DNS settings", server);
+    v2v_error_kind (V2V_ERR_UNREACHABLE, NULL,
+                    "%s: cannot resolve the host name: check --server and "
+                    "the DNS settings", server);
     return -1;
   case CURLE_COULDNT_CONNECT:
-    v2v_error ("%s: cannot connect (%s): is the server up and listening on "
-               "that port?", server, why);
+    v2v_error_kind (V2V_ERR_UNREACHABLE, NULL,
+                    "%s: cannot connect (%s): is the server up and listening "
+                    "on that port?", server, why);
     return -1;
   case CURLE_OPERATION_TIMEDOUT:
-    v2v_error ("%s: timed out (%s): check the network path to the server",
-               server, why);
+    v2v_error_kind (V2V_ERR_UNREACHABLE, NULL,
+                    "%s: timed out (%s): check the network path to the "
+                    "server", server, why);
     return -1;
   default:
     v2v_error ("%s: %s", server, why);
@@ -113,16 +97,19 @@ http_error (struct run *run, long code, const char *label)
 
   switch (code) {
   case 401:
-    v2v_error ("%s: wrong user or password for '%s' (HTTP 401)", server,
-               user ? user : "");
+    v2v_error_kind (V2V_ERR_AUTH, NULL,
+                    "%s: wrong user or password for '%s' (HTTP 401)", server,
+                    user ? user : "");
     return -1;
   case 403:
-    v2v_error ("%s: user '%s' may not read %s (HTTP 403)", server,
-               user ? user : "", label);
+    v2v_error_kind (V2V_ERR_AUTH, NULL,
+                    "%s: user '%s' may not read %s (HTTP 403)", server,
+                    user ? user : "", label);
     return -1;
   case 404:
-    v2v_error ("%s: no such file on datastore: %s (HTTP 404)", server,
-               label);
+    v2v_error_kind (V2V_ERR_NOT_FOUND, NULL,
+                    "%s: no such file on datastore: %s (HTTP 404)", server,
+                    label);
     return -1;
   default:
     v2v_error ("%s: %s: unexpected HTTP status %ld", server, label, code);
@@ -157,8 +144,8 @@ perform (struct run *run, CURL *curl, const char *url, const char *label,
 /* Size of the disk from a HEAD, or from a 1-byte ranged GET when the
  * server does not say on HEAD.
  */
-int
-v2v_https_probe_disk (struct run *run, struct disk_state *d)
+static int
+https_probe_disk (struct run *run, struct disk_state *d)
 {
   CURL *curl;
   long code = 0;
@@ -166,13 +153,9 @@ v2v_https_probe_disk (struct run *run, struct disk_state *d)
   char errbuf[CURL_ERROR_SIZE] = "";
   int ret = -1;
 
-  curl = curl_easy_init ();
-  if (curl == NULL) {
-    v2v_error ("curl_easy_init failed");
+  curl = source_curl (run, d->url, errbuf, false);
+  if (curl == NULL)
     return -1;
-  }
-  if (set_common (curl, run, d->url, errbuf, false) == -1)
-    goto out;
   curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
   if (perform (run, curl, d->url, d->label, errbuf) == -1)
     goto out;
@@ -219,25 +202,23 @@ char *
 v2v_https_get (struct run *run, const char *url, const char *label,
                size_t max, size_t *len)
 {
-  CURL *curl = curl_easy_init ();
   char errbuf[CURL_ERROR_SIZE] = "";
+  /* directories of the datastore browser may redirect to DIR/ */
+  CURL *curl = source_curl (run, url, errbuf, true);
   struct v2v_curl_body b = { .max = max };
   int r;
 
-  if (curl == NULL) {
-    v2v_error ("curl_easy_init failed");
+  if (curl == NULL)
     return NULL;
-  }
-  /* directories of the datastore browser may redirect to DIR/ */
-  if (set_common (curl, run, url, errbuf, true) == -1) {
-    curl_easy_cleanup (curl);
-    return NULL;
-  }
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_collect);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &b);
   r = perform (run, curl, url, label, errbuf);
   curl_easy_cleanup (curl);
-  if (b.too_big) {
+  if (b.nomem) {
+    v2v_error ("out of memory");
+    r = -1;
+  }
+  else if (b.too_big) {
     v2v_clear_error ();
     v2v_error ("%s is larger than %zu bytes: is it the right file?", label,
                max);
@@ -255,32 +236,27 @@ v2v_https_get (struct run *run, const char *url, const char *label,
  * caller checks that url is on the source server): for files that are
  * too big for memory, such as a virtio-win ISO on a datastore.
  */
-int
-v2v_https_download (struct run *run, const char *url, const char *label,
+static int
+https_download (struct run *run, const char *url, const char *label,
                     const char *path)
 {
-  CURL *curl = curl_easy_init ();
   char errbuf[CURL_ERROR_SIZE] = "";
+  CURL *curl;
   FILE *f = fopen (path, "we");
   int r;
 
-  if (curl == NULL || f == NULL) {
+  if (f == NULL) {
     v2v_error ("cannot download %s into %s: %m", label, path);
-    if (curl)
-      curl_easy_cleanup (curl);
-    if (f)
-      fclose (f);
-    return -1;
-  }
-  if (set_common (curl, run, url, errbuf, false) == -1) {
-    curl_easy_cleanup (curl);
-    fclose (f);
     return -1;
   }
   /* Big files: no overall limit, but a stall of a minute is an error. */
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 0L);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, 60L);
+  curl = v2v_curl_new (url, &(struct v2v_curl_setup) {
+      .connect_timeout = 15, .timeout = 0, .low_speed = true,
+      .source = run, .errbuf = errbuf });
+  if (curl == NULL) {
+    fclose (f);
+    return -1;
+  }
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, NULL);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, f);
   r = perform (run, curl, url, label, errbuf);
@@ -292,9 +268,9 @@ v2v_https_download (struct run *run, const char *url, const char *label,
   return r;
 }
 
-/* Work out TLS trust once for the whole source, then probe every disk. */
-int
-v2v_https_trust (struct run *run)
+/* Work out TLS trust once for the whole source (connect). */
+static int
+https_trust (struct run *run)
 {
   const struct v2v_source *src = &run->cfg->source;
 
@@ -317,8 +293,9 @@ v2v_https_trust (struct run *run)
   return 0;
 }
 
-int
-v2v_https_probe (struct run *run)
+/* Every disk's URL and size (probe). */
+static int
+https_probe (struct run *run)
 {
   size_t i;
 
@@ -330,9 +307,89 @@ v2v_https_probe (struct run *run)
     d->url = v2v_https_url (run->cfg->source.server, &where);
     if (d->url == NULL)
       return -1;
-    if (v2v_https_probe_disk (run, d) == -1)
+    if (https_probe_disk (run, d) == -1)
       return -1;
     v2v_info (run, "disk %zu: %s: %" PRIu64 " bytes", i, d->label, d->size);
   }
   return 0;
 }
+
+static void
+https_close (struct run *run)
+{
+  (void) run;                   /* each request has its own connection */
+}
+
+/* A small file at a datastore path (get). */
+static char *
+https_get_path (struct run *run, const char *path, const char *datacenter,
+                size_t max, size_t *len)
+{
+  struct v2v_disk where = { .path = (char *) path,
+                            .datacenter = (char *) datacenter };
+  CLEANUP_FREE char *url = v2v_https_url (run->cfg->source.server, &where);
+
+  return url ? v2v_https_get (run, url, path, max, len) : NULL;
+}
+
+/* nbdkit's curl plugin: https only, redirects included (the plugin
+ * applies protocols= to both), never a quiet downgrade to http.
+ * retry-request retries a request on the same plugin connection: right
+ * for curl, where each request is a new HTTP exchange.
+ */
+static int
+https_nbdkit_args (struct run *run, struct disk_state *d,
+                   struct v2v_nbdkit_args *a)
+{
+  const struct v2v_source *src = &run->cfg->source;
+
+  if (v2v_nbdkit_arg (a, "--filter=retry-request") == -1 ||
+      v2v_nbdkit_arg (a, "curl") == -1 ||
+      v2v_nbdkit_kv (a, "url", d->url) == -1 ||
+      v2v_nbdkit_arg (a, "protocols=https") == -1 ||
+      (src->user && v2v_nbdkit_kv (a, "user", src->user) == -1))
+    return -1;
+  if (src->insecure) {
+    if (v2v_nbdkit_arg (a, "sslverify=false") == -1)
+      return -1;
+  }
+  else if (run->cainfo && v2v_nbdkit_kv (a, "cainfo", run->cainfo) == -1)
+    return -1;
+  if (v2v_nbdkit_password (run, a) == -1 ||
+      v2v_nbdkit_arg (a, "retry-request-retries=5") == -1 ||
+      v2v_nbdkit_arg (a, "retry-request-delay=2") == -1)
+    return -1;
+  return 0;
+}
+
+static char *
+https_url (struct run *run, const struct v2v_disk *where)
+{
+  return v2v_https_url (run->cfg->source.server, where);
+}
+
+/* Is url on the source's server, so that its trust and login apply? */
+static bool
+https_url_is_ours (struct run *run, const char *url)
+{
+  const struct v2v_source *src = &run->cfg->source;
+  size_t n = src->server ? strlen (src->server) : 0;
+
+  return n > 0 && strncmp (url, "https://", 8) == 0 &&
+    strncmp (url + 8, src->server, n) == 0 && url[8 + n] == '/';
+}
+
+const struct v2v_source_ops v2v_source_https = {
+  .name = "https",
+  .connect = https_trust,
+  .close = https_close,
+  .check_login = v2v_https_check_login,
+  .probe = https_probe,
+  .get = https_get_path,
+  .nbdkit_args = https_nbdkit_args,
+  .list_vms = v2v_https_list_vms,
+  .list_where = "/folder, every datastore",
+  .url = https_url,
+  .url_is_ours = https_url_is_ours,
+  .download = https_download,
+};
