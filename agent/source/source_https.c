@@ -229,7 +229,9 @@ v2v_https_get (struct run *run, const char *url, const char *label,
     return NULL;
   }
   *len = b.len;
-  return b.buf ? b.buf : strdup ("");
+  if (b.buf == NULL && (b.buf = strdup ("")) == NULL)
+    v2v_error ("out of memory");
+  return b.buf;
 }
 
 /* GET url into the file path, with the source's trust and login (the

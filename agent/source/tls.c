@@ -122,8 +122,10 @@ v2v_cert_fingerprint (const char *pem)
   char *fp = NULL;
 
   bio = BIO_new_mem_buf (pem, -1);
-  if (bio == NULL)
+  if (bio == NULL) {
+    v2v_error ("out of memory");
     return NULL;
+  }
   x = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
   BIO_free (bio);
   if (x == NULL) {

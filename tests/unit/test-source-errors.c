@@ -87,6 +87,17 @@ offline (void)
   check_kind (&cfg, V2V_ERR_UNREACHABLE, "ssh, nothing listening");
   CHECK_CONTAINS (v2v_last_error (), "cannot connect");
   close (fd);
+  /* A server with an empty host name: refused, and nothing left for the
+   * caller to free (it frees host on failure too).
+   */
+  {
+    char *host = NULL;
+    unsigned port = 22;
+    CHECK (v2v_split_server ("[]:22", &host, &port) == -1);
+    CHECK (host == NULL);
+    free (host);
+    CHECK_CONTAINS (v2v_last_error (), "expected HOST[:PORT]");
+  }
   /* Success clears the kind: a kind is never left from an earlier call. */
   v2v_clear_error ();
   CHECK (v2v_last_error_kind () == V2V_ERR_OTHER);
