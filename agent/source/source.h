@@ -99,7 +99,7 @@ struct v2v_source_ops {
                    const char *path);
 };
 extern const struct v2v_source_ops v2v_source_https, v2v_source_ssh;
-/* The table of a source type, or NULL for V2V_SOURCE_NONE. */
+/* The table of a source type, or NULL when there is no source. */
 extern const struct v2v_source_ops *v2v_source_ops_for
   (enum v2v_source_type type);
 /* The run's source operations, each with the error set when the run
