@@ -126,10 +126,6 @@ extern char *v2v_https_get (struct run *run, const char *url,
 extern int v2v_https_check_login (struct run *run, const char *datacenter);
 extern int v2v_https_list_vms (struct v2v_lister *l);
 
-/* source_ssh.c */
-extern char *v2v_ssh_get (struct run *run, const char *path,
-                          const char *label, size_t max, size_t *len);
-
 /* source_ssh_list.c: the SFTP tree /vmfs/volumes/DS/DIR/. */
 extern int v2v_ssh_list_vms (struct v2v_lister *l);
 

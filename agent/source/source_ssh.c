@@ -254,8 +254,8 @@ src_ssh_probe (struct run *run)
 }
 
 /* Read a small file (at most max bytes) over SFTP.  Caller frees. */
-char *
-v2v_ssh_get (struct run *run, const char *path, const char *label,
+static char *
+ssh_get (struct run *run, const char *path, const char *label,
              size_t max, size_t *len)
 {
   sftp_file f = sftp_open (run->sftp, path, O_RDONLY, 0);
@@ -301,7 +301,7 @@ src_ssh_get_path (struct run *run, const char *path, const char *datacenter,
                             .datacenter = (char *) datacenter };
   CLEANUP_FREE char *loc = v2v_ssh_path (&where);
 
-  return loc ? v2v_ssh_get (run, loc, path, max, len) : NULL;
+  return loc ? ssh_get (run, loc, path, max, len) : NULL;
 }
 
 /* The session has been proved by the login in connect. */
