@@ -43,7 +43,9 @@ tls_error (struct run *run, const char *errbuf)
                "verify for this host name: %s; give the CA with --cacert, "
                "or --insecure", server, fp ? fp : "unknown", errbuf);
   else
-    v2v_error_kind (V2V_ERR_TRUST_CERT, fp,
+    /* trust-cert only with the fingerprint to pin: the wizard asks
+     * about that one */
+    v2v_error_kind (fp ? V2V_ERR_TRUST_CERT : V2V_ERR_OTHER, fp,
                     "%s: certificate not trusted (SHA-256 fingerprint %s): "
                     "%s; if that fingerprint is your server's, pin it with "
                     "--thumbprint=%s, or give its CA with --cacert=FILE",

@@ -59,7 +59,8 @@ verify_host (struct run *run, ssh_session s)
     return -1;
   case SSH_KNOWN_HOSTS_NOT_FOUND:
   case SSH_KNOWN_HOSTS_UNKNOWN:
-    v2v_error_kind (V2V_ERR_TRUST_HOST_KEY, fp,
+    /* trust-host-key only with the key to trust */
+    v2v_error_kind (fp ? V2V_ERR_TRUST_HOST_KEY : V2V_ERR_OTHER, fp,
                     "%s: unknown host key %s: check it on the host "
                     "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add "
                     "it to a known-hosts file (ssh-keyscan) and give "
