@@ -12,6 +12,17 @@
 #include "internal.h"
 
 int
+v2v_source_begin (struct run *run, const struct v2v_config *cfg)
+{
+  memset (run, 0, sizeof *run);
+  run->cfg = cfg;
+  v2v_clear_error ();
+  v2v_verbose = cfg->verbose;
+  v2v_set_stage ("source");
+  return v2v_make_workdir (run);
+}
+
+int
 v2v_check_source (const struct v2v_config *cfg)
 {
   struct run run;

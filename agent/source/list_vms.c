@@ -1,7 +1,8 @@
 /* For front ends that ask step by step (the wizard, "list vms"): which
  * VMs does the source hold?  The source's list_vms walks its tree
  * (source_ssh_list.c, source_https_list.c) and gives each entry to
- * v2v_lister_file; each .vmx found is read and parsed here and the VM it
+ * lister_file, through the lister (so that the walks need nothing of
+ * this file); each .vmx found is read and parsed here and the VM it
  * describes reported, or the problem that kept it from being read.
  */
 #include <inttypes.h>
@@ -91,8 +92,8 @@ is_vmx (const char *name)
   return n > 4 && strcasecmp (name + n - 4, ".vmx") == 0;
 }
 
-void
-v2v_lister_file (struct v2v_lister *l, const char *ds, const char *dir,
+static void
+lister_file (struct v2v_lister *l, const char *ds, const char *dir,
                  const char *name, bool is_dir)
 {
   CLEANUP_FREE char *path = NULL;
@@ -113,7 +114,8 @@ v2v_list_vms (const struct v2v_config *cfg, v2v_found_vm_fn fn, void *opaque)
 {
   struct run run;
   const struct v2v_source_ops *ops = v2v_source_ops_for (cfg->source.type);
-  struct v2v_lister l = { .run = &run, .fn = fn, .opaque = opaque,
+  struct v2v_lister l = { .run = &run, .file = lister_file, .fn = fn,
+                          .opaque = opaque,
                           .dc = v2v_source_datacenter (cfg) };
   int r = -1;
 

@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "common/vector.h"
 
 #define NBDKIT_START_TIMEOUT 30 /* seconds */
 
@@ -44,57 +43,6 @@ wait_for_socket (pid_t pid, const char *sock, const char *log)
   }
   v2v_error ("nbdkit did not start within %d s", NBDKIT_START_TIMEOUT);
   return -1;
-}
-
-/* The command line as the source's nbdkit_args builds it: argv points
- * at static strings and at the ones in owned.
- */
-DEFINE_VECTOR_TYPE (v2v_string_vector, const char *);
-DEFINE_VECTOR_TYPE (v2v_owned_vector, char *);
-struct v2v_nbdkit_args {
-  struct v2v_string_vector argv;
-  struct v2v_owned_vector owned;
-};
-
-int
-v2v_nbdkit_arg (struct v2v_nbdkit_args *a, const char *s)
-{
-  if (v2v_string_vector_append (&a->argv, s) == -1) {
-    v2v_error ("out of memory");
-    return -1;
-  }
-  return 0;
-}
-
-int
-v2v_nbdkit_kv (struct v2v_nbdkit_args *a, const char *key, const char *value)
-{
-  char *s;
-
-  if (asprintf (&s, "%s=%s", key, value) == -1) {
-    v2v_error ("out of memory");
-    return -1;
-  }
-  if (v2v_owned_vector_append (&a->owned, s) == -1) {
-    free (s);
-    v2v_error ("out of memory");
-    return -1;
-  }
-  return v2v_nbdkit_arg (a, s);
-}
-
-int
-v2v_nbdkit_password (struct run *run, struct v2v_nbdkit_args *a)
-{
-  CLEANUP_FREE char *file = NULL;
-
-  if (run->password_file == NULL)
-    return 0;
-  if (asprintf (&file, "+%s", run->password_file) == -1) {
-    v2v_error ("out of memory");
-    return -1;
-  }
-  return v2v_nbdkit_kv (a, "password", file);
 }
 
 static void

@@ -71,17 +71,6 @@ v2v_source_fetch (struct run *run, const char *path, const char *datacenter,
   return ops ? ops->get (run, path, datacenter, max, len) : NULL;
 }
 
-int
-v2v_source_begin (struct run *run, const struct v2v_config *cfg)
-{
-  memset (run, 0, sizeof *run);
-  run->cfg = cfg;
-  v2v_clear_error ();
-  v2v_verbose = cfg->verbose;
-  v2v_set_stage ("source");
-  return v2v_make_workdir (run);
-}
-
 const char *
 v2v_source_datacenter (const struct v2v_config *cfg)
 {

@@ -4,6 +4,8 @@
 #ifndef V2V_SOURCE_H
 #define V2V_SOURCE_H
 
+#include "common/vector.h"
+
 /* url.c */
 extern int v2v_parse_datastore_path (const char *path, char **ds, char **rel);
 extern char *v2v_url_escape (const char *s, bool keep_slash);
@@ -86,7 +88,7 @@ struct v2v_source_ops {
   /* nbdkit's filter, plugin and plugin arguments serving disk d. */
   int (*nbdkit_args) (struct run *run, struct disk_state *d,
                       struct v2v_nbdkit_args *a);
-  /* Every .vmx on the source, each to v2v_lister_file (list_vms.c). */
+  /* Every entry of the source's tree where VMs live, each to l->file. */
   int (*list_vms) (struct v2v_lister *l);
   const char *list_where;                   /* where list_vms looks */
   /* Files by URL with the source's own trust and login (virtio-win on a
@@ -111,14 +113,18 @@ extern int v2v_source_probe (struct run *run);
 extern char *v2v_source_fetch (struct run *run, const char *path,
                                const char *datacenter, size_t max,
                                size_t *len);
-/* A quick look for a front end (check_source.c, list_vms.c): a run
- * with a work directory, no VM yet.
- */
-extern int v2v_source_begin (struct run *run, const struct v2v_config *cfg);
 /* The datacenter of the quick looks: the kickstart's, else ESXi's own. */
 extern const char *v2v_source_datacenter (const struct v2v_config *cfg);
 
-/* source_https.c */
+/* check_source.c: a quick look for a front end (check_source.c,
+ * list_vms.c): a run with a work directory, no VM yet.
+ */
+extern int v2v_source_begin (struct run *run, const struct v2v_config *cfg);
+
+/* source_https_request.c */
+extern int v2v_https_probe_disk (struct run *run, struct disk_state *d);
+extern int v2v_https_download (struct run *run, const char *url,
+                               const char *label, const char *path);
 extern char *v2v_https_get (struct run *run, const char *url,
                             const char *label, size_t max, size_t *len);
 
@@ -129,31 +135,39 @@ extern int v2v_https_list_vms (struct v2v_lister *l);
 /* source_ssh_list.c: the SFTP tree /vmfs/volumes/DS/DIR/. */
 extern int v2v_ssh_list_vms (struct v2v_lister *l);
 
-/* list_vms.c: what every source's list_vms reports to. */
+/* What every source's list_vms reports to (list_vms.c sets it up). */
 #define V2V_MAX_VMS 5000
 struct v2v_lister {
   struct run *run;
   const char *dc;
+  /* An entry of directory dir of datastore ds: if it is a .vmx file, the
+   * VM it describes goes to the front end (and found counts it).
+   */
+  void (*file) (struct v2v_lister *l, const char *ds, const char *dir,
+                const char *name, bool is_dir);
   v2v_found_vm_fn fn;
   void *opaque;
   size_t found;             /* .vmx files reported, up to V2V_MAX_VMS */
   bool nomem;               /* an entry was skipped: out of memory */
 };
-/* An entry of directory dir of datastore ds: if it is a .vmx file, the
- * VM it describes goes to the front end.
- */
-extern void v2v_lister_file (struct v2v_lister *l, const char *ds,
-                             const char *dir, const char *name, bool is_dir);
 
-/* nbdkit.c */
-/* nbdkit's command line as it is built (bounded, freed by nbdkit.c). */
-struct v2v_nbdkit_args;
+/* nbdkit_args.c: nbdkit's command line as it is built; argv points at
+ * static strings and at the ones in owned (freed by nbdkit.c).
+ */
+DEFINE_VECTOR_TYPE (v2v_string_vector, const char *);
+DEFINE_VECTOR_TYPE (v2v_owned_vector, char *);
+struct v2v_nbdkit_args {
+  struct v2v_string_vector argv;
+  struct v2v_owned_vector owned;
+};
 /* Append s (not copied), or "key=value" (copied); -1 with the error set. */
 extern int v2v_nbdkit_arg (struct v2v_nbdkit_args *a, const char *s);
 extern int v2v_nbdkit_kv (struct v2v_nbdkit_args *a, const char *key,
                           const char *value);
 /* password=+FILE, if the source has a password. */
 extern int v2v_nbdkit_password (struct run *run, struct v2v_nbdkit_args *a);
+
+/* nbdkit.c */
 extern int v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i);
 extern void v2v_nbdkit_stop (struct disk_state *d);
 

@@ -1,7 +1,7 @@
 /* ESXi's datastore browser (/folder), or any server's directory index of
  * the same tree: the login check of an HTTPS source, and its VMs (the
  * .vmx files in /folder/DIR/ of every datastore of the datacenter), each
- * given to v2v_lister_file (list_vms.c).  The pages are parsed by
+ * given to the lister (list_vms.c).  The pages are parsed by
  * v2v_listing_parse (listing.c).
  */
 #include <stdio.h>
@@ -105,7 +105,7 @@ vm_file (struct v2v_lister *l, const char *name, bool is_dir, void *data)
 {
   const struct where *w = data;
 
-  v2v_lister_file (l, w->ds, w->dir, name, is_dir);
+  l->file (l, w->ds, w->dir, name, is_dir);
 }
 
 /* An entry of a datastore's root: a VM's directory. */

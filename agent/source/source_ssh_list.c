@@ -1,6 +1,6 @@
 /* The VMs of an SSH source: its .vmx files, found over SFTP in
- * /vmfs/volumes/DS/DIR/ (ESXi's layout), each given to v2v_lister_file
- * (list_vms.c).
+ * /vmfs/volumes/DS/DIR/ (ESXi's layout), each given to the
+ * lister (list_vms.c).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -63,7 +63,7 @@ vm_file (struct v2v_lister *l, const char *dir, const char *name,
 {
   const char *vmdir = dir + strlen ("/vmfs/volumes/") + strlen (ds) + 1;
 
-  v2v_lister_file (l, ds, vmdir, name, is_dir);
+  l->file (l, ds, vmdir, name, is_dir);
 }
 
 /* An entry of /vmfs/volumes/DS: a VM's directory. */
