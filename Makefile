@@ -97,10 +97,10 @@ $(B)/san/%.o: %.c $(HDRS) Makefile
 	$(Q)$(CC) $(SAN_CFLAGS) -c $< -o $@
 
 $(B)/libv2v.a: $(LIB_OBJS)
-	$(Q)ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/libv2v-san.a: $(SAN_OBJS)
-	$(Q)ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/v2vboot-agent: $(CLI_OBJS) $(B)/libv2v.a
 	@$(if $(Q),echo "  LINK    $@")
