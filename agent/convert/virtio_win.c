@@ -30,47 +30,29 @@ static const char *const drivers[] = {
   "pvpanic", NULL
 };
 
-/* Is url on the source's HTTPS server, so its trust and login apply? */
-static bool
-on_source (struct run *run, const char *url)
-{
-  const struct v2v_source *src = &run->cfg->source;
-  size_t n = src->server ? strlen (src->server) : 0;
-
-  return src->type == V2V_SOURCE_HTTPS && n > 0 &&
-    strncmp (url, "https://", 8) == 0 &&
-    strncmp (url + 8, src->server, n) == 0 && url[8 + n] == '/';
-}
-
 /* Elsewhere: the system's CAs, no login. */
 static int
 download_public (const char *url, const char *path)
 {
   char err[CURL_ERROR_SIZE] = "";
-  CURL *c = curl_easy_init ();
   FILE *f = fopen (path, "we");
+  CURL *c;
   CURLcode rc;
 
-  if (f == NULL || c == NULL) {
+  if (f == NULL) {
     v2v_error ("cannot download virtio-win into %s: %m", path);
-    if (f)
-      fclose (f);
-    if (c)
-      curl_easy_cleanup (c);
     return -1;
   }
-  if (v2v_curl_policy (c, url, true) == -1) {
+  c = v2v_curl_new (url, &(struct v2v_curl_setup) {
+      .follow = true, .connect_timeout = 30, .timeout = 0,
+      .low_speed = true, .errbuf = err });
+  if (c == NULL) {
     fclose (f);
-    curl_easy_cleanup (c);
     return -1;
   }
-  curl_easy_setopt (c, CURLOPT_URL, url);
+  curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, NULL);
   curl_easy_setopt (c, CURLOPT_WRITEDATA, f);
   curl_easy_setopt (c, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt (c, CURLOPT_ERRORBUFFER, err);
-  curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT, 30L);
-  curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, 60L);
   rc = curl_easy_perform (c);
   if (rc != CURLE_OK) {
     CLEANUP_FREE char *refused = v2v_curl_refused_redirect (c, url, rc);
@@ -91,6 +73,9 @@ download_public (const char *url, const char *path)
 static int
 download (struct run *run, const char *where)
 {
+  /* the source's own URLs, fetched with its trust and login */
+  const struct v2v_source_ops *src =
+    v2v_source_ops_for (run->cfg->source.type);
   CLEANUP_FREE char *path = NULL, *url = NULL;
   struct stat st;
   int r;
@@ -99,12 +84,12 @@ download (struct run *run, const char *where)
     return -1;
   if (where[0] == '[') {
     struct v2v_disk d = { .path = (char *) where };
-    if (run->cfg->source.type != V2V_SOURCE_HTTPS) {
+    if (src == NULL || src->url == NULL) {
       v2v_error ("options --virtio-win=%s: a datastore path needs an HTTPS "
                  "source; give a local path or a URL", where);
       return -1;
     }
-    url = v2v_https_url (run->cfg->source.server, &d);
+    url = src->url (run, &d);
     if (url == NULL) {
       v2v_error ("options --virtio-win=%s: not a datastore path", where);
       return -1;
@@ -113,8 +98,8 @@ download (struct run *run, const char *where)
   else
     url = strdup (where);
   v2v_info (run, "downloading virtio-win from %s", where);
-  r = on_source (run, url) ? v2v_https_download (run, url, where, path)
-    : download_public (url, path);
+  r = src && src->url_is_ours && src->url_is_ours (run, url)
+    ? src->download (run, url, where, path) : download_public (url, path);
   if (r == -1)
     return -1;
   if (stat (path, &st) == 0)

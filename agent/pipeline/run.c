@@ -269,24 +269,20 @@ v2v_open_source (struct run *run)
     if (run->password_file == NULL)
       return -1;
   }
-  return src->type == V2V_SOURCE_SSH ? v2v_ssh_connect (run)
-    : v2v_https_trust (run);
+  return v2v_source_connect (run);
 }
 
 static int
 stage_source (struct run *run)
 {
-  const struct v2v_source *src = &run->cfg->source;
-
   if (v2v_event_stage (run, "source", -1) == -1 || v2v_open_source (run) == -1)
     return -1;
   if ((run->cfg->vm.vmx ? v2v_vm_from_vmx (run)
        : v2v_vm_from_config (run)) == -1)
     return -1;
-  if ((src->type == V2V_SOURCE_SSH ? v2v_ssh_probe (run)
-       : v2v_https_probe (run)) == -1)
+  if (v2v_source_probe (run) == -1)
     return -1;
-  v2v_ssh_close (run);
+  v2v_source_close (run);
   /* The names of what we will write are known now: check them early. */
   v2v_set_stage ("destination");
   return v2v_dest_check_names (run);
@@ -351,7 +347,7 @@ v2v_run_cleanup (struct run *run, bool failed)
     guestfs_close (run->g);
     run->g = NULL;
   }
-  v2v_ssh_close (run);
+  v2v_source_close (run);
   for (i = 0; i < run->nr_disks; ++i)
     v2v_nbdkit_stop (&run->disks[i]);
   if (failed)

@@ -1,6 +1,7 @@
-/* Serve a remote disk on a local NBD socket with nbdkit's curl plugin
- * (HTTPS) or ssh plugin (SSH: same known-hosts file and login as the
- * probe in source_ssh.c).
+/* Serve a remote disk on a local NBD socket with nbdkit: the common
+ * options here, the filter, plugin and its arguments from the source's
+ * nbdkit_args (curl for HTTPS, ssh for SSH, with the same trust and login
+ * as the probes).
  *
  * Why nbdkit and not qemu's curl driver (docs/data-path.md): nbdkit reads
  * exactly the ranges it is asked for (qemu's curl driver reads ahead
@@ -44,94 +45,46 @@ wait_for_socket (pid_t pid, const char *sock, const char *log)
   return -1;
 }
 
-/* Append "key=value" (allocated, freed by the caller through strs). */
-static const char *
-kv (char **strs, size_t *ns, const char *key, const char *value)
+static void
+free_owned (char *s)
 {
-  char *s;
-
-  if (asprintf (&s, "%s=%s", key, value) == -1)
-    return NULL;
-  strs[(*ns)++] = s;
-  return s;
+  free (s);
 }
 
 int
 v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i)
 {
-  const struct v2v_source *src = &run->cfg->source;
-  CLEANUP_FREE char *log = NULL, *pwarg = NULL, *host = NULL;
-  char *strs[8] = { NULL };
-  const char *argv[24];
-  size_t n = 0, ns = 0, k;
-  char port[16];
-  unsigned p = 22;
+  const struct v2v_source_ops *ops = v2v_source_ops_for (run->cfg->source.type);
+  struct v2v_nbdkit_args a = { VECTOR_INIT, VECTOR_INIT };
+  CLEANUP_FREE char *log = NULL;
   int ret = -1;
 
-  if (asprintf (&d->socket, "%s/disk%zu.sock", run->workdir, i) == -1 ||
-      asprintf (&log, "%s/nbdkit-disk%zu.log", run->workdir, i) == -1 ||
-      (run->password_file &&
-       asprintf (&pwarg, "password=+%s", run->password_file) == -1))
-    goto nomem;
-  argv[n++] = "nbdkit";
-  argv[n++] = "--exit-with-parent";
-  argv[n++] = "--readonly";
-  argv[n++] = "--foreground";
-  argv[n++] = "--unix";
-  argv[n++] = d->socket;
-  /* retry-request retries a request on the same plugin connection: right
-   * for curl, where each request is a new HTTP exchange, useless for ssh,
-   * whose session is dead once dropped.  The retry filter reopens it. */
-  argv[n++] = src->type == V2V_SOURCE_SSH ? "--filter=retry"
-                                          : "--filter=retry-request";
-  if (src->type == V2V_SOURCE_SSH) {
-    if (v2v_split_server (src->server, &host, &p) == -1)
-      goto out;
-    snprintf (port, sizeof port, "%u", p);
-    argv[n++] = "ssh";
-    if (!(argv[n++] = kv (strs, &ns, "host", host)) ||
-        !(argv[n++] = kv (strs, &ns, "port", port)) ||
-        !(argv[n++] = kv (strs, &ns, "user", src->user)) ||
-        !(argv[n++] = kv (strs, &ns, "path", d->remote_path)))
-      goto nomem;
-    if (src->identity && !(argv[n++] = kv (strs, &ns, "identity",
-                                           src->identity)))
-      goto nomem;
-    if (src->known_hosts && !(argv[n++] = kv (strs, &ns, "known-hosts",
-                                              src->known_hosts)))
-      goto nomem;
+  if (ops == NULL) {
+    v2v_error ("no source to serve the disks from");
+    return -1;
   }
-  else {
-    argv[n++] = "curl";
-    if (!(argv[n++] = kv (strs, &ns, "url", d->url)))
-      goto nomem;
-    /* https only, redirects included (the plugin applies protocols= to
-     * both): never a quiet downgrade to http.
-     */
-    argv[n++] = "protocols=https";
-    if (src->user && !(argv[n++] = kv (strs, &ns, "user", src->user)))
-      goto nomem;
-    if (src->insecure)
-      argv[n++] = "sslverify=false";
-    else if (run->cainfo && !(argv[n++] = kv (strs, &ns, "cainfo",
-                                              run->cainfo)))
-      goto nomem;
+  if (asprintf (&d->socket, "%s/disk%zu.sock", run->workdir, i) == -1) {
+    d->socket = NULL;
+    v2v_error ("out of memory");
+    return -1;
   }
-  if (pwarg)
-    argv[n++] = pwarg;
-  if (src->type == V2V_SOURCE_SSH) {
-    argv[n++] = "retries=5";
-    argv[n++] = "retry-delay=2";
-    argv[n++] = "retry-exponential=no";
+  if (asprintf (&log, "%s/nbdkit-disk%zu.log", run->workdir, i) == -1) {
+    log = NULL;
+    v2v_error ("out of memory");
+    return -1;
   }
-  else {
-    argv[n++] = "retry-request-retries=5";
-    argv[n++] = "retry-request-delay=2";
-  }
-  argv[n++] = "timeout=60";
-  argv[n] = NULL;
+  if (v2v_nbdkit_arg (&a, "nbdkit") == -1 ||
+      v2v_nbdkit_arg (&a, "--exit-with-parent") == -1 ||
+      v2v_nbdkit_arg (&a, "--readonly") == -1 ||
+      v2v_nbdkit_arg (&a, "--foreground") == -1 ||
+      v2v_nbdkit_arg (&a, "--unix") == -1 ||
+      v2v_nbdkit_arg (&a, d->socket) == -1 ||
+      ops->nbdkit_args (run, d, &a) == -1 ||
+      v2v_nbdkit_arg (&a, "timeout=60") == -1 ||
+      v2v_nbdkit_arg (&a, NULL) == -1)
+    goto out;
 
-  d->nbdkit_pid = v2v_spawn_logged (argv, log);
+  d->nbdkit_pid = v2v_spawn_logged (a.argv.ptr, log);
   if (d->nbdkit_pid == -1)
     goto out;
   if (wait_for_socket (d->nbdkit_pid, d->socket, log) == -1) {
@@ -139,12 +92,9 @@ v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i)
     goto out;
   }
   ret = 0;
-  goto out;
- nomem:
-  v2v_error ("out of memory");
  out:
-  for (k = 0; k < ns; ++k)
-    free (strs[k]);
+  v2v_string_vector_reset (&a.argv);
+  v2v_owned_vector_free_all (&a.owned, free_owned);
   return ret;
 }
 

@@ -4,6 +4,8 @@
 #ifndef V2V_SOURCE_H
 #define V2V_SOURCE_H
 
+#include "common/vector.h"
+
 /* url.c */
 extern int v2v_parse_datastore_path (const char *path, char **ds, char **rel);
 extern char *v2v_url_escape (const char *s, bool keep_slash);
@@ -20,16 +22,37 @@ extern void v2v_free_password (char *pw);
 extern char *v2v_write_secret (const char *workdir, const char *name,
                                const char *secret);
 
-/* tls.c */
+/* curl.c: every libcurl handle of the engine is made here. */
+/* How v2v_curl_new sets a handle up. */
+struct v2v_curl_setup {
+  bool follow;              /* follow redirects (then only as the policy allows) */
+  long connect_timeout;     /* seconds */
+  long timeout;             /* seconds for the whole transfer; 0: none */
+  bool low_speed;           /* a minute under 1 KiB/s is an error */
+  bool no_verify;           /* no TLS verification (to fetch a certificate) */
+  /* The source's login and trust (an https:// URL only, basic auth with
+   * the password set apart from the URL, --insecure or the CA file), or
+   * NULL for the system's CAs and no login.
+   */
+  struct run *source;
+  char *errbuf;             /* CURL_ERROR_SIZE bytes, or NULL */
+};
+extern void *v2v_curl_new (const char *url, const struct v2v_curl_setup *s);
 extern size_t v2v_curl_discard (char *ptr, size_t size, size_t nmemb,
                                 void *opaque);
 struct v2v_curl_body {
   char *buf;
   size_t len, max;
   bool too_big;
+  size_t cap;               /* allocated */
+  bool nomem;               /* the body did not fit in memory */
 };
 extern size_t v2v_curl_collect (char *ptr, size_t size, size_t nmemb,
                                 void *opaque);
+extern int v2v_curl_policy (void *curl, const char *url, bool follow);
+extern char *v2v_curl_refused_redirect (void *curl, const char *url, int rc);
+
+/* tls.c */
 extern int v2v_parse_fingerprint (const char *s, unsigned char *md,
                                   size_t mdlen);
 extern char *v2v_fetch_server_cert (const char *server);
@@ -39,24 +62,112 @@ extern char *v2v_pin_certificate (const char *workdir, const char *server,
                                   const char *thumbprint);
 extern char *v2v_cert_weak_key (const char *pem);
 extern char *v2v_server_weak_key (const char *server);
-extern int v2v_curl_policy (void *curl, const char *url, bool follow);
-extern char *v2v_curl_refused_redirect (void *curl, const char *url, int rc);
 
-/* source_https.c */
+/* source.c: one table of operations per kind of source, like nbdkit's
+ * struct backend.  Adding a source is a new source_KIND.c with its table
+ * and a row in v2v_source_ops_for; nothing else tests the source type.
+ */
+struct v2v_lister;
+struct v2v_nbdkit_args;
+struct v2v_source_ops {
+  const char *name;                         /* "https", "ssh" */
+  /* Trust and login: TLS trust worked out, or an SSH session logged in.
+   * Before any other operation.
+   */
+  int (*connect) (struct run *run);
+  void (*close) (struct run *run);          /* safe to call twice */
+  /* For the wizard: prove the login (after connect), on datacenter's
+   * pages where the source has them.
+   */
+  int (*check_login) (struct run *run, const char *datacenter);
+  int (*probe) (struct run *run);           /* every disk: readable, size */
+  /* A small file (a .vmx, a descriptor) at a datastore path, at most max
+   * bytes, NUL-terminated, *len bytes (caller frees), or NULL with the
+   * error set.
+   */
+  char *(*get) (struct run *run, const char *path, const char *datacenter,
+                size_t max, size_t *len);
+  /* nbdkit's filter, plugin and plugin arguments serving disk d. */
+  int (*nbdkit_args) (struct run *run, struct disk_state *d,
+                      struct v2v_nbdkit_args *a);
+  /* Every entry of the source's tree where VMs live, each to l->file. */
+  int (*list_vms) (struct v2v_lister *l);
+  const char *list_where;                   /* where list_vms looks */
+  /* Files by URL with the source's own trust and login (virtio-win on a
+   * datastore), or all three NULL: the URL of a datastore path, whether
+   * a URL is on the source's server, and a download of one into a file.
+   */
+  char *(*url) (struct run *run, const struct v2v_disk *where);
+  bool (*url_is_ours) (struct run *run, const char *url);
+  int (*download) (struct run *run, const char *url, const char *label,
+                   const char *path);
+};
+extern const struct v2v_source_ops v2v_source_https, v2v_source_ssh;
+/* The table of a source type, or NULL when there is no source. */
+extern const struct v2v_source_ops *v2v_source_ops_for
+  (enum v2v_source_type type);
+/* The run's source operations, each with the error set when the run
+ * has no source.
+ */
+extern int v2v_source_connect (struct run *run);
+extern void v2v_source_close (struct run *run);
+extern int v2v_source_probe (struct run *run);
+extern char *v2v_source_fetch (struct run *run, const char *path,
+                               const char *datacenter, size_t max,
+                               size_t *len);
+/* The datacenter of the quick looks: the kickstart's, else ESXi's own. */
+extern const char *v2v_source_datacenter (const struct v2v_config *cfg);
+
+/* check_source.c: a quick look for a front end (check_source.c,
+ * list_vms.c): a run with a work directory, no VM yet.
+ */
+extern int v2v_source_begin (struct run *run, const struct v2v_config *cfg);
+
+/* source_https_request.c */
 extern int v2v_https_probe_disk (struct run *run, struct disk_state *d);
-extern int v2v_https_trust (struct run *run);
 extern int v2v_https_download (struct run *run, const char *url,
                                const char *label, const char *path);
-extern int v2v_https_probe (struct run *run);
 extern char *v2v_https_get (struct run *run, const char *url,
                             const char *label, size_t max, size_t *len);
 
-/* source_ssh.c */
-extern int v2v_ssh_connect (struct run *run);
-extern void v2v_ssh_close (struct run *run);
-extern int v2v_ssh_probe (struct run *run);
-extern char *v2v_ssh_get (struct run *run, const char *path,
-                          const char *label, size_t max, size_t *len);
+/* source_https_list.c: ESXi's datastore browser pages (/folder). */
+extern int v2v_https_check_login (struct run *run, const char *datacenter);
+extern int v2v_https_list_vms (struct v2v_lister *l);
+
+/* source_ssh_list.c: the SFTP tree /vmfs/volumes/DS/DIR/. */
+extern int v2v_ssh_list_vms (struct v2v_lister *l);
+
+/* What every source's list_vms reports to (list_vms.c sets it up). */
+#define V2V_MAX_VMS 5000
+struct v2v_lister {
+  struct run *run;
+  const char *dc;
+  /* An entry of directory dir of datastore ds: if it is a .vmx file, the
+   * VM it describes goes to the front end (and found counts it).
+   */
+  void (*file) (struct v2v_lister *l, const char *ds, const char *dir,
+                const char *name, bool is_dir);
+  v2v_found_vm_fn fn;
+  void *opaque;
+  size_t found;             /* .vmx files reported, up to V2V_MAX_VMS */
+  bool nomem;               /* an entry was skipped: out of memory */
+};
+
+/* nbdkit_args.c: nbdkit's command line as it is built; argv points at
+ * static strings and at the ones in owned (freed by nbdkit.c).
+ */
+DEFINE_VECTOR_TYPE (v2v_string_vector, const char *);
+DEFINE_VECTOR_TYPE (v2v_owned_vector, char *);
+struct v2v_nbdkit_args {
+  struct v2v_string_vector argv;
+  struct v2v_owned_vector owned;
+};
+/* Append s (not copied), or "key=value" (copied); -1 with the error set. */
+extern int v2v_nbdkit_arg (struct v2v_nbdkit_args *a, const char *s);
+extern int v2v_nbdkit_kv (struct v2v_nbdkit_args *a, const char *key,
+                          const char *value);
+/* password=+FILE, if the source has a password. */
+extern int v2v_nbdkit_password (struct run *run, struct v2v_nbdkit_args *a);
 
 /* nbdkit.c */
 extern int v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i);
@@ -110,9 +221,6 @@ extern void v2v_listing_parse (char *page, bool want_ds, v2v_listing_fn fn,
 /* source_vmx.c */
 extern int v2v_vm_from_vmx (struct run *run);
 extern char *v2v_vmx_resolve (const char *vmx_path, const char *file);
-extern char *v2v_source_fetch (struct run *run, const char *path,
-                               const char *datacenter, size_t max,
-                               size_t *len);
 extern int v2v_vm_from_config (struct run *run);
 
 #endif

@@ -2,7 +2,9 @@
  * the host key is verified against the known-hosts file, then the login
  * (identity file or password), then every disk's size.  nbdkit's ssh
  * plugin, which serves the disks afterwards, uses the same library and
- * the same known-hosts file, so what passes here passes there.
+ * the same known-hosts file, so what passes here passes there.  Its
+ * table of operations, v2v_source_ssh, is at the end; the SFTP walk that
+ * finds VMs is in source_ssh_list.c.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,10 +59,12 @@ verify_host (struct run *run, ssh_session s)
     return -1;
   case SSH_KNOWN_HOSTS_NOT_FOUND:
   case SSH_KNOWN_HOSTS_UNKNOWN:
-    v2v_error ("%s: unknown host key %s: check it on the host "
-               "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it "
-               "to a known-hosts file (ssh-keyscan) and give "
-               "--known-hosts=FILE", src->server, fp ? fp : "");
+    /* trust-host-key only with the key to trust */
+    v2v_error_kind (fp ? V2V_ERR_TRUST_HOST_KEY : V2V_ERR_OTHER, fp,
+                    "%s: unknown host key %s: check it on the host "
+                    "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add "
+                    "it to a known-hosts file (ssh-keyscan) and give "
+                    "--known-hosts=FILE", src->server, fp ? fp : "");
     return -1;
   case SSH_KNOWN_HOSTS_ERROR:
   default:
@@ -91,9 +95,10 @@ login (struct run *run, ssh_session s)
     r = ssh_userauth_password (s, NULL, run->password ? run->password : "");
   if (r == SSH_AUTH_SUCCESS)
     return 0;
-  v2v_error ("%s: login as '%s' refused: wrong %s", src->server, src->user,
-             src->identity ? "key (is it in the user's authorized_keys?)"
-             : "user or password");
+  v2v_error_kind (V2V_ERR_AUTH, NULL, "%s: login as '%s' refused: wrong %s",
+                  src->server, src->user,
+                  src->identity ? "key (is it in the user's authorized_keys?)"
+                  : "user or password");
   return -1;
 }
 
@@ -120,8 +125,9 @@ open_session (const struct v2v_source *src)
   if (src->known_hosts)
     ssh_options_set (s, SSH_OPTIONS_KNOWNHOSTS, src->known_hosts);
   if (ssh_connect (s) != SSH_OK) {
-    v2v_error ("%s: cannot connect: %s: is sshd up and listening on that "
-               "port?", src->server, ssh_get_error (s));
+    v2v_error_kind (V2V_ERR_UNREACHABLE, NULL,
+                    "%s: cannot connect: %s: is sshd up and listening on "
+                    "that port?", src->server, ssh_get_error (s));
     ssh_free (s);
     return NULL;
   }
@@ -164,8 +170,9 @@ v2v_ssh_trust_host (const struct v2v_config *cfg, const char *fingerprint)
   return r;
 }
 
-int
-v2v_ssh_connect (struct run *run)
+/* The session, the host key verified, logged in, SFTP started (connect). */
+static int
+src_ssh_connect (struct run *run)
 {
   const struct v2v_source *src = &run->cfg->source;
   ssh_session s = open_session (src);
@@ -184,8 +191,8 @@ v2v_ssh_connect (struct run *run)
   return 0;
 }
 
-void
-v2v_ssh_close (struct run *run)
+static void
+src_ssh_close (struct run *run)
 {
   if (run->sftp)
     sftp_free (run->sftp);
@@ -205,11 +212,13 @@ sftp_failure (struct run *run, const char *label, const char *path)
   switch (sftp_get_error (run->sftp)) {
   case SSH_FX_NO_SUCH_FILE:
   case SSH_FX_NO_SUCH_PATH:
-    v2v_error ("%s: no such file on datastore: %s (%s)", server, label, path);
+    v2v_error_kind (V2V_ERR_NOT_FOUND, NULL,
+                    "%s: no such file on datastore: %s (%s)", server, label,
+                    path);
     break;
   case SSH_FX_PERMISSION_DENIED:
-    v2v_error ("%s: user '%s' may not read %s (%s)", server,
-               run->cfg->source.user, label, path);
+    v2v_error_kind (V2V_ERR_AUTH, NULL, "%s: user '%s' may not read %s (%s)",
+                    server, run->cfg->source.user, label, path);
     break;
   default:
     v2v_error ("%s: %s: %s", server, path, ssh_get_error (run->ssh));
@@ -217,8 +226,9 @@ sftp_failure (struct run *run, const char *label, const char *path)
   return -1;
 }
 
-int
-v2v_ssh_probe (struct run *run)
+/* Every disk's path on the host and size (probe). */
+static int
+src_ssh_probe (struct run *run)
 {
   size_t i;
 
@@ -245,8 +255,8 @@ v2v_ssh_probe (struct run *run)
 }
 
 /* Read a small file (at most max bytes) over SFTP.  Caller frees. */
-char *
-v2v_ssh_get (struct run *run, const char *path, const char *label,
+static char *
+ssh_get (struct run *run, const char *path, const char *label,
              size_t max, size_t *len)
 {
   sftp_file f = sftp_open (run->sftp, path, O_RDONLY, 0);
@@ -282,3 +292,69 @@ v2v_ssh_get (struct run *run, const char *path, const char *label,
   *len = n;
   return buf;
 }
+
+/* A small file at a datastore path (get). */
+static char *
+src_ssh_get_path (struct run *run, const char *path, const char *datacenter,
+              size_t max, size_t *len)
+{
+  struct v2v_disk where = { .path = (char *) path,
+                            .datacenter = (char *) datacenter };
+  CLEANUP_FREE char *loc = v2v_ssh_path (&where);
+
+  return loc ? ssh_get (run, loc, path, max, len) : NULL;
+}
+
+/* The session has been proved by the login in connect. */
+static int
+src_ssh_check_login (struct run *run, const char *datacenter)
+{
+  (void) run; (void) datacenter;
+  return 0;
+}
+
+/* nbdkit's ssh plugin, with the same known-hosts file and login as
+ * connect.  The retry filter reopens the session when it drops (the
+ * retry-request filter would retry on the dead one).
+ */
+static int
+src_ssh_nbdkit_args (struct run *run, struct disk_state *d,
+                 struct v2v_nbdkit_args *a)
+{
+  const struct v2v_source *src = &run->cfg->source;
+  CLEANUP_FREE char *host = NULL;
+  char port[16];
+  unsigned p = 22;
+
+  if (v2v_split_server (src->server, &host, &p) == -1)
+    return -1;
+  snprintf (port, sizeof port, "%u", p);
+  if (v2v_nbdkit_arg (a, "--filter=retry") == -1 ||
+      v2v_nbdkit_arg (a, "ssh") == -1 ||
+      v2v_nbdkit_kv (a, "host", host) == -1 ||
+      v2v_nbdkit_kv (a, "port", port) == -1 ||
+      v2v_nbdkit_kv (a, "user", src->user) == -1 ||
+      v2v_nbdkit_kv (a, "path", d->remote_path) == -1 ||
+      (src->identity && v2v_nbdkit_kv (a, "identity", src->identity) == -1) ||
+      (src->known_hosts &&
+       v2v_nbdkit_kv (a, "known-hosts", src->known_hosts) == -1) ||
+      v2v_nbdkit_password (run, a) == -1 ||
+      v2v_nbdkit_arg (a, "retries=5") == -1 ||
+      v2v_nbdkit_arg (a, "retry-delay=2") == -1 ||
+      v2v_nbdkit_arg (a, "retry-exponential=no") == -1)
+    return -1;
+  return 0;
+}
+
+const struct v2v_source_ops v2v_source_ssh = {
+  .name = "ssh",
+  .connect = src_ssh_connect,
+  .close = src_ssh_close,
+  .check_login = src_ssh_check_login,
+  .probe = src_ssh_probe,
+  .get = src_ssh_get_path,
+  .nbdkit_args = src_ssh_nbdkit_args,
+  .list_vms = v2v_ssh_list_vms,
+  .list_where = "/vmfs/volumes/*/*/",
+  /* no URLs: a datastore path for virtio-win needs an HTTPS source */
+};

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "common/vector.h"
 
 #define MAX_VMX (1024 * 1024)
 #define MAX_DESCRIPTOR 65536
@@ -28,39 +29,48 @@ map_network (const struct v2v_config *cfg, const char *from)
   return "default";
 }
 
+/* run->nics and run->disks grow as vectors (common/vector.h); the run
+ * keeps the array and its length, so its cleanup frees what was added
+ * even when discovery fails half way.
+ */
+DEFINE_VECTOR_TYPE (nic_vector, struct v2v_nic);
+DEFINE_VECTOR_TYPE (disk_vector, struct disk_state);
+
 static int
 add_nic (struct run *run, const char *mac, const char *network)
 {
-  struct v2v_nic *n = realloc (run->nics, (run->nr_nics + 1) * sizeof *n);
+  struct nic_vector v = { run->nics, run->nr_nics, run->nr_nics };
+  struct v2v_nic n = { .network = network };
 
-  if (n == NULL)
+  n.mac = mac ? strdup (mac) : v2v_random_mac ();
+  if (n.mac == NULL && mac == NULL) {
+    v2v_error ("cannot make a MAC address for a NIC: %m");
     return -1;
-  run->nics = n;
-  n[run->nr_nics].mac = mac ? strdup (mac) : v2v_random_mac ();
-  n[run->nr_nics].network = network;
-  if (n[run->nr_nics].mac == NULL)
+  }
+  if (n.mac == NULL || nic_vector_append (&v, n) == -1) {
+    free (n.mac);
+    v2v_error ("out of memory");
     return -1;
-  run->nr_nics++;
+  }
+  run->nics = v.ptr;
+  run->nr_nics = v.len;
   return 0;
 }
 
 static int
 add_disk (struct run *run, char *path, const char *datacenter)
 {
-  struct disk_state *d = realloc (run->disks,
-                                  (run->nr_disks + 1) * sizeof *d);
+  struct disk_vector v = { run->disks, run->nr_disks, run->nr_disks };
+  struct disk_state d = { .path = path, .label = path,
+                          .datacenter = datacenter };
 
-  if (d == NULL || path == NULL) {
+  if (path == NULL || disk_vector_append (&v, d) == -1) {
     free (path);
     v2v_error ("out of memory");
     return -1;
   }
-  run->disks = d;
-  memset (&d[run->nr_disks], 0, sizeof *d);
-  d[run->nr_disks].path = path;
-  d[run->nr_disks].label = path;
-  d[run->nr_disks].datacenter = datacenter;
-  run->nr_disks++;
+  run->disks = v.ptr;
+  run->nr_disks = v.len;
   return 0;
 }
 
@@ -153,25 +163,6 @@ v2v_vmx_resolve (const char *vmx_path, const char *file)
   return out;
 }
 
-/* Read a small file from the source, whichever protocol it speaks:
- * NUL-terminated, *len bytes (caller frees), or NULL with the error set.
- */
-char *
-v2v_source_fetch (struct run *run, const char *path, const char *datacenter,
-       size_t max, size_t *len)
-{
-  struct v2v_disk where = { .path = (char *) path,
-                            .datacenter = (char *) datacenter };
-  CLEANUP_FREE char *loc = NULL;
-
-  if (run->cfg->source.type == V2V_SOURCE_SSH) {
-    loc = v2v_ssh_path (&where);
-    return loc ? v2v_ssh_get (run, loc, path, max, len) : NULL;
-  }
-  loc = v2v_https_url (run->cfg->source.server, &where);
-  return loc ? v2v_https_get (run, loc, path, max, len) : NULL;
-}
-
 int
 v2v_vm_from_vmx (struct run *run)
 {
@@ -220,8 +211,10 @@ v2v_vm_from_vmx (struct run *run)
               run->nics[i].mac, vmx.nics[i].network, net);
   }
   run->name = cfg->vm.name ? strdup (cfg->vm.name) : sanitize_name (vmx.name);
-  if (run->name == NULL)
+  if (run->name == NULL) {
+    v2v_error ("out of memory");
     goto out;
+  }
   run->memory_mib = vmx.memory_mib;
   run->vcpus = vmx.vcpus;
   run->firmware = vmx.firmware;

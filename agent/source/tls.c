@@ -1,6 +1,7 @@
 /* TLS trust for HTTPS sources: fetch the server certificate, compute its
  * SHA-256 fingerprint, and turn a pinned fingerprint into a one-certificate
  * CA file that both libcurl and nbdkit's curl plugin verify against.
+ * (The libcurl handles themselves are made in curl.c.)
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -60,136 +61,6 @@ v2v_parse_fingerprint (const char *s, unsigned char *md, size_t mdlen)
   return hi < 0 ? (int) n : -1;
 }
 
-/* libcurl write callback that drops the body: probes need only headers. */
-size_t
-v2v_curl_discard (char *ptr, size_t size, size_t nmemb, void *opaque)
-{
-  (void) ptr; (void) opaque;
-  return size * nmemb;
-}
-
-/* libcurl write callback that keeps the body, up to b->max bytes, always
- * NUL-terminated; beyond that it sets too_big and stops the transfer.
- */
-size_t
-v2v_curl_collect (char *ptr, size_t size, size_t nmemb, void *opaque)
-{
-  struct v2v_curl_body *b = opaque;
-  size_t n = size * nmemb;
-  char *nb;
-
-  if (b->len + n > b->max) {
-    b->too_big = true;
-    return 0;                   /* makes libcurl stop */
-  }
-  nb = realloc (b->buf, b->len + n + 1);
-  if (nb == NULL)
-    return 0;
-  memcpy (nb + b->len, ptr, n);
-  b->buf = nb;
-  b->len += n;
-  b->buf[b->len] = '\0';
-  return n;
-}
-
-/* The one protocol policy of every libcurl handle (docs/data-path.md):
- * a transfer and every redirect it follows stay on the kind of its URL.
- *
- *   https://   https only: a redirect to http:// (or anything else) is
- *              refused, never a quiet downgrade to clear text
- *   http://    http or https
- *   tftp://    tftp, and TFTP has no redirects
- *
- * follow: whether redirects are followed at all (then at most 5).
- * Returns 0, or -1 with the error set when url is none of these.
- */
-int
-v2v_curl_policy (void *curl, const char *url, bool follow)
-{
-  const char *protos;
-
-  if (strncasecmp (url, "https://", 8) == 0)
-    protos = "https";
-  else if (strncasecmp (url, "http://", 7) == 0)
-    protos = "http,https";
-  else if (strncasecmp (url, "tftp://", 7) == 0) {
-    protos = "tftp";
-    follow = false;
-  }
-  else {
-    v2v_error ("not an https://, http:// or tftp:// URL");
-    return -1;
-  }
-  if (curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, protos) != CURLE_OK ||
-      curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, protos)
-      != CURLE_OK ||
-      curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, follow ? 1L : 0L)
-      != CURLE_OK ||
-      curl_easy_setopt (curl, CURLOPT_MAXREDIRS, 5L) != CURLE_OK) {
-    v2v_error ("this libcurl cannot restrict protocols");
-    return -1;
-  }
-  return 0;
-}
-
-/* A server's URL fit for a message: no user or password, no control
- * characters.  Caller frees; NULL if it is not a URL.
- */
-static char *
-printable_url (const char *url)
-{
-  CURLU *u = curl_url ();
-  char *s = NULL, *r = NULL, *p;
-
-  if (u && curl_url_set (u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-      curl_url_set (u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
-      curl_url_set (u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
-      curl_url_get (u, CURLUPART_URL, &s, 0) == CURLUE_OK &&
-      (r = strndup (s, 512)) != NULL)
-    for (p = r; *p; ++p)
-      if ((unsigned char) *p < 0x20 || (unsigned char) *p == 0x7f)
-        *p = '?';
-  curl_free (s);
-  curl_url_cleanup (u);
-  return r;
-}
-
-/* After a transfer on a handle set up by v2v_curl_policy failed with
- * rc: if it failed because the policy refused a redirect, a message
- * that says from where to where (caller frees); NULL otherwise.
- */
-char *
-v2v_curl_refused_redirect (void *curl, const char *url, int rc)
-{
-  long n = 0;
-  char *to = NULL, *msg = NULL;
-  CLEANUP_FREE char *from = NULL, *where = NULL;
-
-  if (rc != CURLE_UNSUPPORTED_PROTOCOL ||
-      curl_easy_getinfo (curl, CURLINFO_REDIRECT_COUNT, &n) != CURLE_OK ||
-      n < 1 ||
-      curl_easy_getinfo (curl, CURLINFO_EFFECTIVE_URL, &to) != CURLE_OK ||
-      to == NULL)
-    return NULL;
-  from = printable_url (url);
-  where = printable_url (to);
-  if (strncasecmp (url, "https://", 8) == 0) {
-    if (asprintf (&msg, "%s redirected to %s: refused, an https:// URL is "
-                  "only followed to https:// (anything else would arrive "
-                  "unencrypted and unverified); give the https:// URL it "
-                  "should lead to, or fix the server's redirect",
-                  from ? from : "the URL", where ? where : "another URL")
-        == -1)
-      msg = NULL;
-  }
-  else if (asprintf (&msg, "%s redirected to %s: refused, an http:// URL is "
-                     "only followed to http:// or https://",
-                     from ? from : "the URL", where ? where : "another URL")
-           == -1)
-    msg = NULL;
-  return msg;
-}
-
 /* Connect without verification and return the leaf certificate as PEM
  * (caller frees), or NULL with the error set.
  */
@@ -208,24 +79,13 @@ v2v_fetch_server_cert (const char *server)
     v2v_error ("out of memory");
     return NULL;
   }
-  curl = curl_easy_init ();
-  if (curl == NULL) {
-    v2v_error ("curl_easy_init failed");
+  curl = v2v_curl_new (url, &(struct v2v_curl_setup) {
+      .connect_timeout = 15, .timeout = 30, .no_verify = true,
+      .errbuf = errbuf });
+  if (curl == NULL)
     return NULL;
-  }
-  if (v2v_curl_policy (curl, url, false) == -1) {
-    curl_easy_cleanup (curl);
-    return NULL;
-  }
-  curl_easy_setopt (curl, CURLOPT_URL, url);
   curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
   curl_easy_setopt (curl, CURLOPT_CERTINFO, 1L);
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 0L);
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 0L);
-  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 15L);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_discard);
-  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
   rc = curl_easy_perform (curl);
   /* Any HTTP answer is fine: we only want the handshake. */
   if (rc != CURLE_OK && rc != CURLE_HTTP_RETURNED_ERROR) {
@@ -262,8 +122,10 @@ v2v_cert_fingerprint (const char *pem)
   char *fp = NULL;
 
   bio = BIO_new_mem_buf (pem, -1);
-  if (bio == NULL)
+  if (bio == NULL) {
+    v2v_error ("out of memory");
     return NULL;
+  }
   x = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
   BIO_free (bio);
   if (x == NULL) {

@@ -156,8 +156,13 @@ v2v_split_server (const char *server, char **host, unsigned *port)
     *port = (unsigned) p;
   }
   *host = strndup (h, (size_t) (he - h));
-  if (*host == NULL || (*host)[0] == '\0') {
+  if (*host == NULL) {
+    v2v_error ("out of memory");
+    return -1;
+  }
+  if ((*host)[0] == '\0') {
     free (*host);
+    *host = NULL;               /* callers free it on failure too */
     goto bad;
   }
   return 0;

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "common/vector.h"
 
 #define VMX_MAX_SIZE (1024 * 1024)
 #define VMX_MAX_VALUE 1024
@@ -30,6 +31,7 @@ static const char *const controllers[] = { "scsi", "sata", "nvme", "ide",
 struct kv {
   char *key, *value;
 };
+DEFINE_VECTOR_TYPE (kv_vector, struct kv);
 
 /* The pairs of a file and an index over them: the pairs sorted by key
  * in any case (keys are case-insensitive), one entry per key, the last
@@ -38,8 +40,8 @@ struct kv {
  * of a second whatever its keys (a hash table could be made to collide).
  */
 struct pairs {
-  struct kv *kv;
-  int n;
+  struct kv_vector kv;
+  int n;                        /* kv.len */
   int *order;                   /* indexes into kv, by key */
   int nr_order;
 };
@@ -65,11 +67,11 @@ index_pairs (struct pairs *p)
     return -1;
   for (i = 0; i < p->n; ++i)
     p->order[i] = i;
-  qsort_r (p->order, (size_t) p->n, sizeof *p->order, compare_order, p->kv);
+  qsort_r (p->order, (size_t) p->n, sizeof *p->order, compare_order, p->kv.ptr);
   /* of a run of equal keys keep the last, the latest assignment */
   for (i = 0; i < p->n; ++i) {
-    if (i + 1 < p->n && strcasecmp (p->kv[p->order[i]].key,
-                                    p->kv[p->order[i + 1]].key) == 0)
+    if (i + 1 < p->n && strcasecmp (p->kv.ptr[p->order[i]].key,
+                                    p->kv.ptr[p->order[i + 1]].key) == 0)
       continue;
     p->order[m++] = p->order[i];
   }
@@ -83,10 +85,10 @@ free_pairs (struct pairs *p)
   int i;
 
   for (i = 0; i < p->n; ++i) {
-    free (p->kv[i].key);
-    free (p->kv[i].value);
+    free (p->kv.ptr[i].key);
+    free (p->kv.ptr[i].value);
   }
-  free (p->kv);
+  kv_vector_reset (&p->kv);
   free (p->order);
   memset (p, 0, sizeof *p);
 }
@@ -97,7 +99,6 @@ free_pairs (struct pairs *p)
 static int
 split_pairs (const char *text, size_t len, struct pairs *p)
 {
-  size_t n = 0, cap = 0;
   const char *q = text, *end = text + len;
 
   memset (p, 0, sizeof *p);
@@ -127,24 +128,18 @@ split_pairs (const char *text, size_t len, struct pairs *p)
       v++;
       ve--;
     }
-    if (ke == k || ve - v > VMX_MAX_VALUE || n >= 100000)
+    if (ke == k || ve - v > VMX_MAX_VALUE || p->kv.len >= 100000)
       continue;
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 64;
-      struct kv *np = realloc (p->kv, ncap * sizeof *np);
-      if (np == NULL)
+    {
+      struct kv e = { strndup (k, (size_t) (ke - k)),
+                      strndup (v, (size_t) (ve - v)) };
+      if (!e.key || !e.value || kv_vector_append (&p->kv, e) == -1) {
+        free (e.key);
+        free (e.value);
         return -1;
-      p->kv = np;
-      cap = ncap;
+      }
     }
-    p->kv[n].key = strndup (k, (size_t) (ke - k));
-    p->kv[n].value = strndup (v, (size_t) (ve - v));
-    if (!p->kv[n].key || !p->kv[n].value) {
-      free (p->kv[n].key);
-      free (p->kv[n].value);
-      return -1;
-    }
-    p->n = (int) ++n;
+    p->n = (int) p->kv.len;
   }
   return index_pairs (p);
 }
@@ -157,7 +152,7 @@ get (const struct pairs *p, const char *key)
 
   while (lo < hi) {
     int mid = lo + (hi - lo) / 2;
-    const struct kv *kv = &p->kv[p->order[mid]];
+    const struct kv *kv = &p->kv.ptr[p->order[mid]];
     int c = strcasecmp (key, kv->key);
     if (c == 0)
       return kv->value;
@@ -260,11 +255,11 @@ add_disk (struct v2v_vmx *vmx, const struct pairs *pairs, int i,
   unsigned bus, unit;
   struct v2v_vmx_disk *d;
 
-  if (!parse_disk_key (pairs->kv[i].key, &c, &bus, &unit))
+  if (!parse_disk_key (pairs->kv.ptr[i].key, &c, &bus, &unit))
     return 0;
   snprintf (prefix, sizeof prefix, "%.*s",
-            (int) (strchr (pairs->kv[i].key, '.') - pairs->kv[i].key),
-            pairs->kv[i].key);
+            (int) (strchr (pairs->kv.ptr[i].key, '.') - pairs->kv.ptr[i].key),
+            pairs->kv.ptr[i].key);
   snprintf (k, sizeof k, "%s.present", prefix);
   if (get (pairs, k) && !get_bool (pairs, k))
     return 0;
@@ -305,9 +300,11 @@ add_disk (struct v2v_vmx *vmx, const struct pairs *pairs, int i,
   /* (a prefix too long for the buffer, such as scsi0:000...0, finds no
    * key: take this line's own value)
    */
-  d->file = strdup (get (pairs, k) ? get (pairs, k) : pairs->kv[i].value);
-  if (d->file == NULL)
+  d->file = strdup (get (pairs, k) ? get (pairs, k) : pairs->kv.ptr[i].value);
+  if (d->file == NULL) {
+    snprintf (err, errlen, "out of memory");
     return -1;
+  }
   vmx->nr_disks++;
   return 0;
 }
