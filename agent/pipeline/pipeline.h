@@ -6,6 +6,11 @@
 
 /* run.c */
 extern int v2v_make_workdir (struct run *run);
+
+/* quick_look.c */
+extern int v2v_quick_look_begin (struct run *run,
+                                 const struct v2v_config *cfg,
+                                 const char *stage);
 extern int v2v_open_source (struct run *run);
 extern void v2v_run_cleanup (struct run *run, bool failed);
 

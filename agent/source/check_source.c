@@ -12,24 +12,13 @@
 #include "internal.h"
 
 int
-v2v_source_begin (struct run *run, const struct v2v_config *cfg)
-{
-  memset (run, 0, sizeof *run);
-  run->cfg = cfg;
-  v2v_clear_error ();
-  v2v_verbose = cfg->verbose;
-  v2v_set_stage ("source");
-  return v2v_make_workdir (run);
-}
-
-int
 v2v_check_source (const struct v2v_config *cfg)
 {
   struct run run;
   const struct v2v_source_ops *ops = v2v_source_ops_for (cfg->source.type);
   int r = -1;
 
-  if (v2v_source_begin (&run, cfg) == 0 && v2v_open_source (&run) == 0)
+  if (v2v_quick_look_begin (&run, cfg, "source") == 0 && v2v_open_source (&run) == 0)
     r = ops->check_login (&run, v2v_source_datacenter (cfg));
   v2v_run_cleanup (&run, false);
   return r;

@@ -119,7 +119,7 @@ v2v_list_vms (const struct v2v_config *cfg, v2v_found_vm_fn fn, void *opaque)
                           .dc = v2v_source_datacenter (cfg) };
   int r = -1;
 
-  if (v2v_source_begin (&run, cfg) == -1 || v2v_open_source (&run) == -1)
+  if (v2v_quick_look_begin (&run, cfg, "source") == -1 || v2v_open_source (&run) == -1)
     goto out;
   r = ops->list_vms (&l);
   if (r == 0 && l.nomem) {

@@ -118,10 +118,6 @@ extern char *v2v_source_fetch (struct run *run, const char *path,
 /* The datacenter of the quick looks: the kickstart's, else ESXi's own. */
 extern const char *v2v_source_datacenter (const struct v2v_config *cfg);
 
-/* check_source.c: a quick look for a front end (check_source.c,
- * list_vms.c): a run with a work directory, no VM yet.
- */
-extern int v2v_source_begin (struct run *run, const struct v2v_config *cfg);
 
 /* source_https_request.c */
 extern int v2v_https_probe_disk (struct run *run, struct disk_state *d);
