@@ -47,4 +47,9 @@ extern bool v2v_cancelled (void);
 extern char *v2v_chomp (char *s);
 extern const char *v2v_last_line (char *s);
 
+/* parallel_script.c */
+extern char *v2v_parallel_script (char **const *argvs, size_t n,
+                                  const char *logprefix);
+extern int v2v_parallel_status (const char *output, size_t i);
+
 #endif

@@ -140,40 +140,6 @@ v2v_initrd_command (enum v2v_initrd_tool tool, const char *kver,
   return argv;
 }
 
-/* The command that regenerates a grub.cfg at path: grub2-mkconfig where
- * the guest has it (RHEL, SUSE), else grub-mkconfig.
- */
-char **
-v2v_grub_mkconfig_command (bool has_grub2_mkconfig, const char *path)
-{
-  char **argv = calloc (4, sizeof *argv);
-
-  if (argv == NULL)
-    return NULL;
-  argv[0] = strdup (has_grub2_mkconfig ? "grub2-mkconfig" : "grub-mkconfig");
-  argv[1] = strdup ("-o");
-  argv[2] = strdup (path);
-  if (!argv[0] || !argv[1] || !argv[2]) {
-    free (argv[0]); free (argv[1]); free (argv[2]); free (argv);
-    return NULL;
-  }
-  return argv;
-}
-
-/* Does this grub.cfg boot kernels itself (linux, linux16, linuxefi
- * lines), as opposed to a stub that loads the real one (RHEL 9's and
- * Fedora 34's \EFI\<distro>\grub.cfg: search, set prefix, configfile)
- * or a BLS menu (blscfg)?  Only the former is regenerated: grub2-mkconfig
- * would overwrite a stub with a full config that the signed grub reads
- * from the ESP instead of /boot/grub2/grub.cfg.
- */
-bool
-v2v_grub_cfg_has_entries (const char *text)
-{
-  return strstr (text, "\tlinux") || strstr (text, " linux") ||
-         strstr (text, "\nlinux");
-}
-
 /* Is name a NIC name the VMware guest used: ethN, ensN, enoN, enpXsY...? */
 static size_t
 nic_name_at (const char *s, const char *p)
@@ -411,64 +377,6 @@ v2v_is_vmware_tools_package (const char *name)
          strncmp (name, "vmware-tools", 12) == 0 ||
          strncmp (name, "kmod-vmware-tools", 17) == 0 ||
          strncmp (name, "vmware-guestproxy", 17) == 0;
-}
-
-/* Quote s for a POSIX shell: 'it'\''s'. */
-static void
-add_quoted (struct v2v_strbuf *sb, const char *s)
-{
-  v2v_sb_puts (sb, "'");
-  for (; *s; ++s) {
-    if (*s == '\'')
-      v2v_sb_puts (sb, "'\\''");
-    else
-      v2v_sb_add (sb, s, 1);
-  }
-  v2v_sb_puts (sb, "'");
-}
-
-/* A shell script that starts every command at once, each with its output
- * in LOGPREFIX<i>.log, waits for all, and prints "v2vboot-job I STATUS"
- * for each.  Caller frees.
- */
-char *
-v2v_parallel_script (char **const *argvs, size_t n, const char *logprefix)
-{
-  struct v2v_strbuf sb = { 0 };
-  size_t i, k;
-
-  for (i = 0; i < n; ++i) {
-    v2v_sb_puts (&sb, "(");
-    for (k = 0; argvs[i][k]; ++k) {
-      v2v_sb_puts (&sb, " ");
-      add_quoted (&sb, argvs[i][k]);
-    }
-    v2v_sb_printf (&sb, " ) </dev/null >%s%zu.log 2>&1 &\np%zu=$!\n",
-                   logprefix, i, i);
-  }
-  for (i = 0; i < n; ++i)
-    v2v_sb_printf (&sb, "wait $p%zu; echo \"v2vboot-job %zu $?\"\n", i, i);
-  return v2v_sb_finish (&sb);
-}
-
-/* The exit status of job i in the script's output, or -1 if missing. */
-int
-v2v_parallel_status (const char *output, size_t i)
-{
-  char key[48];
-  const char *p;
-  char *end;
-  long v;
-
-  snprintf (key, sizeof key, "v2vboot-job %zu ", i);
-  for (p = output; (p = strstr (p, key)) != NULL; p++) {
-    if (p != output && p[-1] != '\n')
-      continue;
-    v = strtol (p + strlen (key), &end, 10);
-    if (end != p + strlen (key) && v >= 0 && v <= 255)
-      return (int) v;
-  }
-  return -1;
 }
 
 /* UEFI: a new KVM domain starts with empty firmware variables, so its
