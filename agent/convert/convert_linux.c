@@ -375,8 +375,8 @@ remove_vmware_tools (struct run *run)
 {
   guestfs_h *g = run->g;
   struct guestfs_application2_list *apps;
-  CLEANUP_FREE_STRV char **remove = NULL;
-  size_t i, n = 0;
+  CLEANUP_FREE_STRVEC struct v2v_string_vector remove = VECTOR_INIT;
+  size_t i, n;
   bool rpm;
 
   if (guest_exists (g, "/usr/bin/vmware-uninstall-tools.pl")) {
@@ -392,26 +392,31 @@ remove_vmware_tools (struct run *run)
   if (apps == NULL)
     return 0;
   for (i = 0; i < apps->len; ++i)
-    if (v2v_is_vmware_tools_package (apps->val[i].app2_name))
-      remove = v2v_strv_append (remove, apps->val[i].app2_name);
+    if (v2v_is_vmware_tools_package (apps->val[i].app2_name) &&
+        v2v_strvec_add (&remove, apps->val[i].app2_name) == -1) {
+      guestfs_free_application2_list (apps);
+      v2v_error ("out of memory listing VMware Tools packages");
+      return -1;
+    }
   guestfs_free_application2_list (apps);
-  while (remove && remove[n])
-    n++;
+  n = remove.len;
   if (n == 0)
     return 0;
   rpm = guest_exists (g, "/usr/bin/rpm") || guest_exists (g, "/bin/rpm");
   {
     CLEANUP_FREE char **argv = calloc (n + 4, sizeof (char *));
     size_t k = 0;
-    if (argv == NULL)
+    if (argv == NULL) {
+      v2v_error ("out of memory");
       return -1;
+    }
     argv[k++] = (char *) (rpm ? "rpm" : "dpkg");
     argv[k++] = (char *) (rpm ? "-e" : "--purge");
     if (rpm)
       argv[k++] = (char *) "--nodeps";
     for (i = 0; i < n; ++i)
-      argv[k++] = remove[i];
-    v2v_info (run, "removing VMware Tools packages (%s ...)", remove[0]);
+      argv[k++] = remove.ptr[i];
+    v2v_info (run, "removing VMware Tools packages (%s ...)", remove.ptr[0]);
     if (guest_command (run, argv) == -1) {
       v2v_warning (run, "could not remove VMware Tools: %s",
                    v2v_last_error ());
@@ -528,23 +533,33 @@ kernel_has_virtio (guestfs_h *g, const char *kver)
   return false;
 }
 
-/* Kernels that can boot: a vmlinuz in /boot with its modules. */
+/* Kernels that can boot: a vmlinuz in /boot with its modules.  NULL
+ * (error reported) only when out of memory.
+ */
 static char **
 boot_kernels (struct run *run)
 {
   guestfs_h *g = run->g;
   CLEANUP_FREE_STRV char **dirs = guestfs_ls (g, "/lib/modules");
-  char **kernels = NULL;
+  CLEANUP_FREE_STRVEC struct v2v_string_vector kernels = VECTOR_INIT;
+  char **list;
   size_t i;
 
   for (i = 0; dirs && dirs[i]; ++i) {
     CLEANUP_FREE char *vmlinuz = NULL;
-    if (asprintf (&vmlinuz, "/boot/vmlinuz-%s", dirs[i]) == -1)
-      return NULL;
-    if (guest_exists (g, vmlinuz))
-      kernels = v2v_strv_append (kernels, dirs[i]);
+    if (asprintf (&vmlinuz, "/boot/vmlinuz-%s", dirs[i]) == -1 ||
+        (guest_exists (g, vmlinuz) &&
+         v2v_strvec_add (&kernels, dirs[i]) == -1))
+      goto oom;
   }
-  return kernels;
+  list = v2v_strvec_take (&kernels);
+  if (list == NULL)
+    goto oom;
+  return list;
+
+ oom:
+  v2v_error ("out of memory listing the guest's kernels");
+  return NULL;
 }
 
 static char *
@@ -590,7 +605,9 @@ plan_initrd (struct run *run, enum v2v_initrd_tool *tool, char ***kernels)
     return -1;
   }
   *kernels = boot_kernels (run);
-  if (*kernels == NULL || (*kernels)[0] == NULL) {
+  if (*kernels == NULL)
+    return -1;
+  if ((*kernels)[0] == NULL) {
     v2v_error ("no kernel found in the guest's /boot");
     return -1;
   }

@@ -433,23 +433,18 @@ is_efi_file (const char *path, const char *dir, size_t dlen,
   return strcasecmp (path + 5 + n, file) == 0;
 }
 
-/* Append FROM and EFI/BOOT/TO (TO as is if it has a '/') to *list. */
+/* Append FROM and EFI/BOOT/TO (TO as is if it has a '/') to list. */
 static int
-append_pair (char ***list, const char *from, const char *to)
+append_pair (struct v2v_string_vector *list, const char *from, const char *to)
 {
   CLEANUP_FREE char *target = NULL;
-  size_t n = 0;
-  char **l;
 
   if (strchr (to, '/') == NULL && asprintf (&target, "EFI/BOOT/%s", to) == -1)
     return -1;
-  while (*list && (*list)[n])
-    n++;
-  l = v2v_strv_append (*list, from);
-  *list = l;
-  l = v2v_strv_append (*list, target ? target : to);
-  *list = l;
-  return l && l[n] && l[n + 1] ? 0 : -1;
+  if (v2v_strvec_add (list, from) == -1 ||
+      v2v_strvec_add (list, target ? target : to) == -1)
+    return -1;
+  return 0;
 }
 
 enum v2v_efi_fallback
@@ -463,7 +458,7 @@ v2v_efi_fallback_plan (char *const *files, const char *distro,
   size_t dlen = 0, i, l, b;
   int pass;
   bool shim = false;
-  char **out = NULL;
+  CLEANUP_FREE_STRVEC struct v2v_string_vector out = VECTOR_INIT;
 
   *copies = NULL;
   for (i = 0; files[i]; ++i)
@@ -504,11 +499,10 @@ v2v_efi_fallback_plan (char *const *files, const char *distro,
     }
     if (to == NULL)
       continue;
-    if (append_pair (&out, files[i], to) == -1) {
-      v2v_cleanup_free_strv (&out);
+    if (append_pair (&out, files[i], to) == -1)
       return V2V_EFI_OOM;
-    }
   }
-  *copies = out;
+  if (out.len > 0 && (*copies = v2v_strvec_take (&out)) == NULL)
+    return V2V_EFI_OOM;
   return V2V_EFI_COPY;
 }

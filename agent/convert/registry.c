@@ -234,29 +234,31 @@ v2v_reg_get_multi (struct run *run, int64_t node, const char *key)
   int64_t type;
   size_t len, off = 0;
   CLEANUP_FREE char *raw = get_raw (run, node, key, &type, &len);
-  char **list = calloc (1, sizeof *list);
+  CLEANUP_FREE_STRVEC struct v2v_string_vector list = VECTOR_INIT;
+  char **strs;
 
-  if (raw == NULL || list == NULL || (type != 7 && type != 1)) {
-    free (list);
+  if (raw == NULL || (type != 7 && type != 1))
     return NULL;
-  }
   while (off + 1 < len) {
     size_t used;
-    char *s = utf16_to_utf8 (raw + off, len - off, &used);
-    char **nl;
+    CLEANUP_FREE char *s = utf16_to_utf8 (raw + off, len - off, &used);
 
-    if (s == NULL || *s == '\0') {
-      free (s);
+    if (s == NULL)
+      goto oom;
+    if (*s == '\0')
       break;
-    }
     off += used;
-    nl = v2v_strv_append (list, s);
-    free (s);
-    if (nl == NULL)
-      break;
-    list = nl;
+    if (v2v_strvec_add (&list, s) == -1)
+      goto oom;
   }
-  return list;
+  strs = v2v_strvec_take (&list);
+  if (strs == NULL)
+    goto oom;
+  return strs;
+
+ oom:
+  v2v_error ("out of memory reading the registry value %s", key);
+  return NULL;
 }
 
 /* 1 and *out set when the REG_DWORD exists, 0 when absent. */

@@ -174,7 +174,8 @@ static char **
 tree_list (struct tree *t, const char *rel)
 {
   CLEANUP_FREE char *path = NULL;
-  char **names = NULL;
+  CLEANUP_FREE_STRVEC struct v2v_string_vector names = VECTOR_INIT;
+  char **list;
   DIR *d;
   struct dirent *e;
 
@@ -185,12 +186,14 @@ tree_list (struct tree *t, const char *rel)
   d = opendir (path);
   if (d == NULL)
     return NULL;
-  names = calloc (1, sizeof *names);
-  while (names && (e = readdir (d)) != NULL)
-    if (e->d_name[0] != '.')
-      names = v2v_strv_append (names, e->d_name);
+  while ((e = readdir (d)) != NULL)
+    if (e->d_name[0] != '.' && v2v_strvec_add (&names, e->d_name) == -1)
+      break;
   closedir (d);
-  return names;
+  list = e == NULL ? v2v_strvec_take (&names) : NULL;
+  if (list == NULL)
+    v2v_error ("out of memory listing %s", path);
+  return list;
 }
 
 /* The entry of rel whose name is want, in any case.  Caller frees. */

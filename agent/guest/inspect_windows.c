@@ -119,6 +119,8 @@ read_software (struct run *run)
   struct v2v_windows *w = &run->win;
   int64_t root, cv, un;
   struct guestfs_hivex_node_list *apps = NULL;
+  CLEANUP_FREE_STRVEC struct v2v_string_vector codes = VECTOR_INIT;
+  bool oom = false;
   size_t i;
 
   if (v2v_reg_open (run, w->software_hive, false) == -1)
@@ -137,7 +139,7 @@ read_software (struct run *run)
                      "Microsoft\\Windows\\CurrentVersion\\Uninstall", false);
   if (un > 0)
     apps = guestfs_hivex_node_children (run->g, un);
-  for (i = 0; apps && i < apps->len; ++i) {
+  for (i = 0; apps && i < apps->len && !oom; ++i) {
     int64_t app = apps->val[i].hivex_node_h;
     CLEANUP_FREE char *name = v2v_reg_get_string (run, app, "DisplayName");
     CLEANUP_FREE char *cmd = v2v_reg_get_string (run, app,
@@ -148,13 +150,21 @@ read_software (struct run *run)
       continue;
     code = v2v_win_msi_product (cmd);
     if (code)
-      w->uninstall = v2v_strv_append (w->uninstall, code);
+      oom = v2v_strvec_add (&codes, code) == -1;
     else
       v2v_warning (run, "VMware Tools cannot be removed at first boot: "
                    "its uninstaller is not an MSI (%s)", cmd ? cmd : "none");
   }
   if (apps)
     guestfs_free_hivex_node_list (apps);
+  if (!oom && codes.len > 0 &&
+      (w->uninstall = v2v_strvec_take (&codes)) == NULL)
+    oom = true;
+  if (oom) {
+    v2v_reg_close (run, false);
+    v2v_error ("out of memory listing VMware Tools' product codes");
+    return -1;
+  }
   return v2v_reg_close (run, false);
 }
 

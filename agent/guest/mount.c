@@ -22,6 +22,7 @@ v2v_guest_mount_all (struct run *run, const char *root)
 {
   guestfs_h *g = run->g;
   CLEANUP_FREE_STRV char **mps = guestfs_inspect_get_mountpoints (g, root);
+  CLEANUP_FREE_STRVEC struct v2v_string_vector mounted = VECTOR_INIT;
   size_t n, i;
 
   if (mps == NULL)
@@ -36,8 +37,17 @@ v2v_guest_mount_all (struct run *run, const char *root)
                    guestfs_last_error (g));
       continue;
     }
-    run->guest.mountpoints = v2v_strv_append (run->guest.mountpoints,
-                                              mps[i]);
+    if (v2v_strvec_add (&mounted, mps[i]) == -1) {
+      v2v_error ("out of memory listing the mounted filesystems");
+      return -1;
+    }
+  }
+  if (mounted.len > 0) {
+    run->guest.mountpoints = v2v_strvec_take (&mounted);
+    if (run->guest.mountpoints == NULL) {
+      v2v_error ("out of memory listing the mounted filesystems");
+      return -1;
+    }
   }
   return 0;
 }
