@@ -215,23 +215,18 @@ free_devmap (struct v2v_devmap *map, size_t nr)
   free (map);
 }
 
-static int
-add_mapping (struct v2v_devmap **map, size_t *nr, const char *old,
-             const char *new)
-{
-  struct v2v_devmap *m = realloc (*map, (*nr + 1) * sizeof *m);
+DEFINE_VECTOR_TYPE (devmap_vector, struct v2v_devmap);
 
-  if (m == NULL)
-    return -1;
-  *map = m;
-  m[*nr].old = strdup (old);
-  m[*nr].new = strdup (new);
-  if (!m[*nr].old || !m[*nr].new) {
-    free (m[*nr].old);
-    free (m[*nr].new);
+static int
+add_mapping (struct devmap_vector *map, const char *old, const char *new)
+{
+  struct v2v_devmap m = { strdup (old), strdup (new) };
+
+  if (!m.old || !m.new || devmap_vector_append (map, m) == -1) {
+    free (m.old);
+    free (m.new);
     return -1;
   }
-  (*nr)++;
   return 0;
 }
 
@@ -247,11 +242,13 @@ build_devmaps (struct run *run, struct v2v_devmap **umap, size_t *nu,
   CLEANUP_FREE_STRV char **devs = guestfs_list_devices (g);
   CLEANUP_FREE_STRV char **parts = guestfs_list_partitions (g);
   char **lists[2] = { devs, parts };
+  struct devmap_vector u = VECTOR_INIT, r = VECTOR_INIT;
   size_t l, i;
+  int ret = 0;
 
   if (devs == NULL || parts == NULL)
     return v2v_guestfs_error (g, "list devices");
-  for (l = 0; l < 2; ++l) {
+  for (l = 0; l < 2 && ret == 0; ++l) {
     for (i = 0; lists[l][i]; ++i) {
       const char *dev = lists[l][i];
       CLEANUP_FREE char *uuid = guestfs_vfs_uuid (g, dev);
@@ -263,20 +260,25 @@ build_devmaps (struct run *run, struct v2v_devmap **umap, size_t *nu,
       if (strncmp (dev, "/dev/sd", 7) != 0 || vname == NULL || hd == NULL)
         continue;
       hd[5] = 'h';
-      if (uuid && uuid[0] && asprintf (&uuid_eq, "UUID=%s", uuid) == -1)
-        return -1;
-      new = uuid_eq ? uuid_eq : vname;
-      if (add_mapping (umap, nu, dev, new) == -1 ||
-          add_mapping (umap, nu, hd, new) == -1 ||
-          add_mapping (rmap, nrn, dev, vname) == -1 ||
-          add_mapping (rmap, nrn, hd, vname) == -1) {
-        v2v_error ("out of memory");
-        return -1;
+      if ((uuid && uuid[0] && asprintf (&uuid_eq, "UUID=%s", uuid) == -1) ||
+          add_mapping (&u, dev, uuid_eq ? uuid_eq : vname) == -1 ||
+          add_mapping (&u, hd, uuid_eq ? uuid_eq : vname) == -1 ||
+          add_mapping (&r, dev, vname) == -1 ||
+          add_mapping (&r, hd, vname) == -1) {
+        v2v_error ("out of memory mapping the guest's disk names");
+        ret = -1;
+        break;
       }
+      new = uuid_eq ? uuid_eq : vname;
       v2v_debug ("%s -> %s", dev, new);
     }
   }
-  return 0;
+  /* Handed over even on error: the caller frees them. */
+  *umap = u.ptr;
+  *nu = u.len;
+  *rmap = r.ptr;
+  *nrn = r.len;
+  return ret;
 }
 
 /* Rewrite disk names in every file matching the patterns. */

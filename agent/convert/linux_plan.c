@@ -163,35 +163,55 @@ nic_name_at (const char *s, const char *p)
   return n;
 }
 
+static bool
+has_name (char *const *names, size_t nr, const char *p, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < nr; ++i)
+    if (strlen (names[i]) == n && strncmp (names[i], p, n) == 0)
+      return true;
+  return false;
+}
+
 /* Add every NIC name in text to *names (a NULL-terminated list the caller
- * frees), in order of first appearance, without duplicates.
+ * frees), in order of first appearance, without duplicates.  The new
+ * names are gathered first, so *names grows once per text.  -1 when out
+ * of memory, with *names as it was.
  */
 int
 v2v_nic_names_add (const char *text, char ***names, size_t *nr)
 {
+  CLEANUP_FREE_STRVEC struct v2v_string_vector found = VECTOR_INIT;
   const char *p;
+  char **nn;
 
   for (p = text; *p; ++p) {
-    size_t n = nic_name_at (text, p), i;
-    char **nn;
+    size_t n = nic_name_at (text, p);
+    CLEANUP_FREE char *name = NULL;
 
     if (n == 0)
       continue;
-    for (i = 0; i < *nr; ++i)
-      if (strlen ((*names)[i]) == n && strncmp ((*names)[i], p, n) == 0)
-        break;
-    if (i == *nr) {
-      nn = realloc (*names, (*nr + 2) * sizeof *nn);
-      if (nn == NULL)
-        return -1;
-      *names = nn;
-      nn[*nr] = strndup (p, n);
-      if (nn[*nr] == NULL)
-        return -1;
-      nn[++*nr] = NULL;
-    }
+    if (!has_name (*names, *nr, p, n) &&
+        !has_name (found.ptr, found.len, p, n) &&
+        ((name = strndup (p, n)) == NULL ||
+         v2v_strvec_add (&found, name) == -1))
+      return -1;
     p += n - 1;
   }
+  if (found.len == 0)
+    return 0;
+  if (*nr > SIZE_MAX / sizeof *nn - found.len - 1)
+    return -1;
+  nn = realloc (*names, (*nr + found.len + 1) * sizeof *nn);
+  if (nn == NULL)
+    return -1;
+  /* The strings move over; found keeps none. */
+  memcpy (nn + *nr, found.ptr, found.len * sizeof *nn);
+  *nr += found.len;
+  nn[*nr] = NULL;
+  *names = nn;
+  v2v_string_vector_reset (&found);
   return 0;
 }
 

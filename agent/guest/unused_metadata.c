@@ -77,24 +77,40 @@ v2v_guest_unused_metadata (struct run *run, char **fses)
     struct device_reader r = { run->g, fses[i] };
     struct v2v_ranges found;
     struct disk_state *d;
+    struct v2v_range *nr;
     size_t disk;
     uint64_t start;
+    int ret;
 
     if (strncmp (fses[i + 1], "ext", 3) != 0 ||
         partition_offset (run->g, fses[i], &disk, &start) == -1 ||
         disk >= run->nr_disks)
       continue;
-    if (v2v_ext4_unused (read_device, &r, &found) != 0)
+    ret = v2v_ext4_unused (read_device, &r, &found);
+    if (ret == -1)
+      v2v_debug ("%s: ext4 metadata not read (read error or out of "
+                 "memory): copied whole", fses[i]);
+    if (ret != 0)
       continue;
     d = &run->disks[disk];
+    if (found.nr == 0) {
+      free (found.ranges);
+      continue;
+    }
+    /* Room for all of this filesystem's ranges at once. */
+    nr = found.nr <= SIZE_MAX / sizeof *nr - d->unused.nr
+      ? realloc (d->unused.ranges, (d->unused.nr + found.nr) * sizeof *nr)
+      : NULL;
+    if (nr == NULL) {
+      v2v_warning (run, "out of memory: the unused metadata of %s is "
+                   "copied", fses[i]);
+      free (found.ranges);
+      continue;
+    }
+    d->unused.ranges = nr;
     for (j = 0; j < found.nr; ++j) {
-      struct v2v_range *nr = realloc (d->unused.ranges,
-                                      (d->unused.nr + 1) * sizeof *nr);
-      if (nr == NULL)
-        break;
-      d->unused.ranges = nr;
-      nr[d->unused.nr].off = start + found.ranges[j].off;
-      nr[d->unused.nr].len = found.ranges[j].len;
+      d->unused.ranges[d->unused.nr].off = start + found.ranges[j].off;
+      d->unused.ranges[d->unused.nr].len = found.ranges[j].len;
       d->unused.nr++;
     }
     free (found.ranges);
