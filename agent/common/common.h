@@ -19,6 +19,9 @@ extern void v2v_error (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
 extern void v2v_debug (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
+extern int v2v_oom (void);
+extern int v2v_asprintf (char **strp, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
 
 /* strbuf.c */
 struct v2v_strbuf {

@@ -183,7 +183,7 @@ run_jobs (struct run *run, struct jobs *j)
     CLEANUP_FREE char *log = NULL, *logfile = NULL;
     int status = v2v_parallel_status (out, i);
 
-    if (asprintf (&logfile, "/tmp/v2vboot-job%zu.log", i) == -1)
+    if (v2v_asprintf (&logfile, "/tmp/v2vboot-job%zu.log", i) == -1)
       return -1;
     log = read_guest_file (run->g, logfile);
     guestfs_rm_f (run->g, logfile);
@@ -478,10 +478,13 @@ keep_nic_names (struct run *run)
       continue;
     name = names[order[j]];
     if (systemd) {
-      if (asprintf (&path, "/etc/systemd/network/70-v2vboot-%s.link",
-                    name) == -1 ||
-          (text = v2v_link_file (mac, name)) == NULL)
+      if (v2v_asprintf (&path, "/etc/systemd/network/70-v2vboot-%s.link",
+                        name) == -1)
         goto out;
+      if ((text = v2v_link_file (mac, name)) == NULL) {
+        v2v_oom ();
+        goto out;
+      }
       if (guestfs_mkdir_p (g, "/etc/systemd/network") == -1) {
         v2v_guestfs_error (g, "/etc/systemd/network");
         goto out;
@@ -492,8 +495,10 @@ keep_nic_names (struct run *run)
     else {
       /* One rules file holds every NIC's rule: written after the loop. */
       text = v2v_udev_net_rule (mac, name);
-      if (text == NULL || v2v_sb_puts (&rules, text) == -1)
+      if (text == NULL || v2v_sb_puts (&rules, text) == -1) {
+        v2v_oom ();
         goto out;
+      }
     }
     v2v_info (run, "NIC %s keeps its name on KVM (MAC %s)", name, mac);
   }
@@ -524,7 +529,7 @@ kernel_has_virtio (guestfs_h *g, const char *kver)
   for (i = 0; files[i]; ++i) {
     CLEANUP_FREE char *path = NULL;
     CLEANUP_FREE_STRV char **lines = NULL;
-    if (asprintf (&path, "/lib/modules/%s/%s", kver, files[i]) == -1)
+    if (v2v_asprintf (&path, "/lib/modules/%s/%s", kver, files[i]) == -1)
       return false;
     if (!guest_exists (g, path))
       continue;
@@ -575,7 +580,7 @@ existing_initrd (guestfs_h *g, enum v2v_initrd_tool tool, const char *kver)
 
   for (i = 0; fmts[i]; ++i) {
     char *path;
-    if (asprintf (&path, fmts[i], kver) == -1)
+    if (v2v_asprintf (&path, fmts[i], kver) == -1)
       return NULL;
     if (guest_exists (g, path))
       return path;
@@ -641,15 +646,17 @@ add_virtio_to_initrd (struct run *run, enum v2v_initrd_tool tool,
       return v2v_guestfs_error (g, path);
     out = v2v_initramfs_modules_add (text, &changed);
     if (out == NULL)
-      return -1;
+      return v2v_oom ();
     if (changed && write_guest_file (run, path, out) == -1)
       return -1;
   }
   else {
     CLEANUP_FREE char *conf = v2v_dracut_conf ();
-    if (conf == NULL ||
-        guestfs_mkdir_p (g, "/etc/dracut.conf.d") == -1 ||
-        write_guest_file (run, v2v_dracut_conf_path, conf) == -1)
+    if (conf == NULL)
+      return v2v_oom ();
+    if (guestfs_mkdir_p (g, "/etc/dracut.conf.d") == -1)
+      return v2v_guestfs_error (g, "/etc/dracut.conf.d");
+    if (write_guest_file (run, v2v_dracut_conf_path, conf) == -1)
       return -1;
   }
   for (i = 0; kernels[i]; ++i) {
@@ -742,7 +749,7 @@ esp_mountpoint (guestfs_h *g)
 
   for (i = 0; mps[i]; ++i) {
     CLEANUP_FREE char *efi = NULL;
-    if (asprintf (&efi, "%s/EFI", mps[i]) == -1)
+    if (v2v_asprintf (&efi, "%s/EFI", mps[i]) == -1)
       return NULL;
     if (guestfs_is_dir (g, efi) > 0)
       return mps[i];

@@ -43,7 +43,7 @@ v2v_reg_path (struct run *run, int64_t node, const char *path, bool create)
   char *name, *save = NULL;
 
   if (copy == NULL)
-    return -1;
+    return v2v_oom ();
   for (name = strtok_r (copy, "\\", &save); name && node > 0;
        name = strtok_r (NULL, "\\", &save)) {
     int64_t child = guestfs_hivex_node_get_child (run->g, node, name);
@@ -119,7 +119,7 @@ v2v_reg_set_string (struct run *run, int64_t node, const char *key,
   len = sb.len;
   data = v2v_sb_finish (&sb);
   if (data == NULL)
-    return -1;
+    return v2v_oom ();
   r = set_value (run, node, key, type, data, len);
   return r;
 }
@@ -139,7 +139,7 @@ v2v_reg_set_multi (struct run *run, int64_t node, const char *key,
   len = sb.len;
   data = v2v_sb_finish (&sb);
   if (data == NULL)
-    return -1;
+    return v2v_oom ();
   return set_value (run, node, key, 7, data, len);
 }
 

@@ -95,7 +95,7 @@ download (struct run *run, const char *where)
   struct stat st;
   int r;
 
-  if (asprintf (&path, "%s/virtio-win.iso", run->workdir) == -1)
+  if (v2v_asprintf (&path, "%s/virtio-win.iso", run->workdir) == -1)
     return -1;
   if (where[0] == '[') {
     struct v2v_disk d = { .path = (char *) where };
@@ -110,8 +110,8 @@ download (struct run *run, const char *where)
       return -1;
     }
   }
-  else
-    url = strdup (where);
+  else if ((url = strdup (where)) == NULL)
+    return v2v_oom ();
   v2v_info (run, "downloading virtio-win from %s", where);
   r = on_source (run, url) ? v2v_https_download (run, url, where, path)
     : download_public (url, path);
@@ -158,7 +158,7 @@ v2v_virtio_win_prepare (struct run *run)
   }
   run->win.virtio_win_is_dir = S_ISDIR (st.st_mode);
   run->win.virtio_win = strdup (vw);
-  return run->win.virtio_win ? 0 : -1;
+  return run->win.virtio_win ? 0 : v2v_oom ();
 }
 
 /* Where the drivers are read from: a host directory, or the ISO mounted
@@ -179,7 +179,7 @@ tree_list (struct tree *t, const char *rel)
   DIR *d;
   struct dirent *e;
 
-  if (asprintf (&path, "%s/%s", t->base, rel) == -1)
+  if (v2v_asprintf (&path, "%s/%s", t->base, rel) == -1)
     return NULL;
   if (!t->host)
     return guestfs_ls (t->run->g, path);
@@ -206,7 +206,7 @@ tree_find (struct tree *t, const char *rel, const char *want)
 
   for (i = 0; names && names[i]; ++i)
     if (strcasecmp (names[i], want) == 0) {
-      if (asprintf (&r, "%s%s%s", rel, *rel ? "/" : "", names[i]) == -1)
+      if (v2v_asprintf (&r, "%s%s%s", rel, *rel ? "/" : "", names[i]) == -1)
         r = NULL;
       break;
     }
@@ -219,7 +219,7 @@ tree_copy (struct tree *t, const char *rel, const char *dest)
   CLEANUP_FREE char *src = NULL;
   int r;
 
-  if (asprintf (&src, "%s/%s", t->base, rel) == -1)
+  if (v2v_asprintf (&src, "%s/%s", t->base, rel) == -1)
     return -1;
   r = t->host ? guestfs_upload (t->run->g, src, dest)
     : guestfs_cp (t->run->g, src, dest);
@@ -262,13 +262,16 @@ copy_driver (struct tree *t, const char *driver, const char *const *os_dirs,
   if (dir == NULL)
     return 0;
   files = tree_list (t, dir);
-  if (asprintf (&dest, "%s/%s", dest_dir, driver) == -1 ||
-      guestfs_mkdir_p (t->run->g, dest) == -1)
+  if (v2v_asprintf (&dest, "%s/%s", dest_dir, driver) == -1)
+    return -1;
+  if (guestfs_mkdir_p (t->run->g, dest) == -1)
     return v2v_guestfs_error (t->run->g, "create the driver directory");
   for (i = 0; files && files[i]; ++i) {
     CLEANUP_FREE char *src = NULL, *name = lower (files[i]), *to = NULL;
-    if (asprintf (&src, "%s/%s", dir, files[i]) == -1 ||
-        asprintf (&to, "%s/%s", dest, name) == -1 ||
+    if (name == NULL)
+      return v2v_oom ();
+    if (v2v_asprintf (&src, "%s/%s", dir, files[i]) == -1 ||
+        v2v_asprintf (&to, "%s/%s", dest, name) == -1 ||
         tree_copy (t, src, to) == -1)
       return -1;
   }
@@ -285,7 +288,7 @@ copy_guest_agent (struct tree *t, const char *arch)
   CLEANUP_FREE char *src = dir ? tree_find (t, dir, msi) : NULL;
   CLEANUP_FREE char *dest = NULL;
 
-  if (src == NULL || asprintf (&dest, "/v2vboot/%s", msi) == -1 ||
+  if (src == NULL || v2v_asprintf (&dest, "/v2vboot/%s", msi) == -1 ||
       tree_copy (t, src, dest) == -1)
     return NULL;
   return strdup (msi);
@@ -296,7 +299,7 @@ mount_iso (struct run *run, char **mp)
 {
   guestfs_h *g = run->g;
 
-  if (asprintf (mp, "%s/Temp/v2vboot-virtio-win",
+  if (v2v_asprintf (mp, "%s/Temp/v2vboot-virtio-win",
                 run->win.systemroot) == -1)
     return -1;
   if (guestfs_mkdir_p (g, *mp) == -1 ||
@@ -375,20 +378,28 @@ v2v_virtio_win_install (struct run *run, const char *driver_dir,
   v2v_info (run, "virtio drivers for %s %s: %s", os_dirs[0], arch,
             found_text ? found_text : "");
   /* The boot driver must be where the service's ImagePath says. */
-  if (asprintf (&drvdir, "%s/System32/drivers", w->systemroot) == -1)
+  if (v2v_asprintf (&drvdir, "%s/System32/drivers", w->systemroot) == -1)
     goto out;
   {
     CLEANUP_FREE char *real = guestfs_case_sensitive_path (run->g, drvdir);
     CLEANUP_FREE char *from = NULL;
-    if (real == NULL ||
-        asprintf (&from, "%s/%s/%s.sys", driver_dir, want, want) == -1 ||
-        asprintf (&sys, "%s/%s.sys", real, want) == -1 ||
-        guestfs_cp (run->g, from, sys) == -1) {
+    if (real == NULL) {
+      v2v_guestfs_error (run->g, "install the boot driver");
+      goto out;
+    }
+    if (v2v_asprintf (&from, "%s/%s/%s.sys", driver_dir, want, want) == -1 ||
+        v2v_asprintf (&sys, "%s/%s.sys", real, want) == -1)
+      goto out;
+    if (guestfs_cp (run->g, from, sys) == -1) {
       v2v_guestfs_error (run->g, "install the boot driver");
       goto out;
     }
   }
   *boot_driver = strdup (want);
+  if (*boot_driver == NULL) {
+    v2v_oom ();
+    goto out;
+  }
   *guest_agent = copy_guest_agent (&t, arch);
   r = 0;
  out:

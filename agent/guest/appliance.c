@@ -93,6 +93,8 @@ v2v_guest_launch (struct run *run)
     if (n != run->nr_disks + 1)
       return v2v_guestfs_error (g, "find the virtio-win ISO");
     run->win.iso_device = strdup (devs[run->nr_disks]);
+    if (run->win.iso_device == NULL)
+      return v2v_oom ();
   }
   return 0;
 }
