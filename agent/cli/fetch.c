@@ -24,12 +24,48 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "internal.h"
+#include "v2v.h"
+
+/* A body read into memory, at most max bytes, NUL-terminated. */
+struct body {
+  char *buf;
+  size_t len, cap, max;
+  bool too_big;
+};
+
+/* libcurl's write callback (and read_local's): returns n, or 0 to stop. */
+static size_t
+collect (char *ptr, size_t size, size_t nmemb, void *opaque)
+{
+  struct body *b = opaque;
+  size_t n = size * nmemb;
+
+  if (n > b->max - b->len) {
+    b->too_big = true;
+    return 0;
+  }
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    char *nb;
+
+    while (cap < b->len + n + 1)
+      cap *= 2;
+    nb = realloc (b->buf, cap);
+    if (nb == NULL)
+      return 0;
+    b->buf = nb;
+    b->cap = cap;
+  }
+  memcpy (b->buf + b->len, ptr, n);
+  b->len += n;
+  b->buf[b->len] = '\0';
+  return n;
+}
 
 static int
 read_local (const char *path, char **text, size_t *len, char **error)
 {
-  struct v2v_curl_body b = { .max = KS_MAX_FILE };
+  struct body b = { .max = KS_MAX_FILE };
   char buf[65536];
   ssize_t n;
   int fd = open (path, O_RDONLY | O_CLOEXEC);
@@ -40,7 +76,7 @@ read_local (const char *path, char **text, size_t *len, char **error)
     return -1;
   }
   while ((n = read (fd, buf, sizeof buf)) > 0)
-    if (v2v_curl_collect (buf, 1, (size_t) n, &b) != (size_t) n)
+    if (collect (buf, 1, (size_t) n, &b) != (size_t) n)
       break;
   close (fd);
   if (n != 0) {
@@ -71,12 +107,17 @@ read_media (const char *kind, const char *path, char **text, size_t *len,
     root = "/run/v2vboot/media";
   dir = opendir (root);
   while (dir && (e = readdir (dir)) != NULL) {
-    CLEANUP_FREE char *file = NULL;
-    if (strncmp (e->d_name, kind, strlen (kind)) != 0 ||
-        asprintf (&file, "%s/%s%s", root, e->d_name, path) == -1 ||
-        access (file, R_OK) == -1)
+    char *file = NULL;
+    if (strncmp (e->d_name, kind, strlen (kind)) != 0)
       continue;
+    if (asprintf (&file, "%s/%s%s", root, e->d_name, path) == -1)
+      file = NULL;
+    if (file == NULL || access (file, R_OK) == -1) {
+      free (file);
+      continue;
+    }
     r = read_local (file, text, len, error);
+    free (file);
     break;
   }
   if (dir)
@@ -110,7 +151,7 @@ server_of (CURLU *u)
 static char *
 pin (CURLU *u, const char *thumbprint, const char *dir, char **error)
 {
-  CLEANUP_FREE char *server = server_of (u);
+  char *server = server_of (u);
   char *ca = server ? v2v_pin_certificate (dir, server, thumbprint) : NULL;
 
   if (ca == NULL && server) {          /* without the engine's stage */
@@ -119,6 +160,7 @@ pin (CURLU *u, const char *thumbprint, const char *dir, char **error)
   }
   else if (ca == NULL)
     *error = strdup ("not a URL");
+  free (server);
   return ca;
 }
 
@@ -126,10 +168,10 @@ static int
 fetch_curl (const char *url, const struct cli_trust *trust, char **text,
             size_t *len, char **error)
 {
-  struct v2v_curl_body b = { .max = KS_MAX_FILE };
+  struct body b = { .max = KS_MAX_FILE };
   char errbuf[CURL_ERROR_SIZE] = "";
   char dir[] = "/tmp/v2vboot-fetch.XXXXXX";
-  CLEANUP_FREE char *ca = NULL;
+  char *ca = NULL;
   CURLU *u = curl_url ();
   CURL *curl = curl_easy_init ();
   CURLcode rc;
@@ -164,7 +206,7 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 15L);
   curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
   curl_easy_setopt (curl, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_collect);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &b);
   curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
   rc = curl_easy_perform (curl);
@@ -182,7 +224,7 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
       *error = NULL;
   }
   else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
-    CLEANUP_FREE char *server = server_of (u), *fp = NULL, *weak = NULL;
+    char *server = server_of (u), *fp = NULL, *weak = NULL;
     if (server) {
       fp = v2v_server_fingerprint (server);
       weak = v2v_server_weak_key (server);
@@ -197,6 +239,9 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
                   "pin it with --thumbprint=%s (v2v.ks.thumbprint= on the kernel command line) or give the CA with --cacert (v2v.ks.cacert=)",
                   fp ? fp : "unknown", fp ? fp : "SHA256") == -1)
       *error = NULL;
+    free (server);
+    free (fp);
+    free (weak);
   }
   else if (asprintf (error, "%s", code == 404 ? "not found (HTTP 404)"
                      : errbuf[0] ? errbuf : curl_easy_strerror (rc)) == -1)
@@ -206,6 +251,7 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
     unlink (ca);
     rmdir (dir);
   }
+  free (ca);
   free (b.buf);
   curl_easy_cleanup (curl);
   curl_url_cleanup (u);
