@@ -24,12 +24,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/vector.h"
 #include "v2v.h"
+
+DEFINE_VECTOR_TYPE (byte_vector, char);
 
 /* A body read into memory, at most max bytes, NUL-terminated. */
 struct body {
-  char *buf;
-  size_t len, cap, max;
+  struct byte_vector v;
+  size_t max;
   bool too_big;
 };
 
@@ -40,25 +43,15 @@ collect (char *ptr, size_t size, size_t nmemb, void *opaque)
   struct body *b = opaque;
   size_t n = size * nmemb;
 
-  if (n > b->max - b->len) {
+  if (n > b->max - b->v.len) {
     b->too_big = true;
     return 0;
   }
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    char *nb;
-
-    while (cap < b->len + n + 1)
-      cap *= 2;
-    nb = realloc (b->buf, cap);
-    if (nb == NULL)
-      return 0;
-    b->buf = nb;
-    b->cap = cap;
-  }
-  memcpy (b->buf + b->len, ptr, n);
-  b->len += n;
-  b->buf[b->len] = '\0';
+  if (byte_vector_reserve (&b->v, n + 1) == -1)
+    return 0;
+  memcpy (b->v.ptr + b->v.len, ptr, n);
+  b->v.len += n;
+  b->v.ptr[b->v.len] = '\0';
   return n;
 }
 
@@ -83,11 +76,11 @@ read_local (const char *path, char **text, size_t *len, char **error)
     if (asprintf (error, "%s: %s", path, b.too_big ? "larger than 1 MiB"
                   : strerror (errno)) == -1)
       *error = NULL;
-    free (b.buf);
+    byte_vector_reset (&b.v);
     return -1;
   }
-  *text = b.buf ? b.buf : strdup ("");
-  *len = b.len;
+  *text = b.v.ptr ? b.v.ptr : strdup ("");
+  *len = b.v.len;
   return 0;
 }
 
@@ -212,9 +205,9 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
   rc = curl_easy_perform (curl);
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
   if (rc == CURLE_OK) {
-    *text = b.buf ? b.buf : strdup ("");
-    *len = b.len;
-    b.buf = NULL;
+    *text = b.v.ptr ? b.v.ptr : strdup ("");
+    *len = b.v.len;
+    b.v.ptr = NULL;
     r = 0;
   }
   else if ((*error = v2v_curl_refused_redirect (curl, url, rc)) != NULL)
@@ -252,7 +245,7 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
     rmdir (dir);
   }
   free (ca);
-  free (b.buf);
+  byte_vector_reset (&b.v);
   curl_easy_cleanup (curl);
   curl_url_cleanup (u);
   return r;
