@@ -47,6 +47,7 @@ extern int v2v_strvec_add (struct v2v_string_vector *v, const char *s);
 extern char **v2v_strvec_take (struct v2v_string_vector *v);
 extern void v2v_strvec_free (struct v2v_string_vector *v);
 #define CLEANUP_FREE_STRVEC __attribute__ ((cleanup (v2v_strvec_free)))
+extern char **v2v_strv_append (char **strv, const char *s);
 
 /* command.c */
 typedef void (*v2v_line_fn) (const char *line, void *opaque);

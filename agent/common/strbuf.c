@@ -137,3 +137,30 @@ v2v_strvec_free (struct v2v_string_vector *v)
     free (v->ptr[i]);
   v2v_string_vector_reset (v);
 }
+
+/* Append a copy of s to a NULL-terminated list (which may be NULL):
+ * O(n) per append, for short lists only (the string vector above is for
+ * any list that can grow long).  Returns the new list; when out of
+ * memory the list comes back unchanged, so the caller must check that s
+ * is in it.
+ */
+char **
+v2v_strv_append (char **strv, const char *s)
+{
+  size_t n = 0;
+  char **nv;
+  char *copy = strdup (s);
+
+  while (strv && strv[n])
+    n++;
+  if (copy == NULL)
+    return strv;
+  nv = realloc (strv, (n + 2) * sizeof *nv);
+  if (nv == NULL) {
+    free (copy);
+    return strv;
+  }
+  nv[n] = copy;
+  nv[n + 1] = NULL;
+  return nv;
+}
