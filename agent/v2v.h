@@ -285,4 +285,35 @@ typedef void (*v2v_found_target_fn) (const struct v2v_found_target *t,
 extern int v2v_list_destination (const struct v2v_config *config,
                                  v2v_found_target_fn fn, void *opaque);
 
+/* For a front end's own transfers (v2vboot-agent fetching a kickstart),
+ * so that it trusts servers exactly as the engine does (docs/data-path.md).
+ * curl is a libcurl easy handle; strings returned are the caller's to
+ * free.
+ */
+/* The protocol policy of every handle: https stays https, redirects
+ * (when follow) only as the policy allows.  -1 with the error set.
+ */
+extern int v2v_curl_policy (void *curl, const char *url, bool follow);
+/* After a failed transfer (rc a CURLcode): why a redirect was refused,
+ * or NULL when that was not the failure.
+ */
+extern char *v2v_curl_refused_redirect (void *curl, const char *url, int rc);
+/* server is "HOST:PORT".  Its certificate's SHA-256 fingerprint
+ * ("AA:BB:..."), or NULL.
+ */
+extern char *v2v_server_fingerprint (const char *server);
+/* Why its certificate's key is too weak to trust, or NULL if it is not. */
+extern char *v2v_server_weak_key (const char *server);
+/* Fetch its certificate, check it against thumbprint (its SHA-256
+ * fingerprint) and write it into workdir as the only CA to trust: the
+ * file's path, or NULL with the error set.
+ */
+extern char *v2v_pin_certificate (const char *workdir, const char *server,
+                                  const char *thumbprint);
+/* "HOST[:PORT]" or "[IPV6][:PORT]": the host (caller frees) and the port
+ * (left as it was when there is none).  -1 with the error set.
+ */
+extern int v2v_split_server (const char *server, char **host,
+                             unsigned *port);
+
 #endif /* V2V_H */

@@ -24,12 +24,41 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "internal.h"
+#include "common/vector.h"
+#include "v2v.h"
+
+DEFINE_VECTOR_TYPE (byte_vector, char);
+
+/* A body read into memory, at most max bytes, NUL-terminated. */
+struct body {
+  struct byte_vector v;
+  size_t max;
+  bool too_big;
+};
+
+/* libcurl's write callback (and read_local's): returns n, or 0 to stop. */
+static size_t
+collect (char *ptr, size_t size, size_t nmemb, void *opaque)
+{
+  struct body *b = opaque;
+  size_t n = size * nmemb;
+
+  if (n > b->max - b->v.len) {
+    b->too_big = true;
+    return 0;
+  }
+  if (byte_vector_reserve (&b->v, n + 1) == -1)
+    return 0;
+  memcpy (b->v.ptr + b->v.len, ptr, n);
+  b->v.len += n;
+  b->v.ptr[b->v.len] = '\0';
+  return n;
+}
 
 static int
 read_local (const char *path, char **text, size_t *len, char **error)
 {
-  struct v2v_curl_body b = { .max = KS_MAX_FILE };
+  struct body b = { .max = KS_MAX_FILE };
   char buf[65536];
   ssize_t n;
   int fd = open (path, O_RDONLY | O_CLOEXEC);
@@ -40,18 +69,18 @@ read_local (const char *path, char **text, size_t *len, char **error)
     return -1;
   }
   while ((n = read (fd, buf, sizeof buf)) > 0)
-    if (v2v_curl_collect (buf, 1, (size_t) n, &b) != (size_t) n)
+    if (collect (buf, 1, (size_t) n, &b) != (size_t) n)
       break;
   close (fd);
   if (n != 0) {
     if (asprintf (error, "%s: %s", path, b.too_big ? "larger than 1 MiB"
                   : strerror (errno)) == -1)
       *error = NULL;
-    free (b.buf);
+    byte_vector_reset (&b.v);
     return -1;
   }
-  *text = b.buf ? b.buf : strdup ("");
-  *len = b.len;
+  *text = b.v.ptr ? b.v.ptr : strdup ("");
+  *len = b.v.len;
   return 0;
 }
 
@@ -71,12 +100,17 @@ read_media (const char *kind, const char *path, char **text, size_t *len,
     root = "/run/v2vboot/media";
   dir = opendir (root);
   while (dir && (e = readdir (dir)) != NULL) {
-    CLEANUP_FREE char *file = NULL;
-    if (strncmp (e->d_name, kind, strlen (kind)) != 0 ||
-        asprintf (&file, "%s/%s%s", root, e->d_name, path) == -1 ||
-        access (file, R_OK) == -1)
+    char *file = NULL;
+    if (strncmp (e->d_name, kind, strlen (kind)) != 0)
       continue;
+    if (asprintf (&file, "%s/%s%s", root, e->d_name, path) == -1)
+      file = NULL;
+    if (file == NULL || access (file, R_OK) == -1) {
+      free (file);
+      continue;
+    }
     r = read_local (file, text, len, error);
+    free (file);
     break;
   }
   if (dir)
@@ -110,7 +144,7 @@ server_of (CURLU *u)
 static char *
 pin (CURLU *u, const char *thumbprint, const char *dir, char **error)
 {
-  CLEANUP_FREE char *server = server_of (u);
+  char *server = server_of (u);
   char *ca = server ? v2v_pin_certificate (dir, server, thumbprint) : NULL;
 
   if (ca == NULL && server) {          /* without the engine's stage */
@@ -119,6 +153,7 @@ pin (CURLU *u, const char *thumbprint, const char *dir, char **error)
   }
   else if (ca == NULL)
     *error = strdup ("not a URL");
+  free (server);
   return ca;
 }
 
@@ -126,10 +161,10 @@ static int
 fetch_curl (const char *url, const struct cli_trust *trust, char **text,
             size_t *len, char **error)
 {
-  struct v2v_curl_body b = { .max = KS_MAX_FILE };
+  struct body b = { .max = KS_MAX_FILE };
   char errbuf[CURL_ERROR_SIZE] = "";
   char dir[] = "/tmp/v2vboot-fetch.XXXXXX";
-  CLEANUP_FREE char *ca = NULL;
+  char *ca = NULL;
   CURLU *u = curl_url ();
   CURL *curl = curl_easy_init ();
   CURLcode rc;
@@ -164,15 +199,15 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 15L);
   curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
   curl_easy_setopt (curl, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, v2v_curl_collect);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &b);
   curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
   rc = curl_easy_perform (curl);
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
   if (rc == CURLE_OK) {
-    *text = b.buf ? b.buf : strdup ("");
-    *len = b.len;
-    b.buf = NULL;
+    *text = b.v.ptr ? b.v.ptr : strdup ("");
+    *len = b.v.len;
+    b.v.ptr = NULL;
     r = 0;
   }
   else if ((*error = v2v_curl_refused_redirect (curl, url, rc)) != NULL)
@@ -182,7 +217,7 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
       *error = NULL;
   }
   else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
-    CLEANUP_FREE char *server = server_of (u), *fp = NULL, *weak = NULL;
+    char *server = server_of (u), *fp = NULL, *weak = NULL;
     if (server) {
       fp = v2v_server_fingerprint (server);
       weak = v2v_server_weak_key (server);
@@ -197,6 +232,9 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
                   "pin it with --thumbprint=%s (v2v.ks.thumbprint= on the kernel command line) or give the CA with --cacert (v2v.ks.cacert=)",
                   fp ? fp : "unknown", fp ? fp : "SHA256") == -1)
       *error = NULL;
+    free (server);
+    free (fp);
+    free (weak);
   }
   else if (asprintf (error, "%s", code == 404 ? "not found (HTTP 404)"
                      : errbuf[0] ? errbuf : curl_easy_strerror (rc)) == -1)
@@ -206,7 +244,8 @@ fetch_curl (const char *url, const struct cli_trust *trust, char **text,
     unlink (ca);
     rmdir (dir);
   }
-  free (b.buf);
+  free (ca);
+  byte_vector_reset (&b.v);
   curl_easy_cleanup (curl);
   curl_url_cleanup (u);
   return r;

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "internal.h"
+#include "v2v.h"
 
 static int log_fd = -1;
 static int syslog_fd = -1;
@@ -24,7 +24,7 @@ static char hostname[64] = "v2vboot";
 static int
 open_syslog (const char *remote)
 {
-  CLEANUP_FREE char *host = NULL;
+  char *host = NULL;
   char port[16];
   unsigned p = 0;
   struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *res = NULL;
@@ -37,6 +37,7 @@ open_syslog (const char *remote)
   }
   snprintf (port, sizeof port, "%u", p ? p : 514);
   r = getaddrinfo (host, port, &hints, &res);
+  free (host);
   if (r != 0) {
     fprintf (stderr, "v2vboot-agent: log --remote=%s: %s\n", remote,
              gai_strerror (r));

@@ -4,6 +4,8 @@
 #ifndef V2V_COMMON_H
 #define V2V_COMMON_H
 
+#include "common/vector.h"
+
 /* error.c */
 extern bool v2v_verbose;
 extern void v2v_set_stage (const char *name);
@@ -17,6 +19,9 @@ extern void v2v_error (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
 extern void v2v_debug (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
+extern int v2v_oom (void);
+extern int v2v_asprintf (char **strp, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
 
 /* strbuf.c */
 struct v2v_strbuf {
@@ -30,6 +35,18 @@ extern int v2v_sb_printf (struct v2v_strbuf *sb, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 extern char *v2v_sb_finish (struct v2v_strbuf *sb);
 extern char *v2v_read_file_tail (const char *path, size_t max);
+
+/* A list of strings being built: each one a copy, the array kept
+ * NULL-terminated (ptr[len] == NULL once a string is in), so that it is
+ * handed over as a char ** list.  Appending is amortised O(1).  Like
+ * vector.h these return -1 (errno set) without reporting: the caller
+ * says what it was doing.
+ */
+DEFINE_VECTOR_TYPE (v2v_string_vector, char *);
+extern int v2v_strvec_add (struct v2v_string_vector *v, const char *s);
+extern char **v2v_strvec_take (struct v2v_string_vector *v);
+extern void v2v_strvec_free (struct v2v_string_vector *v);
+#define CLEANUP_FREE_STRVEC __attribute__ ((cleanup (v2v_strvec_free)))
 extern char **v2v_strv_append (char **strv, const char *s);
 
 /* command.c */
@@ -46,5 +63,10 @@ extern pid_t v2v_reap (pid_t pid, int *status, int options);
 extern bool v2v_cancelled (void);
 extern char *v2v_chomp (char *s);
 extern const char *v2v_last_line (char *s);
+
+/* parallel_script.c */
+extern char *v2v_parallel_script (char **const *argvs, size_t n,
+                                  const char *logprefix);
+extern int v2v_parallel_status (const char *output, size_t i);
 
 #endif

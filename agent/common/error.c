@@ -123,3 +123,32 @@ v2v_debug (const char *fmt, ...)
   va_end (ap);
   fputc ('\n', stderr);
 }
+
+/* Out of memory, as the current stage's error.  Returns -1, for
+ * "return v2v_oom ();".
+ */
+int
+v2v_oom (void)
+{
+  v2v_error ("out of memory");
+  return -1;
+}
+
+/* asprintf that reports out of memory (v2v_oom) when it fails: -1 then,
+ * and *strp NULL.
+ */
+int
+v2v_asprintf (char **strp, const char *fmt, ...)
+{
+  va_list ap;
+  int r;
+
+  va_start (ap, fmt);
+  r = vasprintf (strp, fmt, ap);
+  va_end (ap);
+  if (r == -1) {
+    *strp = NULL;
+    return v2v_oom ();
+  }
+  return r;
+}

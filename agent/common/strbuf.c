@@ -1,4 +1,6 @@
-/* A growable string, for the text transforms of guest files. */
+/* A growable string, for the text transforms of guest files, and a
+ * growable list of strings.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +93,56 @@ v2v_read_file_tail (const char *path, size_t max)
   return buf;
 }
 
-/* Append a copy of s to a NULL-terminated list (which may be NULL).
- * Returns the new list; on allocation failure the list is unchanged.
+/* Append a copy of s.  0, or -1 with errno set and v unchanged. */
+int
+v2v_strvec_add (struct v2v_string_vector *v, const char *s)
+{
+  char *copy;
+
+  if (v2v_string_vector_reserve (v, 2) == -1)   /* s and the NULL */
+    return -1;
+  copy = strdup (s);
+  if (copy == NULL)
+    return -1;
+  v->ptr[v->len++] = copy;
+  v->ptr[v->len] = NULL;
+  return 0;
+}
+
+/* The NULL-terminated list (caller frees it and its strings; an empty
+ * list when nothing was added), v empty again.  NULL when out of memory,
+ * with v unchanged.
+ */
+char **
+v2v_strvec_take (struct v2v_string_vector *v)
+{
+  char **list;
+
+  if (v2v_string_vector_reserve (v, 1) == -1)
+    return NULL;
+  v->ptr[v->len] = NULL;
+  list = v->ptr;
+  v->ptr = NULL;
+  v->len = v->cap = 0;
+  return list;
+}
+
+/* Free the strings and the array; v empty again. */
+void
+v2v_strvec_free (struct v2v_string_vector *v)
+{
+  size_t i;
+
+  for (i = 0; i < v->len; ++i)
+    free (v->ptr[i]);
+  v2v_string_vector_reset (v);
+}
+
+/* Append a copy of s to a NULL-terminated list (which may be NULL):
+ * O(n) per append, for short lists only (the string vector above is for
+ * any list that can grow long).  Returns the new list; when out of
+ * memory the list comes back unchanged, so the caller must check that s
+ * is in it.
  */
 char **
 v2v_strv_append (char **strv, const char *s)

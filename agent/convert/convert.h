@@ -17,10 +17,15 @@ extern const char *v2v_find_old_devname (const char *text, char *buf,
                                          size_t buflen);
 extern char *v2v_virtio_name (const char *old,
                                enum v2v_block_driver driver);
+
+/* grub_plan.c */
 extern char *v2v_grub_enable_uuid (const char *text, bool *changed);
 extern char *v2v_grubenv_rewrite (const char *text,
                                   const struct v2v_devmap *map, size_t nr,
                                   size_t *changes, bool *fits);
+extern char **v2v_grub_mkconfig_command (bool has_grub2_mkconfig,
+                                         const char *path);
+extern bool v2v_grub_cfg_has_entries (const char *text);
 
 /* linux_plan.c */
 enum v2v_initrd_tool {
@@ -35,9 +40,6 @@ extern char *v2v_initramfs_modules_add (const char *text, bool *changed);
 extern char *v2v_dracut_conf (void);
 extern char **v2v_initrd_command (enum v2v_initrd_tool tool,
                                   const char *kver, const char *initrd);
-extern char **v2v_grub_mkconfig_command (bool has_grub2_mkconfig,
-                                         const char *path);
-extern bool v2v_grub_cfg_has_entries (const char *text);
 extern int v2v_nic_names_add (const char *text, char ***names, size_t *nr);
 extern int v2v_nic_names_add_file (const char *path, const char *text,
                                    char ***names, size_t *nr);
@@ -53,9 +55,6 @@ extern void v2v_nic_order (char *const *names, size_t nr,
 extern char *v2v_link_file (const char *mac, const char *name);
 extern char *v2v_udev_net_rule (const char *mac, const char *name);
 extern bool v2v_is_vmware_tools_package (const char *name);
-extern char *v2v_parallel_script (char **const *argvs, size_t n,
-                                  const char *logprefix);
-extern int v2v_parallel_status (const char *output, size_t i);
 enum v2v_efi_fallback {
   V2V_EFI_HAS_FALLBACK, V2V_EFI_COPY, V2V_EFI_NO_LOADER, V2V_EFI_OOM
 };

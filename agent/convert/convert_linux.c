@@ -183,7 +183,7 @@ run_jobs (struct run *run, struct jobs *j)
     CLEANUP_FREE char *log = NULL, *logfile = NULL;
     int status = v2v_parallel_status (out, i);
 
-    if (asprintf (&logfile, "/tmp/v2vboot-job%zu.log", i) == -1)
+    if (v2v_asprintf (&logfile, "/tmp/v2vboot-job%zu.log", i) == -1)
       return -1;
     log = read_guest_file (run->g, logfile);
     guestfs_rm_f (run->g, logfile);
@@ -215,23 +215,18 @@ free_devmap (struct v2v_devmap *map, size_t nr)
   free (map);
 }
 
-static int
-add_mapping (struct v2v_devmap **map, size_t *nr, const char *old,
-             const char *new)
-{
-  struct v2v_devmap *m = realloc (*map, (*nr + 1) * sizeof *m);
+DEFINE_VECTOR_TYPE (devmap_vector, struct v2v_devmap);
 
-  if (m == NULL)
-    return -1;
-  *map = m;
-  m[*nr].old = strdup (old);
-  m[*nr].new = strdup (new);
-  if (!m[*nr].old || !m[*nr].new) {
-    free (m[*nr].old);
-    free (m[*nr].new);
+static int
+add_mapping (struct devmap_vector *map, const char *old, const char *new)
+{
+  struct v2v_devmap m = { strdup (old), strdup (new) };
+
+  if (!m.old || !m.new || devmap_vector_append (map, m) == -1) {
+    free (m.old);
+    free (m.new);
     return -1;
   }
-  (*nr)++;
   return 0;
 }
 
@@ -247,11 +242,13 @@ build_devmaps (struct run *run, struct v2v_devmap **umap, size_t *nu,
   CLEANUP_FREE_STRV char **devs = guestfs_list_devices (g);
   CLEANUP_FREE_STRV char **parts = guestfs_list_partitions (g);
   char **lists[2] = { devs, parts };
+  struct devmap_vector u = VECTOR_INIT, r = VECTOR_INIT;
   size_t l, i;
+  int ret = 0;
 
   if (devs == NULL || parts == NULL)
     return v2v_guestfs_error (g, "list devices");
-  for (l = 0; l < 2; ++l) {
+  for (l = 0; l < 2 && ret == 0; ++l) {
     for (i = 0; lists[l][i]; ++i) {
       const char *dev = lists[l][i];
       CLEANUP_FREE char *uuid = guestfs_vfs_uuid (g, dev);
@@ -263,20 +260,25 @@ build_devmaps (struct run *run, struct v2v_devmap **umap, size_t *nu,
       if (strncmp (dev, "/dev/sd", 7) != 0 || vname == NULL || hd == NULL)
         continue;
       hd[5] = 'h';
-      if (uuid && uuid[0] && asprintf (&uuid_eq, "UUID=%s", uuid) == -1)
-        return -1;
-      new = uuid_eq ? uuid_eq : vname;
-      if (add_mapping (umap, nu, dev, new) == -1 ||
-          add_mapping (umap, nu, hd, new) == -1 ||
-          add_mapping (rmap, nrn, dev, vname) == -1 ||
-          add_mapping (rmap, nrn, hd, vname) == -1) {
-        v2v_error ("out of memory");
-        return -1;
+      if ((uuid && uuid[0] && asprintf (&uuid_eq, "UUID=%s", uuid) == -1) ||
+          add_mapping (&u, dev, uuid_eq ? uuid_eq : vname) == -1 ||
+          add_mapping (&u, hd, uuid_eq ? uuid_eq : vname) == -1 ||
+          add_mapping (&r, dev, vname) == -1 ||
+          add_mapping (&r, hd, vname) == -1) {
+        v2v_error ("out of memory mapping the guest's disk names");
+        ret = -1;
+        break;
       }
+      new = uuid_eq ? uuid_eq : vname;
       v2v_debug ("%s -> %s", dev, new);
     }
   }
-  return 0;
+  /* Handed over even on error: the caller frees them. */
+  *umap = u.ptr;
+  *nu = u.len;
+  *rmap = r.ptr;
+  *nrn = r.len;
+  return ret;
 }
 
 /* Rewrite disk names in every file matching the patterns. */
@@ -375,8 +377,8 @@ remove_vmware_tools (struct run *run)
 {
   guestfs_h *g = run->g;
   struct guestfs_application2_list *apps;
-  CLEANUP_FREE_STRV char **remove = NULL;
-  size_t i, n = 0;
+  CLEANUP_FREE_STRVEC struct v2v_string_vector remove = VECTOR_INIT;
+  size_t i, n;
   bool rpm;
 
   if (guest_exists (g, "/usr/bin/vmware-uninstall-tools.pl")) {
@@ -392,26 +394,31 @@ remove_vmware_tools (struct run *run)
   if (apps == NULL)
     return 0;
   for (i = 0; i < apps->len; ++i)
-    if (v2v_is_vmware_tools_package (apps->val[i].app2_name))
-      remove = v2v_strv_append (remove, apps->val[i].app2_name);
+    if (v2v_is_vmware_tools_package (apps->val[i].app2_name) &&
+        v2v_strvec_add (&remove, apps->val[i].app2_name) == -1) {
+      guestfs_free_application2_list (apps);
+      v2v_error ("out of memory listing VMware Tools packages");
+      return -1;
+    }
   guestfs_free_application2_list (apps);
-  while (remove && remove[n])
-    n++;
+  n = remove.len;
   if (n == 0)
     return 0;
   rpm = guest_exists (g, "/usr/bin/rpm") || guest_exists (g, "/bin/rpm");
   {
     CLEANUP_FREE char **argv = calloc (n + 4, sizeof (char *));
     size_t k = 0;
-    if (argv == NULL)
+    if (argv == NULL) {
+      v2v_error ("out of memory");
       return -1;
+    }
     argv[k++] = (char *) (rpm ? "rpm" : "dpkg");
     argv[k++] = (char *) (rpm ? "-e" : "--purge");
     if (rpm)
       argv[k++] = (char *) "--nodeps";
     for (i = 0; i < n; ++i)
-      argv[k++] = remove[i];
-    v2v_info (run, "removing VMware Tools packages (%s ...)", remove[0]);
+      argv[k++] = remove.ptr[i];
+    v2v_info (run, "removing VMware Tools packages (%s ...)", remove.ptr[0]);
     if (guest_command (run, argv) == -1) {
       v2v_warning (run, "could not remove VMware Tools: %s",
                    v2v_last_error ());
@@ -471,10 +478,13 @@ keep_nic_names (struct run *run)
       continue;
     name = names[order[j]];
     if (systemd) {
-      if (asprintf (&path, "/etc/systemd/network/70-v2vboot-%s.link",
-                    name) == -1 ||
-          (text = v2v_link_file (mac, name)) == NULL)
+      if (v2v_asprintf (&path, "/etc/systemd/network/70-v2vboot-%s.link",
+                        name) == -1)
         goto out;
+      if ((text = v2v_link_file (mac, name)) == NULL) {
+        v2v_oom ();
+        goto out;
+      }
       if (guestfs_mkdir_p (g, "/etc/systemd/network") == -1) {
         v2v_guestfs_error (g, "/etc/systemd/network");
         goto out;
@@ -485,8 +495,10 @@ keep_nic_names (struct run *run)
     else {
       /* One rules file holds every NIC's rule: written after the loop. */
       text = v2v_udev_net_rule (mac, name);
-      if (text == NULL || v2v_sb_puts (&rules, text) == -1)
+      if (text == NULL || v2v_sb_puts (&rules, text) == -1) {
+        v2v_oom ();
         goto out;
+      }
     }
     v2v_info (run, "NIC %s keeps its name on KVM (MAC %s)", name, mac);
   }
@@ -517,7 +529,7 @@ kernel_has_virtio (guestfs_h *g, const char *kver)
   for (i = 0; files[i]; ++i) {
     CLEANUP_FREE char *path = NULL;
     CLEANUP_FREE_STRV char **lines = NULL;
-    if (asprintf (&path, "/lib/modules/%s/%s", kver, files[i]) == -1)
+    if (v2v_asprintf (&path, "/lib/modules/%s/%s", kver, files[i]) == -1)
       return false;
     if (!guest_exists (g, path))
       continue;
@@ -528,23 +540,33 @@ kernel_has_virtio (guestfs_h *g, const char *kver)
   return false;
 }
 
-/* Kernels that can boot: a vmlinuz in /boot with its modules. */
+/* Kernels that can boot: a vmlinuz in /boot with its modules.  NULL
+ * (error reported) only when out of memory.
+ */
 static char **
 boot_kernels (struct run *run)
 {
   guestfs_h *g = run->g;
   CLEANUP_FREE_STRV char **dirs = guestfs_ls (g, "/lib/modules");
-  char **kernels = NULL;
+  CLEANUP_FREE_STRVEC struct v2v_string_vector kernels = VECTOR_INIT;
+  char **list;
   size_t i;
 
   for (i = 0; dirs && dirs[i]; ++i) {
     CLEANUP_FREE char *vmlinuz = NULL;
-    if (asprintf (&vmlinuz, "/boot/vmlinuz-%s", dirs[i]) == -1)
-      return NULL;
-    if (guest_exists (g, vmlinuz))
-      kernels = v2v_strv_append (kernels, dirs[i]);
+    if (asprintf (&vmlinuz, "/boot/vmlinuz-%s", dirs[i]) == -1 ||
+        (guest_exists (g, vmlinuz) &&
+         v2v_strvec_add (&kernels, dirs[i]) == -1))
+      goto oom;
   }
-  return kernels;
+  list = v2v_strvec_take (&kernels);
+  if (list == NULL)
+    goto oom;
+  return list;
+
+ oom:
+  v2v_error ("out of memory listing the guest's kernels");
+  return NULL;
 }
 
 static char *
@@ -558,7 +580,7 @@ existing_initrd (guestfs_h *g, enum v2v_initrd_tool tool, const char *kver)
 
   for (i = 0; fmts[i]; ++i) {
     char *path;
-    if (asprintf (&path, fmts[i], kver) == -1)
+    if (v2v_asprintf (&path, fmts[i], kver) == -1)
       return NULL;
     if (guest_exists (g, path))
       return path;
@@ -590,7 +612,9 @@ plan_initrd (struct run *run, enum v2v_initrd_tool *tool, char ***kernels)
     return -1;
   }
   *kernels = boot_kernels (run);
-  if (*kernels == NULL || (*kernels)[0] == NULL) {
+  if (*kernels == NULL)
+    return -1;
+  if ((*kernels)[0] == NULL) {
     v2v_error ("no kernel found in the guest's /boot");
     return -1;
   }
@@ -622,15 +646,17 @@ add_virtio_to_initrd (struct run *run, enum v2v_initrd_tool tool,
       return v2v_guestfs_error (g, path);
     out = v2v_initramfs_modules_add (text, &changed);
     if (out == NULL)
-      return -1;
+      return v2v_oom ();
     if (changed && write_guest_file (run, path, out) == -1)
       return -1;
   }
   else {
     CLEANUP_FREE char *conf = v2v_dracut_conf ();
-    if (conf == NULL ||
-        guestfs_mkdir_p (g, "/etc/dracut.conf.d") == -1 ||
-        write_guest_file (run, v2v_dracut_conf_path, conf) == -1)
+    if (conf == NULL)
+      return v2v_oom ();
+    if (guestfs_mkdir_p (g, "/etc/dracut.conf.d") == -1)
+      return v2v_guestfs_error (g, "/etc/dracut.conf.d");
+    if (write_guest_file (run, v2v_dracut_conf_path, conf) == -1)
       return -1;
   }
   for (i = 0; kernels[i]; ++i) {
@@ -723,7 +749,7 @@ esp_mountpoint (guestfs_h *g)
 
   for (i = 0; mps[i]; ++i) {
     CLEANUP_FREE char *efi = NULL;
-    if (asprintf (&efi, "%s/EFI", mps[i]) == -1)
+    if (v2v_asprintf (&efi, "%s/EFI", mps[i]) == -1)
       return NULL;
     if (guestfs_is_dir (g, efi) > 0)
       return mps[i];

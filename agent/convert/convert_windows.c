@@ -44,7 +44,7 @@ bind_cdd (struct run *run, int64_t ccs, const char *drv, const char *id)
   CLEANUP_FREE char *path = NULL;
   int64_t n;
 
-  if (asprintf (&path, "Control\\CriticalDeviceDatabase\\PCI#%s", id) == -1)
+  if (v2v_asprintf (&path, "Control\\CriticalDeviceDatabase\\PCI#%s", id) == -1)
     return -1;
   n = v2v_reg_path (run, ccs, path, true);
   if (n <= 0 ||
@@ -73,38 +73,38 @@ bind_ddb (struct run *run, int64_t root, const char *drv, const char *id)
   const char *pkg_list[2] = { NULL, NULL }, *conf_list[2] = { NULL, NULL };
   int64_t n;
 
-  if (asprintf (&inf, "%s.inf", drv) == -1 ||
-      asprintf (&pkg, "%s.inf_v2vboot", drv) == -1 ||
-      asprintf (&conf, "%s_conf", drv) == -1)
+  if (v2v_asprintf (&inf, "%s.inf", drv) == -1 ||
+      v2v_asprintf (&pkg, "%s.inf_v2vboot", drv) == -1 ||
+      v2v_asprintf (&conf, "%s_conf", drv) == -1)
     return -1;
   pkg_list[0] = pkg;
   conf_list[0] = conf;
 
-  if (asprintf (&p, "DriverDatabase\\DriverInfFiles\\%s", inf) == -1 ||
+  if (v2v_asprintf (&p, "DriverDatabase\\DriverInfFiles\\%s", inf) == -1 ||
       (n = v2v_reg_path (run, root, p, true)) <= 0 ||
       v2v_reg_set_multi (run, n, "", pkg_list) == -1 ||
       v2v_reg_set_string (run, n, "Active", 1, pkg) == -1 ||
       v2v_reg_set_multi (run, n, "Configurations", conf_list) == -1)
     return -1;
   free (p); p = NULL;
-  if (asprintf (&p, "DriverDatabase\\DeviceIds\\PCI\\%s", id) == -1 ||
+  if (v2v_asprintf (&p, "DriverDatabase\\DeviceIds\\PCI\\%s", id) == -1 ||
       (n = v2v_reg_path (run, root, p, true)) <= 0 ||
       v2v_reg_set_binary (run, n, inf, rank, sizeof rank) == -1)
     return -1;
   free (p); p = NULL;
-  if (asprintf (&p, "DriverDatabase\\DriverPackages\\%s", pkg) == -1 ||
+  if (v2v_asprintf (&p, "DriverDatabase\\DriverPackages\\%s", pkg) == -1 ||
       (n = v2v_reg_path (run, root, p, true)) <= 0 ||
       v2v_reg_set_binary (run, n, "Version", version, sizeof version) == -1)
     return -1;
   free (p); p = NULL;
-  if (asprintf (&p, "DriverDatabase\\DriverPackages\\%s\\Configurations\\%s",
+  if (v2v_asprintf (&p, "DriverDatabase\\DriverPackages\\%s\\Configurations\\%s",
                 pkg, conf) == -1 ||
       (n = v2v_reg_path (run, root, p, true)) <= 0 ||
       v2v_reg_set_dword (run, n, "ConfigFlags", 0) == -1 ||
       v2v_reg_set_string (run, n, "Service", 1, drv) == -1)
     return -1;
   free (p); p = NULL;
-  if (asprintf (&p, "DriverDatabase\\DriverPackages\\%s\\Descriptors\\PCI\\%s",
+  if (v2v_asprintf (&p, "DriverDatabase\\DriverPackages\\%s\\Descriptors\\PCI\\%s",
                 pkg, id) == -1 ||
       (n = v2v_reg_path (run, root, p, true)) <= 0 ||
       v2v_reg_set_string (run, n, "Configuration", 1, conf) == -1)
@@ -122,8 +122,8 @@ add_boot_driver (struct run *run, int64_t root, int64_t ccs, const char *drv)
   int64_t n;
   size_t i;
 
-  if (asprintf (&svc, "Services\\%s", drv) == -1 ||
-      asprintf (&image, "system32\\drivers\\%s.sys", drv) == -1)
+  if (v2v_asprintf (&svc, "Services\\%s", drv) == -1 ||
+      v2v_asprintf (&image, "system32\\drivers\\%s.sys", drv) == -1)
     return -1;
   n = v2v_reg_path (run, ccs, svc, true);
   if (n <= 0 ||
@@ -217,7 +217,7 @@ edit_software (struct run *run)
     r = 0;
     goto out;
   }
-  if (asprintf (&path, "%s;%s", old && *old ? old : "%SystemRoot%\\inf",
+  if (v2v_asprintf (&path, "%s;%s", old && *old ? old : "%SystemRoot%\\inf",
                 add) == -1)
     goto out;
   r = v2v_reg_set_string (run, cv, "DevicePath", 2, path);
@@ -239,7 +239,7 @@ write_firstboot (struct run *run, bool drivers, const char *guest_agent)
   CLEANUP_FREE char *script = v2v_win_firstboot_script (&fb);
 
   if (script == NULL)
-    return -1;
+    return v2v_oom ();
   if (guestfs_write (run->g, "/v2vboot/firstboot.ps1", script,
                      strlen (script)) == -1)
     return v2v_guestfs_error (run->g, "write the first-boot script");
@@ -266,8 +266,9 @@ v2v_convert_windows (struct run *run)
     v2v_info (run, "options --block-driver=sata: the virtio drivers are "
               "installed but the disks stay on SATA");
   if (w->virtio_win) {
-    if (asprintf (&driver_dir, "%s/Drivers/VirtIO", w->systemroot) == -1 ||
-        guestfs_mkdir_p (run->g, driver_dir) == -1)
+    if (v2v_asprintf (&driver_dir, "%s/Drivers/VirtIO", w->systemroot) == -1)
+      return -1;
+    if (guestfs_mkdir_p (run->g, driver_dir) == -1)
       return v2v_guestfs_error (run->g, "create the driver directory");
     if (v2v_virtio_win_install (run, driver_dir, &boot_driver,
                                 &guest_agent) == -1)

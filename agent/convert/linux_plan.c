@@ -140,40 +140,6 @@ v2v_initrd_command (enum v2v_initrd_tool tool, const char *kver,
   return argv;
 }
 
-/* The command that regenerates a grub.cfg at path: grub2-mkconfig where
- * the guest has it (RHEL, SUSE), else grub-mkconfig.
- */
-char **
-v2v_grub_mkconfig_command (bool has_grub2_mkconfig, const char *path)
-{
-  char **argv = calloc (4, sizeof *argv);
-
-  if (argv == NULL)
-    return NULL;
-  argv[0] = strdup (has_grub2_mkconfig ? "grub2-mkconfig" : "grub-mkconfig");
-  argv[1] = strdup ("-o");
-  argv[2] = strdup (path);
-  if (!argv[0] || !argv[1] || !argv[2]) {
-    free (argv[0]); free (argv[1]); free (argv[2]); free (argv);
-    return NULL;
-  }
-  return argv;
-}
-
-/* Does this grub.cfg boot kernels itself (linux, linux16, linuxefi
- * lines), as opposed to a stub that loads the real one (RHEL 9's and
- * Fedora 34's \EFI\<distro>\grub.cfg: search, set prefix, configfile)
- * or a BLS menu (blscfg)?  Only the former is regenerated: grub2-mkconfig
- * would overwrite a stub with a full config that the signed grub reads
- * from the ESP instead of /boot/grub2/grub.cfg.
- */
-bool
-v2v_grub_cfg_has_entries (const char *text)
-{
-  return strstr (text, "\tlinux") || strstr (text, " linux") ||
-         strstr (text, "\nlinux");
-}
-
 /* Is name a NIC name the VMware guest used: ethN, ensN, enoN, enpXsY...? */
 static size_t
 nic_name_at (const char *s, const char *p)
@@ -197,35 +163,55 @@ nic_name_at (const char *s, const char *p)
   return n;
 }
 
+static bool
+has_name (char *const *names, size_t nr, const char *p, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < nr; ++i)
+    if (strlen (names[i]) == n && strncmp (names[i], p, n) == 0)
+      return true;
+  return false;
+}
+
 /* Add every NIC name in text to *names (a NULL-terminated list the caller
- * frees), in order of first appearance, without duplicates.
+ * frees), in order of first appearance, without duplicates.  The new
+ * names are gathered first, so *names grows once per text.  -1 when out
+ * of memory, with *names as it was.
  */
 int
 v2v_nic_names_add (const char *text, char ***names, size_t *nr)
 {
+  CLEANUP_FREE_STRVEC struct v2v_string_vector found = VECTOR_INIT;
   const char *p;
+  char **nn;
 
   for (p = text; *p; ++p) {
-    size_t n = nic_name_at (text, p), i;
-    char **nn;
+    size_t n = nic_name_at (text, p);
+    CLEANUP_FREE char *name = NULL;
 
     if (n == 0)
       continue;
-    for (i = 0; i < *nr; ++i)
-      if (strlen ((*names)[i]) == n && strncmp ((*names)[i], p, n) == 0)
-        break;
-    if (i == *nr) {
-      nn = realloc (*names, (*nr + 2) * sizeof *nn);
-      if (nn == NULL)
-        return -1;
-      *names = nn;
-      nn[*nr] = strndup (p, n);
-      if (nn[*nr] == NULL)
-        return -1;
-      nn[++*nr] = NULL;
-    }
+    if (!has_name (*names, *nr, p, n) &&
+        !has_name (found.ptr, found.len, p, n) &&
+        ((name = strndup (p, n)) == NULL ||
+         v2v_strvec_add (&found, name) == -1))
+      return -1;
     p += n - 1;
   }
+  if (found.len == 0)
+    return 0;
+  if (*nr > SIZE_MAX / sizeof *nn - found.len - 1)
+    return -1;
+  nn = realloc (*names, (*nr + found.len + 1) * sizeof *nn);
+  if (nn == NULL)
+    return -1;
+  /* The strings move over; found keeps none. */
+  memcpy (nn + *nr, found.ptr, found.len * sizeof *nn);
+  *nr += found.len;
+  nn[*nr] = NULL;
+  *names = nn;
+  v2v_string_vector_reset (&found);
   return 0;
 }
 
@@ -413,64 +399,6 @@ v2v_is_vmware_tools_package (const char *name)
          strncmp (name, "vmware-guestproxy", 17) == 0;
 }
 
-/* Quote s for a POSIX shell: 'it'\''s'. */
-static void
-add_quoted (struct v2v_strbuf *sb, const char *s)
-{
-  v2v_sb_puts (sb, "'");
-  for (; *s; ++s) {
-    if (*s == '\'')
-      v2v_sb_puts (sb, "'\\''");
-    else
-      v2v_sb_add (sb, s, 1);
-  }
-  v2v_sb_puts (sb, "'");
-}
-
-/* A shell script that starts every command at once, each with its output
- * in LOGPREFIX<i>.log, waits for all, and prints "v2vboot-job I STATUS"
- * for each.  Caller frees.
- */
-char *
-v2v_parallel_script (char **const *argvs, size_t n, const char *logprefix)
-{
-  struct v2v_strbuf sb = { 0 };
-  size_t i, k;
-
-  for (i = 0; i < n; ++i) {
-    v2v_sb_puts (&sb, "(");
-    for (k = 0; argvs[i][k]; ++k) {
-      v2v_sb_puts (&sb, " ");
-      add_quoted (&sb, argvs[i][k]);
-    }
-    v2v_sb_printf (&sb, " ) </dev/null >%s%zu.log 2>&1 &\np%zu=$!\n",
-                   logprefix, i, i);
-  }
-  for (i = 0; i < n; ++i)
-    v2v_sb_printf (&sb, "wait $p%zu; echo \"v2vboot-job %zu $?\"\n", i, i);
-  return v2v_sb_finish (&sb);
-}
-
-/* The exit status of job i in the script's output, or -1 if missing. */
-int
-v2v_parallel_status (const char *output, size_t i)
-{
-  char key[48];
-  const char *p;
-  char *end;
-  long v;
-
-  snprintf (key, sizeof key, "v2vboot-job %zu ", i);
-  for (p = output; (p = strstr (p, key)) != NULL; p++) {
-    if (p != output && p[-1] != '\n')
-      continue;
-    v = strtol (p + strlen (key), &end, 10);
-    if (end != p + strlen (key) && v >= 0 && v <= 255)
-      return (int) v;
-  }
-  return -1;
-}
-
 /* UEFI: a new KVM domain starts with empty firmware variables, so its
  * firmware boots only the removable path \EFI\BOOT\BOOTX64.EFI; the boot
  * entry that named \EFI\<distro>\ stayed in VMware's NVRAM.
@@ -525,23 +453,18 @@ is_efi_file (const char *path, const char *dir, size_t dlen,
   return strcasecmp (path + 5 + n, file) == 0;
 }
 
-/* Append FROM and EFI/BOOT/TO (TO as is if it has a '/') to *list. */
+/* Append FROM and EFI/BOOT/TO (TO as is if it has a '/') to list. */
 static int
-append_pair (char ***list, const char *from, const char *to)
+append_pair (struct v2v_string_vector *list, const char *from, const char *to)
 {
   CLEANUP_FREE char *target = NULL;
-  size_t n = 0;
-  char **l;
 
   if (strchr (to, '/') == NULL && asprintf (&target, "EFI/BOOT/%s", to) == -1)
     return -1;
-  while (*list && (*list)[n])
-    n++;
-  l = v2v_strv_append (*list, from);
-  *list = l;
-  l = v2v_strv_append (*list, target ? target : to);
-  *list = l;
-  return l && l[n] && l[n + 1] ? 0 : -1;
+  if (v2v_strvec_add (list, from) == -1 ||
+      v2v_strvec_add (list, target ? target : to) == -1)
+    return -1;
+  return 0;
 }
 
 enum v2v_efi_fallback
@@ -555,7 +478,7 @@ v2v_efi_fallback_plan (char *const *files, const char *distro,
   size_t dlen = 0, i, l, b;
   int pass;
   bool shim = false;
-  char **out = NULL;
+  CLEANUP_FREE_STRVEC struct v2v_string_vector out = VECTOR_INIT;
 
   *copies = NULL;
   for (i = 0; files[i]; ++i)
@@ -596,11 +519,10 @@ v2v_efi_fallback_plan (char *const *files, const char *distro,
     }
     if (to == NULL)
       continue;
-    if (append_pair (&out, files[i], to) == -1) {
-      v2v_cleanup_free_strv (&out);
+    if (append_pair (&out, files[i], to) == -1)
       return V2V_EFI_OOM;
-    }
   }
-  *copies = out;
+  if (out.len > 0 && (*copies = v2v_strvec_take (&out)) == NULL)
+    return V2V_EFI_OOM;
   return V2V_EFI_COPY;
 }

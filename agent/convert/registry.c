@@ -43,7 +43,7 @@ v2v_reg_path (struct run *run, int64_t node, const char *path, bool create)
   char *name, *save = NULL;
 
   if (copy == NULL)
-    return -1;
+    return v2v_oom ();
   for (name = strtok_r (copy, "\\", &save); name && node > 0;
        name = strtok_r (NULL, "\\", &save)) {
     int64_t child = guestfs_hivex_node_get_child (run->g, node, name);
@@ -119,7 +119,7 @@ v2v_reg_set_string (struct run *run, int64_t node, const char *key,
   len = sb.len;
   data = v2v_sb_finish (&sb);
   if (data == NULL)
-    return -1;
+    return v2v_oom ();
   r = set_value (run, node, key, type, data, len);
   return r;
 }
@@ -139,7 +139,7 @@ v2v_reg_set_multi (struct run *run, int64_t node, const char *key,
   len = sb.len;
   data = v2v_sb_finish (&sb);
   if (data == NULL)
-    return -1;
+    return v2v_oom ();
   return set_value (run, node, key, 7, data, len);
 }
 
@@ -234,29 +234,31 @@ v2v_reg_get_multi (struct run *run, int64_t node, const char *key)
   int64_t type;
   size_t len, off = 0;
   CLEANUP_FREE char *raw = get_raw (run, node, key, &type, &len);
-  char **list = calloc (1, sizeof *list);
+  CLEANUP_FREE_STRVEC struct v2v_string_vector list = VECTOR_INIT;
+  char **strs;
 
-  if (raw == NULL || list == NULL || (type != 7 && type != 1)) {
-    free (list);
+  if (raw == NULL || (type != 7 && type != 1))
     return NULL;
-  }
   while (off + 1 < len) {
     size_t used;
-    char *s = utf16_to_utf8 (raw + off, len - off, &used);
-    char **nl;
+    CLEANUP_FREE char *s = utf16_to_utf8 (raw + off, len - off, &used);
 
-    if (s == NULL || *s == '\0') {
-      free (s);
+    if (s == NULL)
+      goto oom;
+    if (*s == '\0')
       break;
-    }
     off += used;
-    nl = v2v_strv_append (list, s);
-    free (s);
-    if (nl == NULL)
-      break;
-    list = nl;
+    if (v2v_strvec_add (&list, s) == -1)
+      goto oom;
   }
-  return list;
+  strs = v2v_strvec_take (&list);
+  if (strs == NULL)
+    goto oom;
+  return strs;
+
+ oom:
+  v2v_error ("out of memory reading the registry value %s", key);
+  return NULL;
 }
 
 /* 1 and *out set when the REG_DWORD exists, 0 when absent. */

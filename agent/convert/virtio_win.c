@@ -80,7 +80,7 @@ download (struct run *run, const char *where)
   struct stat st;
   int r;
 
-  if (asprintf (&path, "%s/virtio-win.iso", run->workdir) == -1)
+  if (v2v_asprintf (&path, "%s/virtio-win.iso", run->workdir) == -1)
     return -1;
   if (where[0] == '[') {
     struct v2v_disk d = { .path = (char *) where };
@@ -95,8 +95,8 @@ download (struct run *run, const char *where)
       return -1;
     }
   }
-  else
-    url = strdup (where);
+  else if ((url = strdup (where)) == NULL)
+    return v2v_oom ();
   v2v_info (run, "downloading virtio-win from %s", where);
   r = src && src->url_is_ours && src->url_is_ours (run, url)
     ? src->download (run, url, where, path) : download_public (url, path);
@@ -143,7 +143,7 @@ v2v_virtio_win_prepare (struct run *run)
   }
   run->win.virtio_win_is_dir = S_ISDIR (st.st_mode);
   run->win.virtio_win = strdup (vw);
-  return run->win.virtio_win ? 0 : -1;
+  return run->win.virtio_win ? 0 : v2v_oom ();
 }
 
 /* Where the drivers are read from: a host directory, or the ISO mounted
@@ -159,23 +159,26 @@ static char **
 tree_list (struct tree *t, const char *rel)
 {
   CLEANUP_FREE char *path = NULL;
-  char **names = NULL;
+  CLEANUP_FREE_STRVEC struct v2v_string_vector names = VECTOR_INIT;
+  char **list;
   DIR *d;
   struct dirent *e;
 
-  if (asprintf (&path, "%s/%s", t->base, rel) == -1)
+  if (v2v_asprintf (&path, "%s/%s", t->base, rel) == -1)
     return NULL;
   if (!t->host)
     return guestfs_ls (t->run->g, path);
   d = opendir (path);
   if (d == NULL)
     return NULL;
-  names = calloc (1, sizeof *names);
-  while (names && (e = readdir (d)) != NULL)
-    if (e->d_name[0] != '.')
-      names = v2v_strv_append (names, e->d_name);
+  while ((e = readdir (d)) != NULL)
+    if (e->d_name[0] != '.' && v2v_strvec_add (&names, e->d_name) == -1)
+      break;
   closedir (d);
-  return names;
+  list = e == NULL ? v2v_strvec_take (&names) : NULL;
+  if (list == NULL)
+    v2v_error ("out of memory listing %s", path);
+  return list;
 }
 
 /* The entry of rel whose name is want, in any case.  Caller frees. */
@@ -188,7 +191,7 @@ tree_find (struct tree *t, const char *rel, const char *want)
 
   for (i = 0; names && names[i]; ++i)
     if (strcasecmp (names[i], want) == 0) {
-      if (asprintf (&r, "%s%s%s", rel, *rel ? "/" : "", names[i]) == -1)
+      if (v2v_asprintf (&r, "%s%s%s", rel, *rel ? "/" : "", names[i]) == -1)
         r = NULL;
       break;
     }
@@ -201,7 +204,7 @@ tree_copy (struct tree *t, const char *rel, const char *dest)
   CLEANUP_FREE char *src = NULL;
   int r;
 
-  if (asprintf (&src, "%s/%s", t->base, rel) == -1)
+  if (v2v_asprintf (&src, "%s/%s", t->base, rel) == -1)
     return -1;
   r = t->host ? guestfs_upload (t->run->g, src, dest)
     : guestfs_cp (t->run->g, src, dest);
@@ -244,13 +247,16 @@ copy_driver (struct tree *t, const char *driver, const char *const *os_dirs,
   if (dir == NULL)
     return 0;
   files = tree_list (t, dir);
-  if (asprintf (&dest, "%s/%s", dest_dir, driver) == -1 ||
-      guestfs_mkdir_p (t->run->g, dest) == -1)
+  if (v2v_asprintf (&dest, "%s/%s", dest_dir, driver) == -1)
+    return -1;
+  if (guestfs_mkdir_p (t->run->g, dest) == -1)
     return v2v_guestfs_error (t->run->g, "create the driver directory");
   for (i = 0; files && files[i]; ++i) {
     CLEANUP_FREE char *src = NULL, *name = lower (files[i]), *to = NULL;
-    if (asprintf (&src, "%s/%s", dir, files[i]) == -1 ||
-        asprintf (&to, "%s/%s", dest, name) == -1 ||
+    if (name == NULL)
+      return v2v_oom ();
+    if (v2v_asprintf (&src, "%s/%s", dir, files[i]) == -1 ||
+        v2v_asprintf (&to, "%s/%s", dest, name) == -1 ||
         tree_copy (t, src, to) == -1)
       return -1;
   }
@@ -267,7 +273,7 @@ copy_guest_agent (struct tree *t, const char *arch)
   CLEANUP_FREE char *src = dir ? tree_find (t, dir, msi) : NULL;
   CLEANUP_FREE char *dest = NULL;
 
-  if (src == NULL || asprintf (&dest, "/v2vboot/%s", msi) == -1 ||
+  if (src == NULL || v2v_asprintf (&dest, "/v2vboot/%s", msi) == -1 ||
       tree_copy (t, src, dest) == -1)
     return NULL;
   return strdup (msi);
@@ -278,7 +284,7 @@ mount_iso (struct run *run, char **mp)
 {
   guestfs_h *g = run->g;
 
-  if (asprintf (mp, "%s/Temp/v2vboot-virtio-win",
+  if (v2v_asprintf (mp, "%s/Temp/v2vboot-virtio-win",
                 run->win.systemroot) == -1)
     return -1;
   if (guestfs_mkdir_p (g, *mp) == -1 ||
@@ -357,20 +363,28 @@ v2v_virtio_win_install (struct run *run, const char *driver_dir,
   v2v_info (run, "virtio drivers for %s %s: %s", os_dirs[0], arch,
             found_text ? found_text : "");
   /* The boot driver must be where the service's ImagePath says. */
-  if (asprintf (&drvdir, "%s/System32/drivers", w->systemroot) == -1)
+  if (v2v_asprintf (&drvdir, "%s/System32/drivers", w->systemroot) == -1)
     goto out;
   {
     CLEANUP_FREE char *real = guestfs_case_sensitive_path (run->g, drvdir);
     CLEANUP_FREE char *from = NULL;
-    if (real == NULL ||
-        asprintf (&from, "%s/%s/%s.sys", driver_dir, want, want) == -1 ||
-        asprintf (&sys, "%s/%s.sys", real, want) == -1 ||
-        guestfs_cp (run->g, from, sys) == -1) {
+    if (real == NULL) {
+      v2v_guestfs_error (run->g, "install the boot driver");
+      goto out;
+    }
+    if (v2v_asprintf (&from, "%s/%s/%s.sys", driver_dir, want, want) == -1 ||
+        v2v_asprintf (&sys, "%s/%s.sys", real, want) == -1)
+      goto out;
+    if (guestfs_cp (run->g, from, sys) == -1) {
       v2v_guestfs_error (run->g, "install the boot driver");
       goto out;
     }
   }
   *boot_driver = strdup (want);
+  if (*boot_driver == NULL) {
+    v2v_oom ();
+    goto out;
+  }
   *guest_agent = copy_guest_agent (&t, arch);
   r = 0;
  out:

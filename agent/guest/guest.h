@@ -1,4 +1,5 @@
-/* v2vboot engine, the appliance: launch, LUKS, inspection, trim, ext4 metadata (agent/guest/).
+/* v2vboot engine, the appliance: launch, LUKS, inspection, mounting,
+ * space, firmware, trim, swap, ext4 metadata (agent/guest/).
  * Included by internal.h after the shared structures.
  */
 #ifndef V2V_GUEST_H
@@ -6,11 +7,22 @@
 
 #include "common/vector.h"
 
-/* guest.c */
+/* guestfs_error.c */
 extern int v2v_guestfs_error (struct guestfs_h *g, const char *what);
+
+/* appliance.c */
 extern int v2v_guest_launch (struct run *run);
+
+/* inspect.c, with mount.c, space.c, firmware.c */
 extern int v2v_guest_inspect (struct run *run);
+extern int v2v_guest_mount_all (struct run *run, const char *root);
+extern int v2v_guest_check_space (struct run *run);
+extern enum v2v_firmware v2v_guest_firmware (struct guestfs_h *g);
+
+/* trim.c, with swap.c, unused_metadata.c */
 extern int v2v_guest_trim (struct run *run);
+extern void v2v_guest_trim_swap (struct run *run, const char *dev);
+extern void v2v_guest_unused_metadata (struct run *run, char **fses);
 
 /* luks.c */
 #define V2V_DM_NAME_MAX 128

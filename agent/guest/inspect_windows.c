@@ -119,6 +119,8 @@ read_software (struct run *run)
   struct v2v_windows *w = &run->win;
   int64_t root, cv, un;
   struct guestfs_hivex_node_list *apps = NULL;
+  CLEANUP_FREE_STRVEC struct v2v_string_vector codes = VECTOR_INIT;
+  bool oom = false;
   size_t i;
 
   if (v2v_reg_open (run, w->software_hive, false) == -1)
@@ -137,7 +139,7 @@ read_software (struct run *run)
                      "Microsoft\\Windows\\CurrentVersion\\Uninstall", false);
   if (un > 0)
     apps = guestfs_hivex_node_children (run->g, un);
-  for (i = 0; apps && i < apps->len; ++i) {
+  for (i = 0; apps && i < apps->len && !oom; ++i) {
     int64_t app = apps->val[i].hivex_node_h;
     CLEANUP_FREE char *name = v2v_reg_get_string (run, app, "DisplayName");
     CLEANUP_FREE char *cmd = v2v_reg_get_string (run, app,
@@ -148,21 +150,32 @@ read_software (struct run *run)
       continue;
     code = v2v_win_msi_product (cmd);
     if (code)
-      w->uninstall = v2v_strv_append (w->uninstall, code);
+      oom = v2v_strvec_add (&codes, code) == -1;
     else
       v2v_warning (run, "VMware Tools cannot be removed at first boot: "
                    "its uninstaller is not an MSI (%s)", cmd ? cmd : "none");
   }
   if (apps)
     guestfs_free_hivex_node_list (apps);
+  if (!oom && codes.len > 0 &&
+      (w->uninstall = v2v_strvec_take (&codes)) == NULL)
+    oom = true;
+  if (oom) {
+    v2v_reg_close (run, false);
+    v2v_error ("out of memory listing VMware Tools' product codes");
+    return -1;
+  }
   return v2v_reg_close (run, false);
 }
 
-/* One interface's static address, if it has one. */
-static void
-add_static_ip (struct run *run, int64_t ifnode)
+DEFINE_VECTOR_TYPE (win_ip_vector, struct v2v_win_ip);
+
+/* One interface's static address, if it has one, appended to ips.  -1
+ * (error reported) when out of memory.
+ */
+static int
+add_static_ip (struct run *run, int64_t ifnode, struct win_ip_vector *ips)
 {
-  struct v2v_windows *w = &run->win;
   uint32_t dhcp = 1;
   CLEANUP_FREE_STRV char **ip = v2v_reg_get_multi (run, ifnode, "IPAddress");
   CLEANUP_FREE_STRV char **mask = v2v_reg_get_multi (run, ifnode,
@@ -170,22 +183,23 @@ add_static_ip (struct run *run, int64_t ifnode)
   CLEANUP_FREE_STRV char **gw = v2v_reg_get_multi (run, ifnode,
                                                    "DefaultGateway");
   char *dns = v2v_reg_get_string (run, ifnode, "NameServer");
-  struct v2v_win_ip *n, *e;
+  struct v2v_win_ip *e;
+  size_t nr;
   char *p;
 
   v2v_reg_get_dword (run, ifnode, "EnableDHCP", &dhcp);
   if (dhcp || ip == NULL || ip[0] == NULL || mask == NULL ||
       mask[0] == NULL || strcmp (ip[0], "0.0.0.0") == 0) {
     free (dns);
-    return;
+    return 0;
   }
-  n = realloc (w->ips, (w->nr_ips + 1) * sizeof *n);
-  if (n == NULL) {
+  if (win_ip_vector_append (ips, (struct v2v_win_ip) { 0 }) == -1) {
     free (dns);
-    return;
+    v2v_error ("out of memory reading the guest's static IPs");
+    return -1;
   }
-  w->ips = n;
-  e = &n[w->nr_ips++];
+  e = &ips->ptr[ips->len - 1];
+  nr = ips->len;
   for (p = dns; p && *p; ++p)
     if (*p == ' ')
       *p = ',';
@@ -195,14 +209,21 @@ add_static_ip (struct run *run, int64_t ifnode)
   e->dns = dns && *dns ? dns : NULL;
   if (e->dns == NULL)
     free (dns);
-  e->mac = w->nr_ips <= run->nr_nics && run->nics[w->nr_ips - 1].mac
-    ? strdup (run->nics[w->nr_ips - 1].mac) : NULL;
+  e->mac = nr <= run->nr_nics && run->nics[nr - 1].mac
+    ? strdup (run->nics[nr - 1].mac) : NULL;
+  if (e->address == NULL || e->netmask == NULL ||
+      (gw && gw[0] && *gw[0] && e->gateway == NULL) ||
+      (nr <= run->nr_nics && run->nics[nr - 1].mac && e->mac == NULL)) {
+    v2v_error ("out of memory reading the guest's static IPs");
+    return -1;
+  }
   if (e->mac)
     v2v_info (run, "static IP %s/%s will be set again on the NIC with MAC "
               "%s at first boot", e->address, e->netmask, e->mac);
   else
     v2v_warning (run, "static IP %s/%s: the converted VM has no NIC %zu "
-                 "to put it on", e->address, e->netmask, w->nr_ips);
+                 "to put it on", e->address, e->netmask, nr);
+  return 0;
 }
 
 /* SYSTEM: Fast Startup, the driver database, the NICs' static IPs, in
@@ -215,6 +236,8 @@ read_system (struct run *run, bool *fast_startup)
   int64_t root, ccs, power, nets, ifaces;
   struct guestfs_hivex_node_list *adapters = NULL;
   uint32_t hiberboot = 0;
+  struct win_ip_vector ips = VECTOR_INIT;
+  int r = 0;
   size_t i;
 
   if (v2v_reg_open (run, w->system_hive, false) == -1)
@@ -232,17 +255,24 @@ read_system (struct run *run, bool *fast_startup)
   if (nets > 0 && ifaces > 0)
     adapters = guestfs_hivex_node_children (run->g, nets);
   /* Children come sorted by name: 0000, 0001... is install order. */
-  for (i = 0; adapters && i < adapters->len; ++i) {
+  for (i = 0; adapters && i < adapters->len && r == 0; ++i) {
     CLEANUP_FREE char *guid =
       v2v_reg_get_string (run, adapters->val[i].hivex_node_h,
                           "NetCfgInstanceId");
     int64_t ifnode = guid ? v2v_reg_path (run, ifaces, guid, false) : 0;
 
     if (ifnode > 0)
-      add_static_ip (run, ifnode);
+      r = add_static_ip (run, ifnode, &ips);
   }
+  /* Handed over whole, even on error: v2v_windows_free frees them. */
+  w->ips = ips.ptr;
+  w->nr_ips = ips.len;
   if (adapters)
     guestfs_free_hivex_node_list (adapters);
+  if (r == -1) {
+    v2v_reg_close (run, false);
+    return -1;
+  }
   return v2v_reg_close (run, false);
 }
 

@@ -93,7 +93,7 @@ v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i)
   }
   ret = 0;
  out:
-  v2v_string_vector_reset (&a.argv);
+  v2v_argv_vector_reset (&a.argv);
   v2v_owned_vector_free_all (&a.owned, free_owned);
   return ret;
 }

@@ -11,7 +11,7 @@
 int
 v2v_nbdkit_arg (struct v2v_nbdkit_args *a, const char *s)
 {
-  if (v2v_string_vector_append (&a->argv, s) == -1) {
+  if (v2v_argv_vector_append (&a->argv, s) == -1) {
     v2v_error ("out of memory");
     return -1;
   }

@@ -11,8 +11,6 @@ extern int v2v_parse_datastore_path (const char *path, char **ds, char **rel);
 extern char *v2v_url_escape (const char *s, bool keep_slash);
 extern char *v2v_https_url (const char *server, const struct v2v_disk *disk);
 extern char *v2v_ssh_path (const struct v2v_disk *disk);
-extern int v2v_split_server (const char *server, char **host,
-                             unsigned *port);
 
 /* password.c */
 extern char *v2v_read_password_file (struct run *run, const char *file);
@@ -22,7 +20,9 @@ extern void v2v_free_password (char *pw);
 extern char *v2v_write_secret (const char *workdir, const char *name,
                                const char *secret);
 
-/* curl.c: every libcurl handle of the engine is made here. */
+/* curl.c: every libcurl handle of the engine is made here (the
+ * TLS and redirect policy, v2v_curl_policy, is public: agent/v2v.h).
+ */
 /* How v2v_curl_new sets a handle up. */
 struct v2v_curl_setup {
   bool follow;              /* follow redirects (then only as the policy allows) */
@@ -49,19 +49,14 @@ struct v2v_curl_body {
 };
 extern size_t v2v_curl_collect (char *ptr, size_t size, size_t nmemb,
                                 void *opaque);
-extern int v2v_curl_policy (void *curl, const char *url, bool follow);
-extern char *v2v_curl_refused_redirect (void *curl, const char *url, int rc);
 
-/* tls.c */
+/* tls.c (v2v_server_fingerprint, v2v_pin_certificate and
+ * v2v_server_weak_key are public: agent/v2v.h) */
 extern int v2v_parse_fingerprint (const char *s, unsigned char *md,
                                   size_t mdlen);
 extern char *v2v_fetch_server_cert (const char *server);
 extern char *v2v_cert_fingerprint (const char *pem);
-extern char *v2v_server_fingerprint (const char *server);
-extern char *v2v_pin_certificate (const char *workdir, const char *server,
-                                  const char *thumbprint);
 extern char *v2v_cert_weak_key (const char *pem);
-extern char *v2v_server_weak_key (const char *server);
 
 /* source.c: one table of operations per kind of source, like nbdkit's
  * struct backend.  Adding a source is a new source_KIND.c with its table
@@ -152,10 +147,10 @@ struct v2v_lister {
 /* nbdkit_args.c: nbdkit's command line as it is built; argv points at
  * static strings and at the ones in owned (freed by nbdkit.c).
  */
-DEFINE_VECTOR_TYPE (v2v_string_vector, const char *);
+DEFINE_VECTOR_TYPE (v2v_argv_vector, const char *);
 DEFINE_VECTOR_TYPE (v2v_owned_vector, char *);
 struct v2v_nbdkit_args {
-  struct v2v_string_vector argv;
+  struct v2v_argv_vector argv;
   struct v2v_owned_vector owned;
 };
 /* Append s (not copied), or "key=value" (copied); -1 with the error set. */
