@@ -346,6 +346,13 @@ ui_confirm (const char *question, const char *detail)
   return yes;
 }
 
+/* Cancel on a screen before the conversion: ask first. */
+bool
+ui_confirm_quit (void)
+{
+  return ui_confirm ("Quit the wizard?", "Nothing has been converted.");
+}
+
 /* One line of text in a box; false on Esc. */
 bool
 ui_prompt (const char *question, char *buf, size_t len)
