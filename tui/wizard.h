@@ -5,11 +5,14 @@
  * progress events.  It never calls libguestfs.
  *
  *   main.c            terminal set-up and restore, the screen sequence
- *   ui.c              drawing: frame, fields, lists, dialogs, key handling
+ *   ui.c              the terminal, keys, frame, status and error lines
+ *   ui_form.c         the form widget: fields and buttons
+ *   ui_dialog.c       yes/no and one-line-of-text dialogs
+ *   ui_list.c         the scrolling list with a filter
  *   screen_network.c  step 1: this host's network
  *   screen_source.c   step 2: the source, its login and trust dialogs
  *   screen_vm.c       step 3: the VM list and the VM's details
- *   drivers.c         step 3: the Windows drivers picker
+ *   screen_drivers.c  step 3: the Windows drivers picker
  *   screen_dest.c     step 4: the destination, its pool and networks
  *   screen_review.c   step 5: the answers, saved as a kickstart or run
  *   progress.c        step 6: runs the agent and draws its events
@@ -130,7 +133,7 @@ struct wizard {
   struct drivers_screen drivers_scr;
 };
 
-/* ui.c */
+/* ui.c, ui_form.c, ui_dialog.c, ui_list.c */
 enum key_action { ACT_NONE, ACT_NEXT, ACT_BACK, ACT_CANCEL, ACT_OTHER };
 enum field_type { F_TEXT, F_SECRET, F_CHOICE, F_BUTTON, F_LABEL };
 struct field {
@@ -172,7 +175,7 @@ extern enum wiz_screen screen_review (struct wizard *w);
 extern enum wiz_screen screen_progress (struct wizard *w);
 extern enum wiz_screen screen_result (struct wizard *w);
 
-/* drivers.c */
+/* screen_drivers.c */
 extern bool drivers_pick (struct wizard *w);
 
 /* host_nics.c */
