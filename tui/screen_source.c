@@ -1,7 +1,8 @@
 /* Step 2, the source: protocol, server, user, password or SSH key.  Next
  * logs in with the engine (v2v_check_source); a certificate or host key
- * the engine does not trust is shown for the operator to trust, and the
- * login is tried again with it.
+ * the engine does not trust (error kind V2V_ERR_TRUST_CERT or
+ * V2V_ERR_TRUST_HOST_KEY, the fingerprint as the error's detail) is shown
+ * for the operator to trust, and the login is tried again with it.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -15,24 +16,18 @@ static const char *const src_types[] = {
   NULL
 };
 
-/* "... fingerprint AB:CD:...)" or "... host key SHA256:xyz:" -> the value. */
+/* The fingerprint the engine asks trust for, by the error's kind; false
+ * for any other error (or a detail that does not fit in buf).
+ */
 static bool
-fingerprint_in (const char *msg, const char *marker, char *buf, size_t len)
+trust_wanted (enum v2v_error_kind kind, char *buf, size_t len)
 {
-  const char *p = strstr (msg, marker);
-  size_t n;
+  const char *fp = v2v_last_error_detail ();
 
-  if (p == NULL)
+  if (v2v_last_error_kind () != kind || fp == NULL || !fp[0] ||
+      strlen (fp) >= len)
     return false;
-  p += strlen (marker);
-  if (strncmp (p, "SHA256:", 7) == 0)      /* SSH: SHA256:base64 */
-    n = 7 + strcspn (p + 7, ") :");
-  else                                     /* TLS: AB:CD:...:EF */
-    n = strcspn (p, ") ");
-  if (n == 0 || n >= len)
-    return false;
-  memcpy (buf, p, n);
-  buf[n] = '\0';
+  snprintf (buf, len, "%s", fp);
   return true;
 }
 
@@ -87,12 +82,10 @@ check_source (struct wizard *w)
     }
     ui_status (-6, "%s", "");
     if (w->src_type == SRC_HTTPS &&
-        fingerprint_in (v2v_last_error (), "certificate not trusted "
-                        "(SHA-256 fingerprint ", fp, sizeof fp))
+        trust_wanted (V2V_ERR_TRUST_CERT, fp, sizeof fp))
       again = trust_cert (w, fp);
     else if (w->src_type == SRC_SSH &&
-             fingerprint_in (v2v_last_error (), "unknown host key ", fp,
-                             sizeof fp))
+             trust_wanted (V2V_ERR_TRUST_HOST_KEY, fp, sizeof fp))
       again = trust_host_key (&cfg, fp);
     else
       ui_error ("%s", v2v_last_error ());
