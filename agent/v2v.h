@@ -196,7 +196,7 @@ extern void v2v_dest_sweep (const struct v2v_config *config, v2v_say_fn say,
 /* Free every string and array of a config that owns them (the
  * kickstart's, a copy): each string is zeroed first, so that no
  * password or key stays in freed memory.  Not for a borrowed view
- * (ks_vm_config, the wizard's wizard_config).
+ * (ks_vm_config).
  */
 extern void v2v_config_free (struct v2v_config *config);
 
