@@ -120,8 +120,8 @@ $(B)/tests/san-%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v-san.a
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v-san.a $(PKG_LIBS)
 
-# test-kswrite builds the wizard's tui/kswrite.c in.
-$(B)/tests/test-kswrite $(B)/tests/san-test-kswrite: tui/kswrite.c tui/wizard.h
+# test-kswrite builds the wizard's tui/kswrite.c and tui/wizard_config.c in.
+$(B)/tests/test-kswrite $(B)/tests/san-test-kswrite: tui/kswrite.c tui/wizard_config.c tui/wizard.h
 
 # Fuzz targets (libFuzzer + ASan + UBSan), run for a bounded time by
 # tests/integration/test-fuzz.sh.

@@ -1,9 +1,13 @@
 /* v2vboot engine: public interface.
  *
- * Front ends (the kickstart path in v2vboot-agent, the ncurses wizard)
- * fill one struct v2v_config and call v2v_run() with a progress callback.
- * The engine never talks to a terminal; everything it has to say reaches
- * the front end as a struct v2v_event.
+ * The kickstart path in v2vboot-agent fills one struct v2v_config per VM
+ * and calls v2v_run() with a progress callback.  The ncurses wizard
+ * (v2vboot-tui) only calls the quick looks below (v2v_check_source,
+ * v2v_ssh_trust_host, v2v_list_vms, v2v_list_destination) while it asks;
+ * then it writes a kickstart and execs v2vboot-agent on it, reading its
+ * JSON events (--machine-readable).  The engine never talks to a
+ * terminal; everything it has to say reaches the front end as a struct
+ * v2v_event.
  */
 #ifndef V2V_H
 #define V2V_H
@@ -201,7 +205,7 @@ extern void v2v_dest_sweep (const struct v2v_config *config, v2v_say_fn say,
 /* Free every string and array of a config that owns them (the
  * kickstart's, a copy): each string is zeroed first, so that no
  * password or key stays in freed memory.  Not for a borrowed view
- * (ks_vm_config, the wizard's wizard_config).
+ * (ks_vm_config).
  */
 extern void v2v_config_free (struct v2v_config *config);
 

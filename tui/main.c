@@ -78,6 +78,9 @@ defaults (void)
   snprintf (w.dest_dir, sizeof w.dest_dir, "/var/lib/libvirt/images");
   snprintf (w.uri, sizeof w.uri, "qemu+ssh://root@kvm-host/system");
   snprintf (w.known_hosts, sizeof w.known_hosts, "%s/known_hosts", w.dir);
+  /* The field first focused: Source's Server, Destination's second. */
+  w.source_scr.focus = 1;
+  w.dest_scr.focus = 1;
 }
 
 int
@@ -132,8 +135,8 @@ main (int argc, char *argv[])
     case SCR_VM: s = screen_vm (&w); break;
     case SCR_DEST: s = screen_dest (&w); break;
     case SCR_REVIEW: s = screen_review (&w); break;
-    case SCR_RUN: s = screen_run (&w); break;
-    case SCR_DONE: s = screen_done (&w); break;
+    case SCR_PROGRESS: s = screen_progress (&w); break;
+    case SCR_RESULT: s = screen_result (&w); break;
     case SCR_QUIT: break;
     }
   }

@@ -4,12 +4,26 @@
  * writes the kickstart and runs v2vboot-agent on it, rendering its
  * progress events.  It never calls libguestfs.
  *
- *   main.c      terminal set-up and restore, the screen sequence
- *   ui.c        drawing: frame, fields, lists, dialogs, key handling
- *   screens.c   network, source, VM, destination, review screens
- *   run.c       running the agent and showing its events; the result
- *   kswrite.c   the answers as a kickstart (and the password file)
- *   json.c      reading the agent's JSON events
+ *   main.c            terminal set-up and restore, the screen sequence
+ *   ui.c              the terminal, keys, frame, status and error lines
+ *   ui_form.c         the form widget: fields and buttons
+ *   ui_dialog.c       yes/no and one-line-of-text dialogs
+ *   ui_list.c         the scrolling list with a filter
+ *   screen_network.c  step 1: this host's network
+ *   screen_source.c   step 2: the source, its login and trust dialogs
+ *   screen_vm.c       step 3: the VM list and the VM's details
+ *   screen_drivers.c  step 3: the Windows drivers picker
+ *   screen_dest.c     step 4: the destination, its pool and networks
+ *   screen_review.c   step 5: the answers, saved as a kickstart or run
+ *   progress.c        step 6: runs the agent and draws its events
+ *   screen_result.c   what was made, or why not and where to fix it
+ *   wizard_config.c   the answers as an engine config (v2v_config)
+ *   kswrite.c         the answers as a kickstart (and the password file)
+ *   host_nics.c       the list of this host's NICs
+ *   tcp_probe.c       the network screen's TCP connection test
+ *   json.c            reading the agent's JSON events
+ *
+ * Calls go one way: screens -> kswrite -> wizard_config -> engine.
  */
 #ifndef V2V_WIZARD_H
 #define V2V_WIZARD_H
@@ -22,9 +36,21 @@
 
 #define FIELD 256
 #define MAX_ITEMS 512
+#define MAX_POOLS 64
+#define MAX_NETMAPS 8
 
 enum wiz_screen { SCR_NETWORK, SCR_SOURCE, SCR_VM, SCR_DEST, SCR_REVIEW,
-              SCR_RUN, SCR_DONE, SCR_QUIT };
+                  SCR_PROGRESS, SCR_RESULT, SCR_QUIT };
+
+/* The values of the wizard's choices.  Each is also the index of its
+ * text in the choice widget (struct field F_CHOICE stores an int), so
+ * the order here is the order on the screen.
+ */
+enum wiz_net_mode { NET_KEEP = 0, NET_DHCP, NET_STATIC };
+enum wiz_src_type { SRC_HTTPS = 0, SRC_SSH };
+enum wiz_dest_type { DEST_DIR = 0, DEST_LIBVIRT };
+/* The Format choice of a directory destination. */
+enum wiz_dir_format { DIR_FORMAT_QCOW2 = 0, DIR_FORMAT_RAW };
 
 struct found_vm {
   char vmx[FIELD], name[FIELD], os[64], networks[FIELD], problem[FIELD];
@@ -33,15 +59,47 @@ struct found_vm {
   uint64_t bytes;
 };
 
+/* What each screen keeps between its calls: focus, selection, filter,
+ * and the row and choice arrays its widgets point into.
+ */
+struct network_screen {
+  int focus;
+};
+
+struct source_screen {
+  int focus;
+};
+
+struct vm_screen {
+  char filter[64];
+  int sel;
+  const char *rows[MAX_ITEMS];
+  char text[MAX_ITEMS][100];
+};
+
+struct dest_screen {
+  int focus;
+  int format;               /* enum wiz_dir_format */
+  int pool_sel, net_sel[MAX_NETMAPS];
+  const char *pool_choices[MAX_POOLS + 1], *net_choices[MAX_POOLS + 1];
+};
+
+struct drivers_screen {
+  char paths[MAX_ITEMS][FIELD];
+  size_t n;
+  const char *rows[MAX_ITEMS];
+  char filter[64];
+};
+
 struct wizard {
   char dir[128];            /* private 0700 directory: password, ks */
   char agent[FIELD];        /* the v2vboot-agent to run */
   /* network of this host */
-  int net_mode;             /* 0 keep, 1 dhcp, 2 static */
+  int net_mode;             /* enum wiz_net_mode */
   char net_dev[32], net_ip[64], net_mask[64], net_gw[64], net_dns[64];
   char net_test[FIELD];
   /* source */
-  int src_type;             /* 0 https, 1 ssh */
+  int src_type;             /* enum wiz_src_type */
   char server[FIELD], user[FIELD], password[FIELD], identity[FIELD];
   char thumbprint[128];     /* https: the certificate the operator trusted */
   char known_hosts[FIELD];  /* ssh: the wizard's own known_hosts */
@@ -54,23 +112,29 @@ struct wizard {
   char vm_os[FIELD];        /* the chosen VM's guest OS (.vmx guestOS) */
   char virtio_win[FIELD];   /* Windows: virtio-win ISO, directory or URL */
   /* destination */
-  int dest_type;            /* 0 directory, 1 libvirt */
+  int dest_type;            /* enum wiz_dest_type */
   char dest_dir[FIELD], uri[FIELD], dest_identity[FIELD], dest_known[FIELD];
   char pool[FIELD];
-  char pools[64][FIELD], networks[64][FIELD];
+  char pools[MAX_POOLS][FIELD], networks[MAX_POOLS][FIELD];
   size_t nr_pools, nr_networks;
-  char netmap_from[8][FIELD], netmap_to[8][FIELD];
+  char netmap_from[MAX_NETMAPS][FIELD], netmap_to[MAX_NETMAPS][FIELD];
   size_t nr_netmaps;
-  int format;               /* 0 default, 1 qcow2, 2 raw */
+  enum v2v_format format;
   /* result */
   bool ok;
   char result[1024], failed_stage[64];
   char new_name[FIELD], output[FIELD], next[512];
   double seconds;
   char ks_path[FIELD];
+  /* the screens' own state */
+  struct network_screen network_scr;
+  struct source_screen source_scr;
+  struct vm_screen vm_scr;
+  struct dest_screen dest_scr;
+  struct drivers_screen drivers_scr;
 };
 
-/* ui.c */
+/* ui.c, ui_form.c, ui_dialog.c, ui_list.c */
 enum key_action { ACT_NONE, ACT_NEXT, ACT_BACK, ACT_CANCEL, ACT_OTHER };
 enum field_type { F_TEXT, F_SECRET, F_CHOICE, F_BUTTON, F_LABEL };
 struct field {
@@ -82,6 +146,9 @@ struct field {
   bool hidden;
   int action;               /* F_BUTTON: returned when pressed */
 };
+/* The key help of the question screens. */
+#define UI_FORM_HELP "Tab/arrows move  Enter next  ^N/F10 Next  " \
+                     "^B/F2 Back  Esc Cancel"
 extern void ui_init (void);
 extern void ui_end (void);
 extern void ui_frame (const char *title, int step, const char *help);
@@ -92,6 +159,7 @@ extern void ui_error (const char *fmt, ...)
 extern void ui_clear_error (void);
 extern int ui_form (struct field *fields, size_t n, int top, int *focus);
 extern bool ui_confirm (const char *question, const char *detail);
+extern bool ui_confirm_quit (void);
 extern bool ui_prompt (const char *question, char *buf, size_t len);
 #define UI_LIST_REDRAW (-100)
 extern int ui_list (const char *title, const char *const *rows, size_t n,
@@ -99,20 +167,32 @@ extern int ui_list (const char *title, const char *const *rows, size_t n,
 struct _win_st;
 extern int ui_key (struct _win_st *win);
 
-/* screens.c */
+/* screen_*.c, progress.c: each returns the screen to show next. */
 extern enum wiz_screen screen_network (struct wizard *w);
 extern enum wiz_screen screen_source (struct wizard *w);
 extern enum wiz_screen screen_vm (struct wizard *w);
 extern enum wiz_screen screen_dest (struct wizard *w);
 extern enum wiz_screen screen_review (struct wizard *w);
-extern void wizard_config (const struct wizard *w, struct v2v_config *cfg);
+extern enum wiz_screen screen_progress (struct wizard *w);
+extern enum wiz_screen screen_result (struct wizard *w);
 
-/* drivers.c */
+/* screen_drivers.c */
 extern bool drivers_pick (struct wizard *w);
 
-/* run.c */
-extern enum wiz_screen screen_run (struct wizard *w);
-extern enum wiz_screen screen_done (struct wizard *w);
+/* host_nics.c */
+extern void host_nics_show (int top);
+
+/* tcp_probe.c */
+extern void tcp_probe (const char *target);
+
+/* wizard_config.c: the answers as an engine config that owns its
+ * strings (free it with v2v_config_free); -1 with errno ENOMEM.
+ * wizard_strdup copies s into *dst; wizard_strdup_opt leaves *dst NULL
+ * when s is empty.  Both return 0 or -1 (ENOMEM).
+ */
+extern int wizard_config (const struct wizard *w, struct v2v_config *cfg);
+extern int wizard_strdup (char **dst, const char *s);
+extern int wizard_strdup_opt (char **dst, const char *s);
 
 /* kswrite.c */
 extern int ks_write (const struct wizard *w, const char *path,

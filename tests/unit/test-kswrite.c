@@ -1,7 +1,7 @@
 /* The wizard's "save as kickstart": FILE.password is a new 0600 file,
  * never written through a link planted at its name (issue 12, defect
  * 12).  tui/kswrite.c is built in here, with the wizard's answers
- * (wizard_config, in tui/screens.c) stubbed.
+ * made into a config by tui/wizard_config.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,17 +11,8 @@
 #include <unistd.h>
 
 #include "../../tui/kswrite.c"
+#include "../../tui/wizard_config.c"
 #include "unit.h"
-
-void
-wizard_config (const struct wizard *w, struct v2v_config *cfg)
-{
-  (void) w;
-  memset (cfg, 0, sizeof *cfg);
-  cfg->source.type = V2V_SOURCE_HTTPS;
-  cfg->source.server = (char *) "esx.example.com";
-  cfg->source.user = (char *) "root";
-}
 
 static char *
 slurp (const char *path)
@@ -48,6 +39,9 @@ main (void)
     perror ("mkdtemp");
     return 1;
   }
+  snprintf (w.server, sizeof w.server, "esx.example.com");
+  snprintf (w.user, sizeof w.user, "root");
+  snprintf (w.dest_dir, sizeof w.dest_dir, "%s", dir);
   snprintf (w.password, sizeof w.password, "S3cret-pw");
   snprintf (w.disk_path, sizeof w.disk_path, "[ds1] vm/vm-flat.vmdk");
   snprintf (w.vm_name, sizeof w.vm_name, "vm");

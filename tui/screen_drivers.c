@@ -15,11 +15,6 @@
 
 #define MAX_DEPTH 3
 
-struct found {
-  char paths[MAX_ITEMS][FIELD];
-  size_t n;
-};
-
 static bool
 is_virtio_win_dir (const char *path)
 {
@@ -40,7 +35,7 @@ is_virtio_win_iso (const char *name)
 }
 
 static void
-scan (const char *dir, int depth, struct found *f)
+scan (const char *dir, int depth, struct drivers_screen *f)
 {
   DIR *d = opendir (dir);
   struct dirent *e;
@@ -69,30 +64,29 @@ scan (const char *dir, int depth, struct found *f)
 bool
 drivers_pick (struct wizard *w)
 {
-  static struct found f;
-  static const char *rows[MAX_ITEMS];
-  static char filter[64];
+  struct drivers_screen *f = &w->drivers_scr;
   const char *media = getenv ("V2VBOOT_MEDIA");
   int sel = 0, r;
   size_t i;
 
   if (media == NULL)
     media = "/run/v2vboot/media";
-  f.n = 0;
-  scan (media, 1, &f);
-  if (f.n == 0) {
+  f->n = 0;
+  scan (media, 1, f);
+  if (f->n == 0) {
     ui_error ("no virtio-win ISO or directory on the media in %s: type "
               "its path or URL", media);
     return false;
   }
-  for (i = 0; i < f.n; ++i)
-    rows[i] = f.paths[i];
+  for (i = 0; i < f->n; ++i)
+    f->rows[i] = f->paths[i];
   ui_frame ("Windows drivers", 3, "Type to filter  Enter select  "
             "^B Back");
-  mvprintw (2, 2, "virtio-win found on the media in %s: %zu.", media, f.n);
-  r = ui_list ("ISO or directory", rows, f.n, 4, LINES - 11, filter, &sel);
+  mvprintw (2, 2, "virtio-win found on the media in %s: %zu.", media, f->n);
+  r = ui_list ("ISO or directory", f->rows, f->n, 4, LINES - 11, f->filter,
+               &sel);
   if (r < 0)
     return false;
-  snprintf (w->virtio_win, sizeof w->virtio_win, "%s", f.paths[r]);
+  snprintf (w->virtio_win, sizeof w->virtio_win, "%s", f->paths[r]);
   return true;
 }

@@ -1,9 +1,8 @@
-/* The Run screen: write the kickstart, start v2vboot-agent on it with
- * --machine-readable, and draw its events: every stage with a tick, a
- * bar per disk with bytes, rate and time left, the last messages; Esc
- * cancels (the agent then removes what it wrote).  Then the Result
- * screen: what was made and what to do next, or the reason and a Retry
- * that goes back to the screen where it can be fixed.
+/* Step 6, the progress screen: write the kickstart, start v2vboot-agent
+ * on it with --machine-readable, and draw its events: every stage of
+ * v2v_stages[] with a tick, a bar per disk with bytes, rate and time
+ * left, the last messages; Esc cancels (the agent then removes what it
+ * wrote).  The outcome goes into w for the result screen.
  */
 #include <curses.h>
 #include <errno.h>
@@ -19,22 +18,11 @@
 
 #include "wizard.h"
 
-static const char *const stages[] = {
-  "destination", "source", "overlay", "inspect", "convert", "fstrim",
-  "size-check", "copy", "define", NULL
-};
-static const char *const stage_text[] = {
-  "check the destination", "check the source, read the VM",
-  "overlay the remote disks", "inspect the guest", "convert the guest",
-  "trim the filesystems", "check the size", "copy the disks",
-  "define the VM", NULL
-};
-
 #define MAX_DISKS 16
 #define LOG_LINES 5
 
 struct progress {
-  int stage;                 /* index in stages, -1 before */
+  int stage;                 /* index in v2v_stages, -1 before */
   double done[MAX_DISKS], total[MAX_DISKS], rate[MAX_DISKS];
   int nr_disks;
   char log[LOG_LINES][160];
@@ -58,13 +46,13 @@ draw (const struct wizard *w, const struct progress *p)
 
   ui_frame ("Converting", 6, "Esc cancel the conversion");
   mvprintw (row++, 2, "%.40s -> %.30s", w->vm_name[0] ? w->vm_name : w->vmx,
-            w->dest_type ? w->pool : w->dest_dir);
+            w->dest_type == DEST_LIBVIRT ? w->pool : w->dest_dir);
   row++;
-  for (i = 0; stages[i]; ++i) {
+  for (i = 0; v2v_stages[i].name; ++i) {
     const char *mark = i < p->stage ? "[x]" : i == p->stage ? "[>]" : "[ ]";
     if (i == p->stage)
       attron (A_BOLD);
-    mvprintw (row++, 4, "%s %s", mark, stage_text[i]);
+    mvprintw (row++, 4, "%s %s", mark, v2v_stages[i].text);
     attroff (A_BOLD);
   }
   row++;
@@ -97,8 +85,8 @@ event (struct wizard *w, struct progress *p, const char *line)
   json_get_string (line, "event", ev, sizeof ev);
   if (strcmp (ev, "stage") == 0 && json_get_string (line, "stage", s,
                                                     sizeof s)) {
-    for (i = 0; stages[i]; ++i)
-      if (strcmp (stages[i], s) == 0)
+    for (i = 0; v2v_stages[i].name; ++i)
+      if (strcmp (v2v_stages[i].name, s) == 0)
         p->stage = i;
   }
   else if (strcmp (ev, "copy") == 0 && json_get_number (line, "disk", &d) &&
@@ -131,27 +119,15 @@ event (struct wizard *w, struct progress *p, const char *line)
   }
 }
 
-enum wiz_screen
-screen_run (struct wizard *w)
+/* v2vboot-agent run on the kickstart ks, its events on out[1], its
+ * messages in log.  Returns the child's pid (-1 if fork failed).
+ */
+static pid_t
+start_agent (const struct wizard *w, const char *ks, const char *log,
+             int out[2])
 {
-  char ks[FIELD + 16], pw[FIELD + 16], log[FIELD + 16], buf[8192];
-  struct progress p = { .stage = -1 };
-  size_t have = 0;
-  int out[2], status = 0;
-  time_t start;
-  pid_t pid;
+  pid_t pid = fork ();
 
-  snprintf (ks, sizeof ks, "%s/run.ks", w->dir);
-  snprintf (pw, sizeof pw, "%s/password", w->dir);
-  snprintf (log, sizeof log, "%s/agent.log", w->dir);
-  w->ok = false;
-  w->result[0] = w->failed_stage[0] = '\0';
-  if (ks_write (w, ks, pw) == -1 || pipe2 (out, O_CLOEXEC) == -1) {
-    snprintf (w->result, sizeof w->result, "cannot write %s: %s", ks,
-              strerror (errno));
-    return SCR_DONE;
-  }
-  pid = fork ();
   if (pid == 0) {
     int fd = open (log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     int nul = open ("/dev/null", O_RDONLY);
@@ -166,10 +142,21 @@ screen_run (struct wizard *w)
     _exit (127);
   }
   close (out[1]);
-  draw (w, &p);
-  start = time (NULL);
+  return pid;
+}
+
+/* Draw the agent's events from fd until it closes it (the first
+ * drawing is the caller's); Esc asks, then
+ * cancels the run (SIGTERM).
+ */
+static void
+follow_agent (struct wizard *w, struct progress *p, int fd, pid_t pid)
+{
+  char buf[8192];
+  size_t have = 0;
+
   while (pid > 0) {
-    struct pollfd fds[2] = { { out[0], POLLIN, 0 }, { 0, POLLIN, 0 } };
+    struct pollfd fds[2] = { { fd, POLLIN, 0 }, { 0, POLLIN, 0 } };
     int n = poll (fds, 2, 1000);
     if (n > 0 && (fds[1].revents & POLLIN)) {
       int ch = ui_key (stdscr);
@@ -179,7 +166,7 @@ screen_run (struct wizard *w)
         kill (pid, SIGTERM);
     }
     if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP))) {
-      ssize_t r = read (out[0], buf + have, sizeof buf - 1 - have);
+      ssize_t r = read (fd, buf + have, sizeof buf - 1 - have);
       char *nl;
       if (r <= 0)
         break;
@@ -187,15 +174,40 @@ screen_run (struct wizard *w)
       buf[have] = '\0';
       while ((nl = strchr (buf, '\n')) != NULL) {
         *nl = '\0';
-        event (w, &p, buf);
+        event (w, p, buf);
         have -= (size_t) (nl + 1 - buf);
         memmove (buf, nl + 1, have + 1);
       }
       if (have == sizeof buf - 1)
         have = 0;               /* an absurd line: drop it */
     }
-    draw (w, &p);
+    draw (w, p);
   }
+}
+
+enum wiz_screen
+screen_progress (struct wizard *w)
+{
+  char ks[FIELD + 16], pw[FIELD + 16], log[FIELD + 16];
+  struct progress p = { .stage = -1 };
+  int out[2], status = 0;
+  time_t start;
+  pid_t pid;
+
+  snprintf (ks, sizeof ks, "%s/run.ks", w->dir);
+  snprintf (pw, sizeof pw, "%s/password", w->dir);
+  snprintf (log, sizeof log, "%s/agent.log", w->dir);
+  w->ok = false;
+  w->result[0] = w->failed_stage[0] = '\0';
+  if (ks_write (w, ks, pw) == -1 || pipe2 (out, O_CLOEXEC) == -1) {
+    snprintf (w->result, sizeof w->result, "cannot write %s: %s", ks,
+              strerror (errno));
+    return SCR_RESULT;
+  }
+  pid = start_agent (w, ks, log, out);
+  draw (w, &p);
+  start = time (NULL);
+  follow_agent (w, &p, out[0], pid);
   close (out[0]);
   while (pid > 0 && waitpid (pid, &status, 0) == -1 && errno == EINTR)
     ;
@@ -203,82 +215,5 @@ screen_run (struct wizard *w)
   if (!w->ok && !w->result[0])
     snprintf (w->result, sizeof w->result, "the agent ended without a "
               "result (exit status %d): see %s", WEXITSTATUS (status), log);
-  return SCR_DONE;
-}
-
-enum wiz_screen
-screen_done (struct wizard *w)
-{
-  enum { ACT_RETRY = 200, ACT_AGAIN, ACT_EXIT };
-  struct field ok_f[] = {
-    { "Convert another VM", F_BUTTON, NULL, NULL, NULL, false, ACT_AGAIN },
-    { "Quit", F_BUTTON, NULL, NULL, NULL, false, ACT_EXIT },
-  };
-  struct field fail_f[] = {
-    { "Retry", F_BUTTON, NULL, NULL, NULL, false, ACT_RETRY },
-    { "Quit", F_BUTTON, NULL, NULL, NULL, false, ACT_EXIT },
-  };
-  int focus = 0;
-  char *c;
-
-  for (c = w->result; *c; ++c)  /* the agent's message may hold newlines */
-    if (*c == '\n' || *c == '\t')
-      *c = ' ';
-  for (;;) {
-    int a, row = 3;
-    const char *r = w->result;
-    ui_frame (w->ok ? "Converted" : "Failed", 0, "Tab move  Enter press");
-    attron (A_BOLD);
-    mvprintw (row++, 2, "%s", w->ok ? "The VM was converted."
-              : "The conversion failed.");
-    attroff (A_BOLD);
-    row++;
-    if (w->ok) {
-      const char *colon = strstr (w->next, ": ");
-      mvprintw (row++, 4, "New VM:  %.66s", w->new_name);
-      mvprintw (row++, 4, "Written: %.66s", w->output);
-      mvprintw (row++, 4, "Took:    %.0f s", w->seconds);
-      if (colon) {              /* "define it with: virsh define ..." */
-        mvprintw (row++, 4, "Next:    %.*s:", (int) (colon - w->next),
-                  w->next);
-        mvprintw (row++, 6, "%.72s", colon + 2);
-      }
-      row++;
-    }
-    else {
-      /* the agent's message, wrapped */
-      while (*r && row < LINES - 8) {
-        int n = (int) strlen (r) > 74 ? 74 : (int) strlen (r);
-        if ((int) strlen (r) > 74)
-          while (n > 0 && r[n] != ' ')
-            n--;
-        if (n == 0)
-          n = 74;
-        mvprintw (row++, 4, "%.*s", n, r);
-        r += n;
-        while (*r == ' ')
-          r++;
-      }
-      row++;
-    }
-    if (!w->ok && w->failed_stage[0])
-      mvprintw (row++, 2, "Retry goes back to the %s screen to fix it.",
-                strcmp (w->failed_stage, "source") == 0 ? "Source"
-                : strcmp (w->failed_stage, "destination") == 0
-                ? "Destination" : "Review");
-    a = ui_form (w->ok ? ok_f : fail_f, 2, row + 1, &focus);
-    if (a == ACT_EXIT || a == ACT_CANCEL)
-      return SCR_QUIT;
-    if (a == ACT_AGAIN) {
-      w->vmx[0] = w->vm_name[0] = w->disk_path[0] = '\0';
-      return SCR_VM;
-    }
-    if (a == ACT_RETRY) {
-      if (strcmp (w->failed_stage, "source") == 0)
-        return SCR_SOURCE;
-      if (strcmp (w->failed_stage, "destination") == 0)
-        return SCR_DEST;
-      return SCR_REVIEW;
-    }
-  }
+  return SCR_RESULT;
 }
