@@ -177,7 +177,7 @@ extern const struct v2v_stage_info v2v_stages[];
  */
 extern void v2v_kill_children (int sig);
 
-/* Work directories left behind (run.c).  Each run's work directory holds
+/* Work directories left behind (pipeline/pipeline.c).  Each run's work directory holds
  * a lock file, flock'ed for the run's life, with the run's pid and start
  * time.  Remove those under the configuration's work parent (workdir,
  * $TMPDIR or /var/tmp) that are ours and that no live run holds: left by

@@ -4,7 +4,7 @@
 #ifndef V2V_PIPELINE_H
 #define V2V_PIPELINE_H
 
-/* run.c */
+/* pipeline.c: the stages of v2v_run in order */
 extern int v2v_make_workdir (struct run *run);
 
 /* quick_look.c */
