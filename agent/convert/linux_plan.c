@@ -215,31 +215,54 @@ v2v_nic_names_add (const char *text, char ***names, size_t *nr)
   return 0;
 }
 
+/* Whether text is a NetworkManager keyfile: a [connection] group. */
+static bool
+is_nm_keyfile (const char *path, const char *text)
+{
+  size_t n = strlen (path);
+  const char *p;
+
+  if (n >= 13 && strcmp (path + n - 13, ".nmconnection") == 0)
+    return true;
+  for (p = text; (p = strstr (p, "[connection]")) != NULL; ++p)
+    if (p == text || p[-1] == '\n')
+      return true;
+  return false;
+}
+
 /* The same for one configuration file at path.  An ifcfg-NAME file
  * names its device in its file name: SUSE's wicked files
  * (/etc/sysconfig/network/ifcfg-eth0) often say it nowhere else, and a
  * RHEL one may leave out DEVICE=.  Its NAME= is not a device but a
  * label (RHEL: the connection's name, "System eth0", NAME=eth0 in
- * ifcfg-enp134s1f0; SUSE: a description), so it is not read.
+ * ifcfg-enp134s1f0; SUSE: a description), so it is not read; nor is a
+ * NetworkManager keyfile's id= ("Main eth0" in nm-settings-keyfile(5)'s
+ * example, whose profile goes by its mac-address=): its device is in
+ * interface-name=.
  */
 int
 v2v_nic_names_add_file (const char *path, const char *text, char ***names,
                         size_t *nr)
 {
-  const char *base = strrchr (path, '/'), *p;
+  const char *base = strrchr (path, '/'), *p, *label;
   struct v2v_strbuf sb = { 0 };
   CLEANUP_FREE char *rest = NULL;
 
   base = base ? base + 1 : path;
-  if (strncmp (base, "ifcfg-", 6) != 0)
+  if (strncmp (base, "ifcfg-", 6) == 0) {
+    if (v2v_nic_names_add (base + 6, names, nr) == -1)
+      return -1;
+    label = "NAME=";
+  }
+  else if (is_nm_keyfile (path, text))
+    label = "id=";
+  else
     return v2v_nic_names_add (text, names, nr);
-  if (v2v_nic_names_add (base + 6, names, nr) == -1)
-    return -1;
   for (p = text; *p; ) {
     const char *eol = strchrnul (p, '\n');
     const char *q = p + strspn (p, " \t");
 
-    if (strncmp (q, "NAME=", 5) != 0)
+    if (strncmp (q, label, strlen (label)) != 0)
       v2v_sb_add (&sb, p, (size_t) (eol - p));
     v2v_sb_add (&sb, "\n", 1);
     p = *eol ? eol + 1 : eol;

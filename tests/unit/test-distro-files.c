@@ -291,6 +291,7 @@ network (void)
   char *enp = fixture ("ifcfg-enp134s1f0");
   char *suse = fixture ("suse-ifcfg-eth0");
   char *rules = fixture ("70-persistent-net.rules");
+  char *nm = fixture ("nm-keyfile-main-eth0.nmconnection");
   char *s;
 
   /* RHEL: DEVICE=, and the file's name; NAME="System eth0" is a label */
@@ -323,6 +324,25 @@ network (void)
                         "/etc/sysconfig/network-scripts/ifcfg-enp134s1f0",
                         enp, NULL };
     CHECK_STR (nic_names (f), "eth0 enp134s1f0");
+  }
+  /* NetworkManager: id= is the profile's label ("Main eth0"), not a
+   * device; this one goes by its MAC and names no device at all.
+   */
+  {
+    const char *f[] = {
+      "/etc/NetworkManager/system-connections/Main.nmconnection", nm, NULL
+    };
+    CHECK_STR (nic_names (f), "");
+  }
+  /* ... and in a keyfile found by its [connection] group, the device is
+   * interface-name=, whatever the id= says
+   */
+  {
+    const char *f[] = {
+      "/etc/NetworkManager/system-connections/x", "[connection]\n"
+      "id=System eth0\ninterface-name=ens192\n", NULL
+    };
+    CHECK_STR (nic_names (f), "ens192");
   }
   /* other files: as before (NAME= there is no ifcfg label) */
   {
@@ -429,6 +449,7 @@ network (void)
   free (enp);
   free (suse);
   free (rules);
+  free (nm);
 }
 
 /* dracut: chosen for every RHEL and SUSE name libguestfs reports, with a
