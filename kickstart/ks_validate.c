@@ -84,6 +84,41 @@ check_readable (struct ks_ctx *ctx, const char *what, const char *file)
     ks_err (ctx, "%s=%s: %s", what, file, strerror (errno));
 }
 
+/* What each kind of source needs and refuses, on top of what every one
+ * does (validate_source): a row per kind in source_checks.
+ */
+static void
+check_ssh_source (struct ks_ctx *ctx, const struct v2v_source *src)
+{
+  if (!src->user)
+    ks_err (ctx, "source: --type=ssh needs --user=USER");
+  else if (!src->identity == !(src->password_file || src->password))
+    ks_err (ctx, "source: --type=ssh needs one of --identity=FILE and "
+            "--password-file=FILE");
+  if (src->cacert || src->thumbprint || src->insecure)
+    ks_err (ctx, "source: --cacert, --thumbprint and --insecure are for "
+            "--type=https (ssh checks --known-hosts)");
+  if (src->identity)
+    check_readable (ctx, "source: --identity", src->identity);
+  if (src->known_hosts)
+    check_readable (ctx, "source: --known-hosts", src->known_hosts);
+}
+
+static void
+check_https_source (struct ks_ctx *ctx, const struct v2v_source *src)
+{
+  if (src->identity || src->known_hosts)
+    ks_err (ctx, "source: --identity and --known-hosts are for --type=ssh");
+  if (src->user && !src->password_file && !src->password)
+    ks_err (ctx, "source: --user needs --password-file=FILE");
+}
+
+static void (*const source_checks[]) (struct ks_ctx *,
+                                      const struct v2v_source *) = {
+  [V2V_SOURCE_HTTPS] = check_https_source,
+  [V2V_SOURCE_SSH] = check_ssh_source,
+};
+
 static void
 validate_source (struct ks_ctx *ctx, const struct v2v_source *src)
 {
@@ -97,7 +132,8 @@ validate_source (struct ks_ctx *ctx, const struct v2v_source *src)
             "--type=https --server=HOST ...)");
     return;
   }
-  if (src->type == V2V_SOURCE_NONE) {
+  if ((size_t) src->type >= sizeof source_checks / sizeof source_checks[0] ||
+      !source_checks[src->type]) {
     ks_err (ctx, "source: --type=https|ssh is required");
     return;
   }
@@ -107,25 +143,7 @@ validate_source (struct ks_ctx *ctx, const struct v2v_source *src)
     check_server (ctx, src->server);
   if (src->password && src->password_file)
     ks_err (ctx, "source: give --password-file or --password, not both");
-  if (src->type == V2V_SOURCE_SSH) {
-    if (!src->user)
-      ks_err (ctx, "source: --type=ssh needs --user=USER");
-    else if (!src->identity == !(src->password_file || src->password))
-      ks_err (ctx, "source: --type=ssh needs one of --identity=FILE and "
-              "--password-file=FILE");
-    if (src->cacert || src->thumbprint || src->insecure)
-      ks_err (ctx, "source: --cacert, --thumbprint and --insecure are for "
-              "--type=https (ssh checks --known-hosts)");
-    if (src->identity)
-      check_readable (ctx, "source: --identity", src->identity);
-    if (src->known_hosts)
-      check_readable (ctx, "source: --known-hosts", src->known_hosts);
-  }
-  else if (src->identity || src->known_hosts)
-    ks_err (ctx, "source: --identity and --known-hosts are for --type=ssh");
-  if (src->type == V2V_SOURCE_HTTPS && src->user &&
-      !src->password_file && !src->password)
-    ks_err (ctx, "source: --user needs --password-file=FILE");
+  source_checks[src->type] (ctx, src);
   if ((src->password_file || src->password) && !src->user)
     ks_err (ctx, "source: a password needs --user=USER");
   if (src->password_file)
@@ -198,6 +216,52 @@ validate_vm (struct ks_ctx *ctx, const struct ks_vm *v, size_t index)
   }
 }
 
+/* What each kind of destination needs and refuses: a row per kind in
+ * dest_checks.
+ */
+static void
+check_libvirt_dest (struct ks_ctx *ctx, const struct v2v_destination *d)
+{
+  if (!d->uri)
+    ks_err (ctx, "destination: --type=libvirt needs "
+            "--uri=qemu+ssh://USER@HOST/system");
+  else if (strncmp (d->uri, "qemu+ssh://", 11) != 0 &&
+           strncmp (d->uri, "qemu+libssh://", 14) != 0 &&
+           strncmp (d->uri, "qemu:///", 8) != 0)
+    ks_err (ctx, "destination: --uri=%s: expected qemu+ssh://USER@HOST/"
+            "system (or qemu:///system on this host)", d->uri);
+  else if (strchr (d->uri, '?'))
+    ks_err (ctx, "destination: --uri=%s: give the key and known hosts as "
+            "--identity and --known-hosts, not in the URI", d->uri);
+  if (!d->pool)
+    ks_err (ctx, "destination: --type=libvirt needs --pool=POOL");
+  if (d->dir)
+    ks_err (ctx, "destination: --dir is for --type=local");
+  if (d->format == V2V_FORMAT_QCOW2)
+    ks_err (ctx, "destination: --format=qcow2: a libvirt pool receives "
+            "raw volumes (sparse), use --format=raw or leave it out");
+  if (d->identity)
+    check_readable (ctx, "destination: --identity", d->identity);
+  if (d->known_hosts)
+    check_readable (ctx, "destination: --known-hosts", d->known_hosts);
+}
+
+static void
+check_local_dest (struct ks_ctx *ctx, const struct v2v_destination *d)
+{
+  if (!d->dir)
+    ks_err (ctx, "destination: --dir=DIR is required");
+  if (d->uri || d->pool || d->identity || d->known_hosts)
+    ks_err (ctx, "destination: --uri, --pool, --identity and --known-hosts "
+            "are for --type=libvirt");
+}
+
+static void (*const dest_checks[]) (struct ks_ctx *,
+                                    const struct v2v_destination *) = {
+  [V2V_DEST_LOCAL] = check_local_dest,
+  [V2V_DEST_LIBVIRT] = check_libvirt_dest,
+};
+
 static void
 validate_dest (struct ks_ctx *ctx, const struct v2v_destination *d)
 {
@@ -209,39 +273,11 @@ validate_dest (struct ks_ctx *ctx, const struct v2v_destination *d)
             "(destination --type=local --dir=DIR)");
     return;
   }
-  if (d->type == V2V_DEST_NONE)
+  if ((size_t) d->type >= sizeof dest_checks / sizeof dest_checks[0] ||
+      !dest_checks[d->type])
     ks_err (ctx, "destination: --type=local|libvirt is required");
-  else if (d->type == V2V_DEST_LIBVIRT) {
-    if (!d->uri)
-      ks_err (ctx, "destination: --type=libvirt needs "
-              "--uri=qemu+ssh://USER@HOST/system");
-    else if (strncmp (d->uri, "qemu+ssh://", 11) != 0 &&
-             strncmp (d->uri, "qemu+libssh://", 14) != 0 &&
-             strncmp (d->uri, "qemu:///", 8) != 0)
-      ks_err (ctx, "destination: --uri=%s: expected qemu+ssh://USER@HOST/"
-              "system (or qemu:///system on this host)", d->uri);
-    else if (strchr (d->uri, '?'))
-      ks_err (ctx, "destination: --uri=%s: give the key and known hosts as "
-              "--identity and --known-hosts, not in the URI", d->uri);
-    if (!d->pool)
-      ks_err (ctx, "destination: --type=libvirt needs --pool=POOL");
-    if (d->dir)
-      ks_err (ctx, "destination: --dir is for --type=local");
-    if (d->format == V2V_FORMAT_QCOW2)
-      ks_err (ctx, "destination: --format=qcow2: a libvirt pool receives "
-              "raw volumes (sparse), use --format=raw or leave it out");
-    if (d->identity)
-      check_readable (ctx, "destination: --identity", d->identity);
-    if (d->known_hosts)
-      check_readable (ctx, "destination: --known-hosts", d->known_hosts);
-  }
-  else {
-    if (!d->dir)
-      ks_err (ctx, "destination: --dir=DIR is required");
-    if (d->uri || d->pool || d->identity || d->known_hosts)
-      ks_err (ctx, "destination: --uri, --pool, --identity and --known-hosts "
-              "are for --type=libvirt");
-  }
+  else
+    dest_checks[d->type] (ctx, d);
 }
 
 /* Disks before the only vm command belong to it. */
