@@ -92,6 +92,11 @@ extern void ks_free (struct ks_file *ks);
  */
 extern void ks_config_fields (v2v_config_field_fn fn, void *opaque);
 
+/* The kickstart's name of a destination type ("local", "libvirt"), as
+ * destination --type takes it, or NULL for none.
+ */
+extern const char *ks_dest_type_name (enum v2v_dest_type type);
+
 /* The configuration of VM i (shares ks's memory: do not free it). */
 extern void ks_vm_config (const struct ks_file *ks, size_t i,
                           struct v2v_config *cfg);

@@ -388,6 +388,15 @@ shell_complete (struct ks_ctx *ctx, void *t, bool errors)
 
 static const char *const source_types[] = { "", "https", "ssh", NULL };
 static const char *const dest_types[] = { "", "local", "libvirt", NULL };
+
+const char *
+ks_dest_type_name (enum v2v_dest_type type)
+{
+  if ((size_t) type >= sizeof dest_types / sizeof dest_types[0] - 1 ||
+      !dest_types[type][0])
+    return NULL;
+  return dest_types[type];
+}
 static const char *const formats[] = { "", "qcow2", "raw", NULL };
 static const char *const allocations[] = { "sparse", "preallocated", NULL };
 static const char *const firmwares[] = { "auto", "bios", "uefi", NULL };

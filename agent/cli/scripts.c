@@ -27,6 +27,7 @@ set_facts (const struct cli_facts *f)
 {
   const struct ks_file *ks = f->ks;
   const struct v2v_destination *d = &ks->base.dest;
+  const char *dest_type;
   char *names = NULL, idx[16];
   size_t i;
 
@@ -46,7 +47,9 @@ set_facts (const struct cli_facts *f)
   set ("V2V_VMS", names);
   free (names);
   set ("V2V_SOURCE_SERVER", ks->base.source.server);
-  set ("V2V_DEST_TYPE", d->type == V2V_DEST_LIBVIRT ? "libvirt" : "local");
+  /* as destination --type names it; a file without one means local */
+  dest_type = ks_dest_type_name (d->type);
+  set ("V2V_DEST_TYPE", dest_type ? dest_type : "local");
   set ("V2V_DEST_DIR", d->dir);
   set ("V2V_DEST_URI", d->uri);
   set ("V2V_DEST_POOL", d->pool);
