@@ -24,6 +24,10 @@ struct cli_output {
   bool tty;                 /* \r progress lines on stderr */
   const char *vm;           /* label of the VM being converted, or NULL */
   bool reader_gone;         /* the progress channel's reader went away */
+  /* Called once when it does (main sets cli_stop), so that print.c
+   * calls nothing back in the batch.
+   */
+  void (*on_reader_gone) (void);
 };
 extern struct cli_output cli_out;
 extern void cli_progress (const struct v2v_event *ev, void *opaque);

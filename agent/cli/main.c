@@ -190,6 +190,7 @@ main (int argc, char *argv[])
                                .sa_flags = SA_RESTART };
   int c, r;
 
+  cli_out.on_reader_gone = cli_stop;
   sigaction (SIGPIPE, &sa_pipe, NULL);
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 ||
                     strcmp (argv[1], "-h") == 0)) {

@@ -38,7 +38,8 @@ reader_gone (void)
   cli_out.reader_gone = true;
   (cli_out.machine_readable ? cli_say : log_only) ("the reader of the progress on %s went away (closed pipe): "
             "cancelling", cli_out.machine_readable ? "stdout" : "stderr");
-  cli_stop ();
+  if (cli_out.on_reader_gone)
+    cli_out.on_reader_gone ();
 }
 
 /* After a write to the progress channel f. */
