@@ -23,14 +23,15 @@ source "$(dirname "$0")/../functions.sh"
 requires which virt-v2v nbdkit qemu-img qemu-system-x86_64 nginx virsh python3
 
 # The guests: name, builder (tests/guest/), VM name, MAC, guestOS,
-# firmware line of the .vmx (- for BIOS).
+# firmware line of the .vmx (- for BIOS), LUKS passphrase file in
+# tests/guest/ (- for none: given to both tools, and typed at the
+# guest's prompt when it boots) and the encrypted device (virt-v2v 2.2's
+# --key needs its libguestfs name; v2vboot tries the key on every one).
 guests=(
-    "debian12-bios-ext4   build-guest.sh        testvm  00:50:56:8a:3c:2b debian12-64 -"
-    "debian13-uefi-xfs-lvm build-guest-uefi.sh  uefivm  00:50:56:8a:3c:4d debian12-64 efi"
-    "debian11-bios-btrfs  build-guest-btrfs.sh  btrfsvm 00:50:56:8a:3c:5e debian11-64 -"
-    # LUKS: one line here when tests/guest/build-guest-luks.sh lands, and
-    # the key given to both tools (virt-v2v: --key all:file:FILE; v2vboot:
-    # its kickstart's key option), see convert_* below.
+    "debian12-bios-ext4   build-guest.sh        testvm  00:50:56:8a:3c:2b debian12-64 - - -"
+    "debian13-uefi-xfs-lvm build-guest-uefi.sh  uefivm  00:50:56:8a:3c:4d debian12-64 efi - -"
+    "debian11-bios-btrfs  build-guest-btrfs.sh  btrfsvm 00:50:56:8a:3c:5e debian11-64 - - -"
+    "debian12-bios-luks   build-guest-luks.sh   luksvm  00:50:56:8a:3c:6a debian12-64 - luks-files/passphrase /dev/sda2"
 )
 # CI runs the UEFI guest only: part 1 already measures virt-v2v on the
 # Debian 12 BIOS guest, and UEFI is the shape most estates have and where
@@ -68,16 +69,26 @@ put_matrix_guest () {
     sed -i '/^sata0:0\./d' "$DATASTORE/$3/$3.vmx"
 }
 
-# convert_v2vboot VM DIR: sets DISK, XML, SECS, ERR.
+# The guest's LUKS key in a 0600 file of dir, or nothing (KEYFILE).
+put_key () {
+    KEYFILE=
+    [ "$1" = - ] && return
+    KEYFILE=$2/luks-key
+    install -m 600 "$top/tests/guest/$1" "$KEYFILE"
+}
+
+# convert_v2vboot VM DIR KEY: sets DISK, XML, SECS, ERR.
 convert_v2vboot () {
     local vm=$1 dir=$2 start
     mkdir -p "$dir/out" "$dir/wd"
+    put_key "$3" "$dir"
     cat >"$dir/ks" <<KS
 source --type=https --server=127.0.0.1:$NGINX_PORT --user=$USER \\
        --password-file=$PASSWORD_FILE --cacert=$CERT
 vm --vmx="[datastore1] $vm/$vm.vmx"
 destination --type=local --dir=$dir/out --format=qcow2
 network --map="VM Network=default"
+${KEYFILE:+luks --key-file=$KEYFILE}
 KS
     start=$(now)
     DISK= XML= ERR=
@@ -89,13 +100,16 @@ KS
     SECS=$(secs "$start")
 }
 
-# convert_virt_v2v VM DIR: sets DISK, XML, SECS, ERR, WARN.
+# convert_virt_v2v VM DIR KEY DEV: sets DISK, XML, SECS, ERR, WARN.
 convert_virt_v2v () {
     local vm=$1 dir=$2 start
+    local -a key=()
     mkdir -p "$dir/out"
+    put_key "$3" "$dir"
+    [ -z "$KEYFILE" ] || key=(--key "$4:file:$KEYFILE")
     start=$(now)
     DISK= XML= ERR= WARN=
-    if virt-v2v -i vmx "$DATASTORE/$vm/$vm.vmx" -on "$vm" \
+    if virt-v2v -i vmx "$DATASTORE/$vm/$vm.vmx" -on "$vm" "${key[@]}" \
             -o local -os "$dir/out" -of qcow2 >"$dir/run.log" 2>&1; then
         DISK=$dir/out/$vm-sda XML=$dir/out/$vm.xml
     else
@@ -106,10 +120,14 @@ convert_virt_v2v () {
     WARN=$(grep -o 'virt-v2v: warning: .*' "$dir/run.log" | head -3 | paste -sd';' || :)
 }
 
-# boot_result DISK XML LOG: boots DISK as XML says (firmware, MAC);
-# sets BOOTS (yes/no), SEEN (the marker's lines, or where it stopped).
+# boot_result DISK XML LOG KEY: boots DISK as XML says (firmware, MAC),
+# typing the LUKS passphrase (KEY) at its prompt; sets BOOTS (yes/no),
+# SEEN (the marker's lines, or where it stopped).
 boot_result () {
-    local disk=$1 xml=$2 log=$3 fw mac code= vars= start
+    local disk=$1 xml=$2 log=$3 fw mac code= vars= start on= text=
+    if [ "$4" != - ]; then
+        on="Please unlock" text=$(cat "$top/tests/guest/$4")
+    fi
     fw=$(V2VBOOT_KEEP= "$top/tests/bench/uefi-firmware.sh" "$xml") ||
         { BOOTS=no SEEN="not booted: tests/bench/uefi-firmware.sh failed on its domain XML"; return; }
     [ -z "$fw" ] || read -r code vars <<<"$fw"
@@ -119,6 +137,7 @@ boot_result () {
     [ -n "$mac" ] || ! grep -q '<interface' "$xml" || mac=52:54:00:00:00:01
     start=$(now)
     if BOOT_UEFI_CODE=$code BOOT_UEFI_VARS=$vars BOOT_MAC=$mac \
+            BOOT_TYPE_ON=$on BOOT_TYPE_TEXT=$text \
             boot_disk "$disk" qcow2 "$log" 900; then
         BOOTS=yes
         SEEN=$(python3 - "$log" <<'PY'
@@ -158,7 +177,7 @@ PY
 rows=() ours_fail=
 for w in $want; do
     line=$(printf '%s\n' "${guests[@]}" | grep "^$w ")
-    read -r name builder vm mac os fw <<<"$line"
+    read -r name builder vm mac os fw key dev <<<"$line"
     log "matrix: $name"
     put_matrix_guest "$name" "$builder" "$vm" "$mac" "$os" "$fw"
     for tool in v2vboot virt-v2v; do
@@ -166,11 +185,12 @@ for w in $want; do
         mkdir -p "$d"
         log "matrix: $name: $tool"
         WARN=
-        if [ $tool = v2vboot ]; then convert_v2vboot "$vm" "$d"; else convert_virt_v2v "$vm" "$d"; fi
+        if [ $tool = v2vboot ]; then convert_v2vboot "$vm" "$d" "$key"
+        else convert_virt_v2v "$vm" "$d" "$key" "$dev"; fi
         if [ -n "$DISK" ] && [ -f "$DISK" ]; then
             conv=yes size="$(data_mib "$DISK") MiB"
             log "matrix: $name: $tool: converted in $SECS s; booting"
-            boot_result "$DISK" "$XML" "$d/boot.log"
+            boot_result "$DISK" "$XML" "$d/boot.log" "$key"
             grep 'V2VBOOT-' "$d/boot.log" >&2 || tail -c 1500 "$d/boot.log" >&2 || :
         else
             conv="no: ${ERR//|/\\|}" size=- BOOTS=- SEEN=
