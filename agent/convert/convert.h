@@ -107,6 +107,24 @@ extern int v2v_virtio_win_install (struct run *run, const char *driver_dir,
 /* convert_windows.c */
 extern int v2v_convert_windows (struct run *run);
 
+/* linux_guest_files.c: the Linux conversion's access to the guest. */
+struct guestfs_h;
+/* Existing regular files matching pattern (NULL-terminated; caller frees). */
+extern char **v2v_guest_glob_files (struct guestfs_h *g, const char *pattern);
+extern bool v2v_guest_exists (struct guestfs_h *g, const char *path);
+/* A text file whole, or NULL (absent, unreadable or binary). */
+extern char *v2v_guest_read_text (struct guestfs_h *g, const char *path);
+extern int v2v_guest_write_text (struct run *run, const char *path,
+                                 const char *text);
+/* argv in the guest's chroot; an error carries the command's output. */
+extern int v2v_guest_command (struct run *run, char **argv);
+
+/* linux_nics.c */
+extern int v2v_linux_keep_nic_names (struct run *run);
+
+/* linux_efi.c */
+extern int v2v_linux_efi_fallback (struct run *run);
+
 /* convert_linux.c */
 extern int v2v_convert_linux (struct run *run);
 

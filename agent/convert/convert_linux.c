@@ -12,7 +12,9 @@
  *   7. UEFI: make the guest boot with empty variables (its loader at the
  *      removable path \EFI\BOOT\BOOTX64.EFI); done first, after step 1.
  *
- * The decisions live in linux_plan.c and devname.c (pure, unit-tested).
+ * The decisions live in linux_plan.c, devname.c and grub_plan.c (pure,
+ * unit-tested); step 4 is linux_nics.c, step 7 linux_efi.c, and every
+ * file and command in the guest goes through linux_guest_files.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,13 +36,6 @@ static const char *const uuid_files[] = {
 static const char *const rename_files[] = {
   "/etc/lvm/lvm.conf", NULL
 };
-/* Files that name the guest's NICs. */
-static const char *const nic_files[] = {
-  "/etc/network/interfaces", "/etc/network/interfaces.d/*",
-  "/etc/netplan/*.yaml", "/etc/sysconfig/network-scripts/ifcfg-*",
-  "/etc/sysconfig/network/ifcfg-*",
-  "/etc/NetworkManager/system-connections/*", NULL
-};
 /* GRUB environment blocks: RHEL 8's kernelopts=root=... */
 static const char *const grubenv_files[] = {
   "/boot/grub2/grubenv", "/boot/grub/grubenv", "/boot/efi/EFI/*/grubenv",
@@ -50,69 +45,6 @@ static const char *const grub_cfgs[] = {
   "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg", "/boot/efi/EFI/*/grub.cfg",
   NULL
 };
-
-/* Expand a pattern into existing regular files.  Caller frees. */
-static char **
-guest_files (guestfs_h *g, const char *pattern)
-{
-  char **paths = guestfs_glob_expand (g, pattern);
-  size_t i, j;
-
-  if (paths == NULL)
-    return NULL;
-  for (i = j = 0; paths[i]; ++i) {
-    if (guestfs_is_file (g, paths[i]) > 0)
-      paths[j++] = paths[i];
-    else
-      free (paths[i]);
-  }
-  paths[j] = NULL;
-  return paths;
-}
-
-static bool
-guest_exists (guestfs_h *g, const char *path)
-{
-  return guestfs_exists (g, path) > 0;
-}
-
-static char *
-read_guest_file (guestfs_h *g, const char *path)
-{
-  size_t size;
-  char *content = guestfs_read_file (g, path, &size);
-
-  if (content && memchr (content, '\0', size) != NULL) {
-    free (content);             /* binary: not ours to edit */
-    return NULL;
-  }
-  return content;
-}
-
-static int
-write_guest_file (struct run *run, const char *path, const char *text)
-{
-  if (guestfs_write (run->g, path, text, strlen (text)) == -1)
-    return v2v_guestfs_error (run->g, path);
-  return 0;
-}
-
-/* Run argv in the guest's chroot; errors carry the command's output. */
-static int
-guest_command (struct run *run, char **argv)
-{
-  CLEANUP_FREE char *out = NULL;
-
-  v2v_debug ("in guest: %s %s", argv[0], argv[1] ? argv[1] : "");
-  out = guestfs_command (run->g, argv);
-  if (out == NULL) {
-    v2v_error ("in the guest, %s failed: %s", argv[0],
-               guestfs_last_error (run->g));
-    return -1;
-  }
-  v2v_debug ("%s", out);
-  return 0;
-}
 
 /* Commands that run in the guest at the same time (the initramfs
  * rebuilds and grub-mkconfig: each writes a new file and renames it, and
@@ -185,7 +117,7 @@ run_jobs (struct run *run, struct jobs *j)
 
     if (v2v_asprintf (&logfile, "/tmp/v2vboot-job%zu.log", i) == -1)
       return -1;
-    log = read_guest_file (run->g, logfile);
+    log = v2v_guest_read_text (run->g, logfile);
     guestfs_rm_f (run->g, logfile);
     v2v_debug ("%s: exit %d: %s", j->argv[i][0], status, log ? log : "");
     if (status == 0)
@@ -289,10 +221,11 @@ rewrite_files (struct run *run, const char *const *patterns,
   size_t p, i;
 
   for (p = 0; patterns[p]; ++p) {
-    CLEANUP_FREE_STRV char **files = guest_files (run->g, patterns[p]);
+    CLEANUP_FREE_STRV char **files =
+      v2v_guest_glob_files (run->g, patterns[p]);
 
     for (i = 0; files && files[i]; ++i) {
-      CLEANUP_FREE char *text = read_guest_file (run->g, files[i]);
+      CLEANUP_FREE char *text = v2v_guest_read_text (run->g, files[i]);
       CLEANUP_FREE char *out = NULL;
       size_t changes;
 
@@ -305,7 +238,7 @@ rewrite_files (struct run *run, const char *const *patterns,
       }
       if (changes == 0)
         continue;
-      if (write_guest_file (run, files[i], out) == -1)
+      if (v2v_guest_write_text (run, files[i], out) == -1)
         return -1;
       v2v_info (run, "%s: %zu disk name%s replaced", files[i], changes,
                 changes == 1 ? "" : "s");
@@ -321,10 +254,11 @@ rewrite_grubenvs (struct run *run, const struct v2v_devmap *map, size_t nr)
   size_t p, i;
 
   for (p = 0; grubenv_files[p]; ++p) {
-    CLEANUP_FREE_STRV char **files = guest_files (run->g, grubenv_files[p]);
+    CLEANUP_FREE_STRV char **files =
+      v2v_guest_glob_files (run->g, grubenv_files[p]);
 
     for (i = 0; files && files[i]; ++i) {
-      CLEANUP_FREE char *text = read_guest_file (run->g, files[i]);
+      CLEANUP_FREE char *text = v2v_guest_read_text (run->g, files[i]);
       CLEANUP_FREE char *out = NULL;
       size_t changes;
       bool fits;
@@ -342,7 +276,7 @@ rewrite_grubenvs (struct run *run, const struct v2v_devmap *map, size_t nr)
                      files[i]);
       if (changes == 0)
         continue;
-      if (write_guest_file (run, files[i], out) == -1)
+      if (v2v_guest_write_text (run, files[i], out) == -1)
         return -1;
       v2v_info (run, "%s: %zu disk name%s replaced", files[i], changes,
                 changes == 1 ? "" : "s");
@@ -354,7 +288,7 @@ rewrite_grubenvs (struct run *run, const struct v2v_devmap *map, size_t nr)
 static int
 fix_grub_defaults (struct run *run)
 {
-  CLEANUP_FREE char *text = read_guest_file (run->g, "/etc/default/grub");
+  CLEANUP_FREE char *text = v2v_guest_read_text (run->g, "/etc/default/grub");
   CLEANUP_FREE char *out = NULL;
   bool changed;
 
@@ -369,7 +303,7 @@ fix_grub_defaults (struct run *run)
     return 0;
   v2v_info (run, "/etc/default/grub: GRUB_DISABLE_LINUX_UUID turned off so "
             "the kernel finds its root by UUID");
-  return write_guest_file (run, "/etc/default/grub", out);
+  return v2v_guest_write_text (run, "/etc/default/grub", out);
 }
 
 static int
@@ -381,10 +315,10 @@ remove_vmware_tools (struct run *run)
   size_t i, n;
   bool rpm;
 
-  if (guest_exists (g, "/usr/bin/vmware-uninstall-tools.pl")) {
+  if (v2v_guest_exists (g, "/usr/bin/vmware-uninstall-tools.pl")) {
     char *argv[] = { (char *) "/usr/bin/vmware-uninstall-tools.pl", NULL };
     v2v_info (run, "removing VMware Tools (vmware-uninstall-tools.pl)");
-    if (guest_command (run, argv) == -1) {
+    if (v2v_guest_command (run, argv) == -1) {
       v2v_warning (run, "VMware Tools uninstaller failed: %s",
                    v2v_last_error ());
       v2v_clear_error ();
@@ -404,7 +338,8 @@ remove_vmware_tools (struct run *run)
   n = remove.len;
   if (n == 0)
     return 0;
-  rpm = guest_exists (g, "/usr/bin/rpm") || guest_exists (g, "/bin/rpm");
+  rpm = v2v_guest_exists (g, "/usr/bin/rpm") ||
+    v2v_guest_exists (g, "/bin/rpm");
   {
     CLEANUP_FREE char **argv = calloc (n + 4, sizeof (char *));
     size_t k = 0;
@@ -419,104 +354,13 @@ remove_vmware_tools (struct run *run)
     for (i = 0; i < n; ++i)
       argv[k++] = remove.ptr[i];
     v2v_info (run, "removing VMware Tools packages (%s ...)", remove.ptr[0]);
-    if (guest_command (run, argv) == -1) {
+    if (v2v_guest_command (run, argv) == -1) {
       v2v_warning (run, "could not remove VMware Tools: %s",
                    v2v_last_error ());
       v2v_clear_error ();
     }
   }
   return 0;
-}
-
-/* Give each NIC the name its configuration expects. */
-static int
-keep_nic_names (struct run *run)
-{
-  guestfs_h *g = run->g;
-  CLEANUP_FREE_STRV char **names = NULL, **bound_names = NULL,
-    **bound_macs = NULL, **vm_macs = NULL;
-  CLEANUP_FREE int *order = NULL;
-  struct v2v_strbuf rules = { 0 };
-  size_t nr = 0, nbound = 0, p, i, j;
-  bool systemd = guest_exists (g, "/lib/systemd/systemd-udevd") ||
-                 guest_exists (g, "/usr/lib/systemd/systemd-udevd");
-  int ret = -1;
-
-  for (p = 0; nic_files[p]; ++p) {
-    CLEANUP_FREE_STRV char **files = guest_files (g, nic_files[p]);
-    for (i = 0; files && files[i]; ++i) {
-      CLEANUP_FREE char *text = read_guest_file (g, files[i]);
-      if (text &&
-          v2v_nic_file_add (files[i], text, &names, &nr, &bound_names,
-                            &bound_macs, &nbound) == -1) {
-        v2v_error ("out of memory");
-        return -1;
-      }
-    }
-  }
-  if (nr == 0) {
-    v2v_info (run, "no NIC named in the guest's network configuration");
-    return 0;
-  }
-  order = calloc (run->nr_nics + 1, sizeof *order);
-  for (j = 0; j < run->nr_nics; ++j) {
-    vm_macs = v2v_strv_append (vm_macs, run->nics[j].mac);
-    if (vm_macs == NULL || vm_macs[j] == NULL)
-      break;
-  }
-  if (order == NULL || j < run->nr_nics) {
-    v2v_error ("out of memory");
-    return -1;
-  }
-  v2v_nic_order (names, nr, bound_names, bound_macs, nbound, vm_macs,
-                 run->nr_nics, order);
-  for (j = 0; j < run->nr_nics; ++j) {
-    const char *mac = run->nics[j].mac, *name;
-    CLEANUP_FREE char *path = NULL, *text = NULL;
-
-    if (order[j] == -1)
-      continue;
-    name = names[order[j]];
-    if (systemd) {
-      if (v2v_asprintf (&path, "/etc/systemd/network/70-v2vboot-%s.link",
-                        name) == -1)
-        goto out;
-      if ((text = v2v_link_file (mac, name)) == NULL) {
-        v2v_oom ();
-        goto out;
-      }
-      if (guestfs_mkdir_p (g, "/etc/systemd/network") == -1) {
-        v2v_guestfs_error (g, "/etc/systemd/network");
-        goto out;
-      }
-      if (write_guest_file (run, path, text) == -1)
-        goto out;
-    }
-    else {
-      /* One rules file holds every NIC's rule: written after the loop. */
-      text = v2v_udev_net_rule (mac, name);
-      if (text == NULL || v2v_sb_puts (&rules, text) == -1) {
-        v2v_oom ();
-        goto out;
-      }
-    }
-    v2v_info (run, "NIC %s keeps its name on KVM (MAC %s)", name, mac);
-  }
-  if (rules.len > 0 &&
-      write_guest_file (run, "/etc/udev/rules.d/70-v2vboot-net.rules",
-                        rules.buf) == -1)
-    goto out;
-  for (i = 0; i < nr; ++i) {
-    for (j = 0; j < run->nr_nics && order[j] != (int) i; ++j)
-      ;
-    if (j == run->nr_nics)
-      v2v_warning (run, "the guest configures NIC %s, but the VM has no "
-                   "NIC left to give that name", names[i]);
-  }
-  ret = 0;
- out:
-  free (rules.buf);
-  return ret;
 }
 
 static bool
@@ -531,7 +375,7 @@ kernel_has_virtio (guestfs_h *g, const char *kver)
     CLEANUP_FREE_STRV char **lines = NULL;
     if (v2v_asprintf (&path, "/lib/modules/%s/%s", kver, files[i]) == -1)
       return false;
-    if (!guest_exists (g, path))
+    if (!v2v_guest_exists (g, path))
       continue;
     lines = guestfs_grep (g, "/virtio_blk\\.ko", path);
     if (lines && lines[0])
@@ -555,7 +399,7 @@ boot_kernels (struct run *run)
   for (i = 0; dirs && dirs[i]; ++i) {
     CLEANUP_FREE char *vmlinuz = NULL;
     if (asprintf (&vmlinuz, "/boot/vmlinuz-%s", dirs[i]) == -1 ||
-        (guest_exists (g, vmlinuz) &&
+        (v2v_guest_exists (g, vmlinuz) &&
          v2v_strvec_add (&kernels, dirs[i]) == -1))
       goto oom;
   }
@@ -582,7 +426,7 @@ existing_initrd (guestfs_h *g, enum v2v_initrd_tool tool, const char *kver)
     char *path;
     if (v2v_asprintf (&path, fmts[i], kver) == -1)
       return NULL;
-    if (guest_exists (g, path))
+    if (v2v_guest_exists (g, path))
       return path;
     free (path);
   }
@@ -595,9 +439,9 @@ plan_initrd (struct run *run, enum v2v_initrd_tool *tool, char ***kernels)
 {
   guestfs_h *g = run->g;
   size_t i;
-  bool has_dracut = guest_exists (g, "/usr/bin/dracut") ||
-                    guest_exists (g, "/sbin/dracut");
-  bool has_uit = guest_exists (g, "/usr/sbin/update-initramfs");
+  bool has_dracut = v2v_guest_exists (g, "/usr/bin/dracut") ||
+                    v2v_guest_exists (g, "/sbin/dracut");
+  bool has_uit = v2v_guest_exists (g, "/usr/sbin/update-initramfs");
 
   *tool = v2v_initrd_tool_for (run->guest.distro, has_dracut, has_uit);
   if (*tool == V2V_INITRD_UNKNOWN) {
@@ -637,8 +481,8 @@ add_virtio_to_initrd (struct run *run, enum v2v_initrd_tool tool,
 
   if (tool == V2V_INITRD_INITRAMFS_TOOLS) {
     const char *path = "/etc/initramfs-tools/modules";
-    CLEANUP_FREE char *text = guest_exists (g, path)
-      ? read_guest_file (g, path) : strdup ("");
+    CLEANUP_FREE char *text = v2v_guest_exists (g, path)
+      ? v2v_guest_read_text (g, path) : strdup ("");
     CLEANUP_FREE char *out = NULL;
     bool changed;
 
@@ -647,7 +491,7 @@ add_virtio_to_initrd (struct run *run, enum v2v_initrd_tool tool,
     out = v2v_initramfs_modules_add (text, &changed);
     if (out == NULL)
       return v2v_oom ();
-    if (changed && write_guest_file (run, path, out) == -1)
+    if (changed && v2v_guest_write_text (run, path, out) == -1)
       return -1;
   }
   else {
@@ -656,7 +500,7 @@ add_virtio_to_initrd (struct run *run, enum v2v_initrd_tool tool,
       return v2v_oom ();
     if (guestfs_mkdir_p (g, "/etc/dracut.conf.d") == -1)
       return v2v_guestfs_error (g, "/etc/dracut.conf.d");
-    if (write_guest_file (run, v2v_dracut_conf_path, conf) == -1)
+    if (v2v_guest_write_text (run, v2v_dracut_conf_path, conf) == -1)
       return -1;
   }
   for (i = 0; kernels[i]; ++i) {
@@ -677,16 +521,16 @@ static int
 regenerate_grub (struct run *run, struct jobs *jobs)
 {
   guestfs_h *g = run->g;
-  bool grub2 = guest_exists (g, "/usr/sbin/grub2-mkconfig") ||
-               guest_exists (g, "/sbin/grub2-mkconfig");
-  bool grub = guest_exists (g, "/usr/sbin/grub-mkconfig");
+  bool grub2 = v2v_guest_exists (g, "/usr/sbin/grub2-mkconfig") ||
+               v2v_guest_exists (g, "/sbin/grub2-mkconfig");
+  bool grub = v2v_guest_exists (g, "/usr/sbin/grub-mkconfig");
   size_t p, i;
 
   for (p = 0; grub_cfgs[p]; ++p) {
-    CLEANUP_FREE_STRV char **files = guest_files (g, grub_cfgs[p]);
+    CLEANUP_FREE_STRV char **files = v2v_guest_glob_files (g, grub_cfgs[p]);
 
     for (i = 0; files && files[i]; ++i) {
-      CLEANUP_FREE char *text = read_guest_file (g, files[i]);
+      CLEANUP_FREE char *text = v2v_guest_read_text (g, files[i]);
       char *what = NULL;
 
       if (text == NULL || !v2v_grub_cfg_has_entries (text))
@@ -715,9 +559,10 @@ verify_boot_path (struct run *run)
 
   for (l = 0; l < 3; ++l) {
     for (p = 0; lists[l][p]; ++p) {
-      CLEANUP_FREE_STRV char **files = guest_files (run->g, lists[l][p]);
+      CLEANUP_FREE_STRV char **files =
+        v2v_guest_glob_files (run->g, lists[l][p]);
       for (i = 0; files && files[i]; ++i) {
-        CLEANUP_FREE char *text = read_guest_file (run->g, files[i]);
+        CLEANUP_FREE char *text = v2v_guest_read_text (run->g, files[i]);
         char name[64];
         if (text && v2v_find_old_devname (text, name, sizeof name))
           v2v_warning (run, "%s still names %s, which does not exist on "
@@ -730,7 +575,8 @@ verify_boot_path (struct run *run)
 static void
 selinux_relabel (struct run *run)
 {
-  CLEANUP_FREE char *text = read_guest_file (run->g, "/etc/selinux/config");
+  CLEANUP_FREE char *text =
+    v2v_guest_read_text (run->g, "/etc/selinux/config");
 
   if (text && (strstr (text, "\nSELINUX=enforcing") ||
                strstr (text, "\nSELINUX=permissive"))) {
@@ -738,98 +584,6 @@ selinux_relabel (struct run *run)
       v2v_info (run, "SELinux will relabel the files we changed at first "
                 "boot");
   }
-}
-
-/* Where the guest mounts its ESP (the directory holding EFI/), or NULL. */
-static const char *
-esp_mountpoint (guestfs_h *g)
-{
-  static const char *const mps[] = { "/boot/efi", "/efi", "/boot", NULL };
-  size_t i;
-
-  for (i = 0; mps[i]; ++i) {
-    CLEANUP_FREE char *efi = NULL;
-    if (v2v_asprintf (&efi, "%s/EFI", mps[i]) == -1)
-      return NULL;
-    if (guestfs_is_dir (g, efi) > 0)
-      return mps[i];
-  }
-  return NULL;
-}
-
-/* A UEFI guest must boot from the removable path \EFI\BOOT\BOOTX64.EFI:
- * a new KVM domain's variables are empty, and the boot entry that named
- * \EFI\<distro>\ stayed in VMware's NVRAM.  Copy the distro's loader
- * there (linux_plan.c decides which files), leaving \EFI\<distro>\ as
- * it is, so the guest still boots on VMware.
- */
-static int
-install_efi_fallback (struct run *run)
-{
-  guestfs_h *g = run->g;
-  const char *esp = esp_mountpoint (g);
-  CLEANUP_FREE_STRV char **files = NULL, **copies = NULL;
-  size_t i;
-
-  if (esp == NULL) {
-    v2v_error ("UEFI guest, but no EFI System Partition mounted at "
-               "/boot/efi, /efi or /boot: it would not boot");
-    return -1;
-  }
-  files = guestfs_find (g, esp);
-  if (files == NULL)
-    return v2v_guestfs_error (g, esp);
-  for (i = 0; files[i]; ++i)    /* libguestfs 1.48 says "/EFI/debian" */
-    memmove (files[i], files[i] + strspn (files[i], "/"),
-             strlen (files[i] + strspn (files[i], "/")) + 1);
-  switch (v2v_efi_fallback_plan (files, run->guest.distro, &copies)) {
-  case V2V_EFI_HAS_FALLBACK:
-    v2v_info (run, "%s/EFI/BOOT/BOOTX64.EFI is there: the guest boots with "
-              "empty UEFI variables", esp);
-    return 0;
-  case V2V_EFI_NO_LOADER:
-    v2v_error ("UEFI guest with neither EFI/BOOT/BOOTX64.EFI nor a shim or "
-               "grub loader under %s/EFI: it would not boot on KVM", esp);
-    return -1;
-  case V2V_EFI_OOM:
-    v2v_error ("out of memory");
-    return -1;
-  case V2V_EFI_COPY:
-    break;
-  }
-  for (i = 0; copies[i] && copies[i + 1]; i += 2) {
-    CLEANUP_FREE char *from = NULL, *to = NULL, *dir = NULL;
-
-    if (asprintf (&from, "%s/%s", esp, copies[i]) == -1 ||
-        asprintf (&to, "%s/%s", esp, copies[i + 1]) == -1 ||
-        asprintf (&dir, "%s/EFI/BOOT", esp) == -1) {
-      v2v_error ("out of memory");
-      return -1;
-    }
-    if (guestfs_mkdir_p (g, dir) == -1)
-      return v2v_guestfs_error (g, dir);
-    if (guestfs_cp (g, from, to) == -1)
-      return v2v_guestfs_error (g, to);
-    v2v_info (run, "UEFI: %s copied to %s (the path a new KVM domain's "
-              "firmware boots)", from, to);
-  }
-  /* Debian and Ubuntu: grub's package updates refresh the copy too. */
-  if (guest_exists (g, "/usr/bin/debconf-set-selections") &&
-      guest_exists (g, "/usr/share/doc/grub-efi-amd64")) {
-    char *argv[] = { (char *) "/bin/sh", (char *) "-c",
-                     (char *) "echo 'grub-efi-amd64 "
-                     "grub2/force_efi_extra_removable boolean true' | "
-                     "debconf-set-selections", NULL };
-    if (guest_command (run, argv) == -1) {
-      v2v_warning (run, "grub updates will not refresh "
-                   "EFI/BOOT/BOOTX64.EFI: %s", v2v_last_error ());
-      v2v_clear_error ();
-    }
-    else
-      v2v_info (run, "grub-efi-amd64 updates keep EFI/BOOT/BOOTX64.EFI "
-                "current (grub2/force_efi_extra_removable)");
-  }
-  return 0;
 }
 
 int
@@ -847,7 +601,7 @@ v2v_convert_linux (struct run *run)
   /* The firmware the domain gets, as output.c decides it. */
   if ((run->firmware != V2V_FW_AUTO ? run->firmware
        : run->guest.firmware) == V2V_FW_UEFI &&
-      install_efi_fallback (run) == -1)
+      v2v_linux_efi_fallback (run) == -1)
     return -1;
   if (run->cfg->options.keep_vmware_tools)
     v2v_info (run, "VMware Tools left installed (options --keep-vmware-tools)");
@@ -859,7 +613,7 @@ v2v_convert_linux (struct run *run)
       rewrite_grubenvs (run, umap, nu) == -1 ||
       rewrite_files (run, rename_files, rmap, nrn) == -1)
     goto out;
-  if (keep_nic_names (run) == -1 ||
+  if (v2v_linux_keep_nic_names (run) == -1 ||
       add_virtio_to_initrd (run, tool, kernels, &jobs) == -1 ||
       regenerate_grub (run, &jobs) == -1 ||
       run_jobs (run, &jobs) == -1)
