@@ -96,11 +96,13 @@ $(B)/san/%.o: %.c $(HDRS) Makefile
 	@$(if $(Q),echo "  CC-SAN  $<")
 	$(Q)$(CC) $(SAN_CFLAGS) -c $< -o $@
 
+# Made anew (a removed file's object must not stay in it), and renamed
+# into place, so that a parallel make never links a half-made archive.
 $(B)/libv2v.a: $(LIB_OBJS)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@.$$$$ && ar rcs $@.$$$$ $^ && mv -f $@.$$$$ $@
 
 $(B)/libv2v-san.a: $(SAN_OBJS)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@.$$$$ && ar rcs $@.$$$$ $^ && mv -f $@.$$$$ $@
 
 $(B)/v2vboot-agent: $(CLI_OBJS) $(B)/libv2v.a
 	@$(if $(Q),echo "  LINK    $@")
@@ -196,7 +198,11 @@ check-integration: setup
 	@$(MAKE) --no-print-directory programs fuzz-targets
 	@tests/run-tests.sh -j 2 integration $(INTEGRATION_TESTS)
 
-check: check-unit check-integration
+# One after the other, also under make -j: each builds the engine in a
+# sub-make, and two at once would write the same objects.
+check:
+	@$(MAKE) --no-print-directory check-unit
+	@$(MAKE) --no-print-directory check-integration
 
 bench: setup
 	@$(MAKE) --no-print-directory programs

@@ -33,7 +33,14 @@ grep -q 'MiB of unused inode tables, empty journal and resize reserve will be ne
     fail "the ext4 metadata pass found nothing"
 
 log "the filesystem is consistent after the unused metadata was zeroed"
-guestfish --ro -a "$disk" run : debug sh "e2fsck -fn /dev/sda1; echo e2fsck-exit=\$?" >"$T/fsck.log" 2>&1
+# debug sh sees the appliance's own device names, where the guest's disk
+# is /dev/sdb as often as /dev/sda (the appliance's root, a whole disk
+# without partitions, takes the other): its partition is the one sd?1.
+guestfish --ro -a "$disk" run : debug sh \
+    'd=$(ls /dev/sd?1 /dev/vd?1 2>/dev/null); echo "device=$d"; e2fsck -fn $d; echo e2fsck-exit=$?' \
+    >"$T/fsck.log" 2>&1
+grep -qx 'device=/dev/[sv]d[a-z]1' "$T/fsck.log" ||
+    { cat "$T/fsck.log"; fail "not one partition in the appliance"; }
 grep -q '^e2fsck-exit=0$' "$T/fsck.log" || { cat "$T/fsck.log"; fail "e2fsck found problems"; }
 
 BOOT_MAC=$(grep -o "mac address='[^']*'" "$dest/testvm-kvm.xml" | cut -d"'" -f2)
