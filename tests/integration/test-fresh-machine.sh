@@ -32,7 +32,7 @@ chmod +x "$fake"/*
 
 stubs=(tests/run-tests.sh appliance/build-image.sh tests/example.sh
        tests/example-agent.sh tests/bench/bench.sh tests/bench/bench-libvirt.sh
-       tests/bench/bench-image.sh)
+       tests/bench/bench-image.sh tests/bench/bench-matrix.sh)
 fresh_copy () {
     rm -rf "$T/src" "$mark"
     mkdir "$T/src"
