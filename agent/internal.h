@@ -99,6 +99,7 @@ struct run {
   uint64_t libvirt_bytes;           /* data sent over the connection */
   struct ssh_session_struct *ssh;   /* during the source stage */
   struct sftp_session_struct *sftp;
+  struct v2v_vsphere *vsphere;      /* vSphere API session (source_vsphere.c) */
   struct disk_state *disks;
   size_t nr_disks;
   struct v2v_nic *nics;

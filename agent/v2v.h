@@ -18,7 +18,14 @@
 
 #define V2V_VERSION "0.1.0"
 
-enum v2v_source_type { V2V_SOURCE_NONE = 0, V2V_SOURCE_HTTPS, V2V_SOURCE_SSH };
+/* VSPHERE: the vSphere Web Services API of an ESXi host or a vCenter for
+ * the inventory and the power state; the disks still over HTTPS /folder.
+ */
+enum v2v_source_type { V2V_SOURCE_NONE = 0, V2V_SOURCE_HTTPS, V2V_SOURCE_SSH,
+                       V2V_SOURCE_VSPHERE };
+/* A source VM's power state, as far as the source can tell. */
+enum v2v_power { V2V_POWER_UNKNOWN = 0, V2V_POWER_OFF, V2V_POWER_ON,
+                 V2V_POWER_SUSPENDED };
 enum v2v_dest_type { V2V_DEST_NONE = 0, V2V_DEST_LOCAL, V2V_DEST_LIBVIRT };
 /* DEFAULT: qcow2 in a directory, raw in a libvirt pool. */
 enum v2v_format { V2V_FORMAT_DEFAULT = 0, V2V_FORMAT_QCOW2, V2V_FORMAT_RAW };
@@ -267,6 +274,9 @@ struct v2v_found_vm {
   uint64_t disk_bytes;      /* total virtual size of its disks */
   const char *networks;     /* its NICs' source networks, ", "-separated */
   const char *problem;      /* why it cannot be read, or NULL */
+  enum v2v_power power;     /* V2V_POWER_UNKNOWN when the source cannot tell */
+  const char *inventory;    /* vSphere inventory path "/DC/vm/FOLDER/NAME",
+                               or NULL */
 };
 typedef void (*v2v_found_vm_fn) (const struct v2v_found_vm *vm,
                                  void *opaque);

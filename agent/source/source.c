@@ -15,6 +15,7 @@ v2v_source_ops_for (enum v2v_source_type type)
   switch (type) {
   case V2V_SOURCE_HTTPS: return &v2v_source_https;
   case V2V_SOURCE_SSH: return &v2v_source_ssh;
+  case V2V_SOURCE_VSPHERE: break;   /* source_vsphere.c (issue 15) */
   case V2V_SOURCE_NONE: break;
   }
   return NULL;

@@ -96,8 +96,24 @@ struct v2v_source_ops {
   bool (*url_is_ours) (struct run *run, const char *url);
   int (*download) (struct run *run, const char *url, const char *label,
                    const char *path);
+  /* The VM's power state (after connect, once the VM is known): 0 with
+   * *state set (V2V_POWER_UNKNOWN when the source cannot tell for this
+   * VM; *how then says why, e.g. "no API over plain HTTPS"), or -1 with
+   * the error set.  NULL: the source never can tell.  how is a buffer of
+   * howlen bytes for how the state was learnt ("vSphere API",
+   * "vim-cmd vmsvc/power.getstate 12", ...).
+   */
+  int (*power_state) (struct run *run, enum v2v_power *state,
+                      char *how, size_t howlen);
+  /* Shut the VM down: a guest shutdown through VMware Tools, then wait up
+   * to timeout seconds for it to be off; if it is not and hard, a hard
+   * power-off.  0 once it is off, -1 with the error set.  NULL: the
+   * source cannot.
+   */
+  int (*shutdown) (struct run *run, unsigned timeout, bool hard);
 };
-extern const struct v2v_source_ops v2v_source_https, v2v_source_ssh;
+extern const struct v2v_source_ops v2v_source_https, v2v_source_ssh,
+  v2v_source_vsphere;
 /* The table of a source type, or NULL when there is no source. */
 extern const struct v2v_source_ops *v2v_source_ops_for
   (enum v2v_source_type type);
