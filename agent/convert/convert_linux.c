@@ -213,10 +213,25 @@ build_devmaps (struct run *run, struct v2v_devmap **umap, size_t *nu,
   return ret;
 }
 
+/* How one kind of file has its disk names rewritten: the new text, with
+ * *changes names replaced and *fits false when a name had no room.
+ */
+typedef char *(*rewrite_fn) (const char *text, const struct v2v_devmap *map,
+                             size_t nr, size_t *changes, bool *fits);
+
+static char *
+rewrite_text (const char *text, const struct v2v_devmap *map, size_t nr,
+              size_t *changes, bool *fits)
+{
+  *fits = true;
+  return v2v_rewrite_devices (text, map, nr, changes);
+}
+
 /* Rewrite disk names in every file matching the patterns. */
 static int
-rewrite_files (struct run *run, const char *const *patterns,
-               const struct v2v_devmap *map, size_t nr)
+rewrite_files_with (struct run *run, const char *const *patterns,
+                    rewrite_fn rewrite, const struct v2v_devmap *map,
+                    size_t nr)
 {
   size_t p, i;
 
@@ -228,44 +243,11 @@ rewrite_files (struct run *run, const char *const *patterns,
       CLEANUP_FREE char *text = v2v_guest_read_text (run->g, files[i]);
       CLEANUP_FREE char *out = NULL;
       size_t changes;
-
-      if (text == NULL)
-        continue;
-      out = v2v_rewrite_devices (text, map, nr, &changes);
-      if (out == NULL) {
-        v2v_error ("out of memory");
-        return -1;
-      }
-      if (changes == 0)
-        continue;
-      if (v2v_guest_write_text (run, files[i], out) == -1)
-        return -1;
-      v2v_info (run, "%s: %zu disk name%s replaced", files[i], changes,
-                changes == 1 ? "" : "s");
-    }
-  }
-  return 0;
-}
-
-/* The environment blocks keep their size (devname.c says why). */
-static int
-rewrite_grubenvs (struct run *run, const struct v2v_devmap *map, size_t nr)
-{
-  size_t p, i;
-
-  for (p = 0; grubenv_files[p]; ++p) {
-    CLEANUP_FREE_STRV char **files =
-      v2v_guest_glob_files (run->g, grubenv_files[p]);
-
-    for (i = 0; files && files[i]; ++i) {
-      CLEANUP_FREE char *text = v2v_guest_read_text (run->g, files[i]);
-      CLEANUP_FREE char *out = NULL;
-      size_t changes;
       bool fits;
 
       if (text == NULL)
         continue;
-      out = v2v_grubenv_rewrite (text, map, nr, &changes, &fits);
+      out = rewrite (text, map, nr, &changes, &fits);
       if (out == NULL) {
         v2v_error ("out of memory");
         return -1;
@@ -283,6 +265,21 @@ rewrite_grubenvs (struct run *run, const struct v2v_devmap *map, size_t nr)
     }
   }
   return 0;
+}
+
+static int
+rewrite_files (struct run *run, const char *const *patterns,
+               const struct v2v_devmap *map, size_t nr)
+{
+  return rewrite_files_with (run, patterns, rewrite_text, map, nr);
+}
+
+/* The environment blocks keep their size (devname.c says why). */
+static int
+rewrite_grubenvs (struct run *run, const struct v2v_devmap *map, size_t nr)
+{
+  return rewrite_files_with (run, grubenv_files, v2v_grubenv_rewrite,
+                             map, nr);
 }
 
 static int
