@@ -197,14 +197,20 @@ struct v2v_vmx_nic {
   char *network;            /* "" if none */
   char *model;
 };
+#define V2V_VMX_MAX_NOTES 8
 struct v2v_vmx {
   char *name, *guest_os;
-  unsigned memory_mib, vcpus;   /* 0 if not given */
+  unsigned memory_mib, vcpus;   /* as VMware runs it: 32 MiB, 1 if absent */
   enum v2v_firmware firmware;
   struct v2v_vmx_disk *disks;   /* in controller, bus, unit order */
   size_t nr_disks;
   struct v2v_vmx_nic *nics;
   size_t nr_nics;
+  /* What the conversion should tell the operator (a device skipped, a
+   * default taken): whole sentences without the file's own strings.
+   */
+  char notes[V2V_VMX_MAX_NOTES][200];
+  size_t nr_notes;
 };
 extern int v2v_vmx_parse (const char *text, size_t len, struct v2v_vmx *vmx,
                           char *err, size_t errlen);

@@ -2,7 +2,8 @@
  * from its .vmx on the source (disks in controller order, each
  * descriptor resolved to its flat extent; NICs with their MACs and
  * networks; name, memory, vCPUs, firmware).  Every refusal (snapshot,
- * RDM, encrypted, sparse) happens here, before any overlay exists.
+ * RDM, encrypted, sparse) happens here, before any overlay exists, and
+ * what the parser noted (a device skipped, a default taken) is warned.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -181,6 +182,8 @@ v2v_vm_from_vmx (struct run *run)
     v2v_error ("%s: %s", cfg->vm.vmx, err);
     return -1;
   }
+  for (i = 0; i < vmx.nr_notes; ++i)
+    v2v_warning (run, "%s: %s", cfg->vm.vmx, vmx.notes[i]);
   for (i = 0; i < vmx.nr_disks; ++i) {
     CLEANUP_FREE char *desc_path = v2v_vmx_resolve (cfg->vm.vmx,
                                                     vmx.disks[i].file);

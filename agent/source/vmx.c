@@ -12,6 +12,8 @@
  * tests/fuzz/fuzz-vmx.c.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,20 +32,27 @@ static const char *const controllers[] = { "scsi", "sata", "nvme", "ide",
 
 struct kv {
   char *key, *value;
+  unsigned line;                /* 1-based, for messages */
 };
 DEFINE_VECTOR_TYPE (kv_vector, struct kv);
 
 /* The pairs of a file and an index over them: the pairs sorted by key
- * in any case (keys are case-insensitive), one entry per key, the last
- * assignment's (the last one wins, as in VMware's own reader).  A lookup
- * is a binary search, so a file of the largest size parses in a fraction
- * of a second whatever its keys (a hash table could be made to collide).
+ * in any case (keys are case-insensitive), one entry per key.  A key
+ * given twice is an error in VMware's own reader (Workstation and
+ * Fusion refuse to open such a file: hashicorp/vagrant#2597,
+ * cloudfoundry-attic/bosh-lite#61), so the index also records the
+ * first key given twice with two different values (conflict) and one
+ * given twice with the same value (same).  A lookup is a binary search,
+ * so a file of the largest size parses in a fraction of a second
+ * whatever its keys (a hash table could be made to collide).
  */
 struct pairs {
   struct kv_vector kv;
   int n;                        /* kv.len */
   int *order;                   /* indexes into kv, by key */
   int nr_order;
+  int conflict[2];              /* -1, or two pairs, same key, values differ */
+  int same;                     /* -1, or a pair whose key and value repeat */
 };
 
 static int
@@ -61,18 +70,29 @@ static int
 index_pairs (struct pairs *p)
 {
   int i, m = 0;
+  const struct kv *kv = p->kv.ptr;
 
+  p->conflict[0] = p->conflict[1] = p->same = -1;
   p->order = malloc (((size_t) p->n + 1) * sizeof *p->order);
   if (p->order == NULL)
     return -1;
   for (i = 0; i < p->n; ++i)
     p->order[i] = i;
   qsort_r (p->order, (size_t) p->n, sizeof *p->order, compare_order, p->kv.ptr);
-  /* of a run of equal keys keep the last, the latest assignment */
+  /* of a run of equal keys keep the last, and note the repeat */
   for (i = 0; i < p->n; ++i) {
-    if (i + 1 < p->n && strcasecmp (p->kv.ptr[p->order[i]].key,
-                                    p->kv.ptr[p->order[i + 1]].key) == 0)
+    if (i + 1 < p->n && strcasecmp (kv[p->order[i]].key,
+                                    kv[p->order[i + 1]].key) == 0) {
+      if (strcmp (kv[p->order[i]].value, kv[p->order[i + 1]].value) != 0) {
+        if (p->conflict[0] == -1) {
+          p->conflict[0] = p->order[i];
+          p->conflict[1] = p->order[i + 1];
+        }
+      }
+      else if (p->same == -1)
+        p->same = p->order[i + 1];
       continue;
+    }
     p->order[m++] = p->order[i];
   }
   p->nr_order = m;
@@ -93,51 +113,140 @@ free_pairs (struct pairs *p)
   memset (p, 0, sizeof *p);
 }
 
-/* Split text into key/value pairs and index them.  Returns 0 or -1 (out
- * of memory); p is freed with free_pairs either way.
+static bool
+is_blank (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+/* One line [q, le) in VMware's dictionary syntax (open-vm-tools
+ * lib/dict/dictll.c, DictLL_UnmarshalLine): a name without blanks, '='
+ * or '#'; '='; a value either quoted (up to the next '"') or bare (up
+ * to a blank or '#'); then only blanks and an optional '#' comment.
+ * Sets the name and the raw value; false for a comment, a blank line or
+ * a line VMware would not read as a pair.
+ */
+static bool
+split_line (const char *q, const char *le, const char **k, const char **ke,
+            const char **v, const char **ve)
+{
+  const char *t;
+
+  while (q < le && is_blank (*q))
+    q++;
+  *k = *ke = q;
+  while (*ke < le && !is_blank (**ke) && **ke != '=' && **ke != '#')
+    (*ke)++;
+  if (*ke == *k)
+    return false;
+  t = *ke;
+  while (t < le && is_blank (*t))
+    t++;
+  if (t == le || *t != '=')
+    return false;
+  t++;
+  while (t < le && is_blank (*t))
+    t++;
+  if (t < le && *t == '"') {
+    *v = t + 1;
+    *ve = memchr (*v, '"', (size_t) (le - *v));
+    if (*ve == NULL)
+      return false;
+    t = *ve + 1;
+  }
+  else {
+    *v = *ve = t;
+    while (*ve < le && !is_blank (**ve) && **ve != '#')
+      (*ve)++;
+    t = *ve;
+  }
+  while (t < le && is_blank (*t))
+    t++;
+  return t == le || *t == '#';
+}
+
+static int
+hex_digit (char c)
+{
+  return c >= '0' && c <= '9' ? c - '0'
+    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The value [v, ve) with VMware's escapes undone: "|XX" (two hex
+ * digits) is the byte 0xXX ("|22" a quote, "|7C" a pipe, "|0A" a line
+ * feed); a '|' not followed by two hex digits stands for itself.
+ * Caller frees; NULL if out of memory or if the value holds a NUL
+ * ("|00"), which no C string can carry (errno 0 then).
+ */
+static char *
+unescape (const char *v, const char *ve)
+{
+  char *out = malloc ((size_t) (ve - v) + 1), *o = out;
+
+  errno = ENOMEM;
+  if (out == NULL)
+    return NULL;
+  while (v < ve) {
+    int hi, lo;
+    if (*v == '|' && ve - v >= 3 && (hi = hex_digit (v[1])) >= 0 &&
+        (lo = hex_digit (v[2])) >= 0) {
+      if (hi == 0 && lo == 0) {
+        free (out);
+        errno = 0;
+        return NULL;
+      }
+      *o++ = (char) (hi * 16 + lo);
+      v += 3;
+    }
+    else
+      *o++ = *v++;
+  }
+  *o = '\0';
+  return out;
+}
+
+/* Split text into key/value pairs and index them.  A UTF-8 byte order
+ * mark is skipped and a CR before the LF is dropped (Workstation on
+ * Windows writes CRLF).  Returns 0 or -1 (out of memory); p is freed
+ * with free_pairs either way.
  */
 static int
 split_pairs (const char *text, size_t len, struct pairs *p)
 {
   const char *q = text, *end = text + len;
+  unsigned line = 0;
 
   memset (p, 0, sizeof *p);
+  p->conflict[0] = p->conflict[1] = p->same = -1;
+  if (len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+    q += 3;
   while (q < end) {
     const char *eol = memchr (q, '\n', (size_t) (end - q));
     const char *le = eol ? eol : end;
     const char *k, *ke, *v, *ve;
+    struct kv e;
 
-    k = q;
-    while (k < le && isspace ((unsigned char) *k))
-      k++;
-    q = eol ? eol + 1 : end;
-    if (k == le || *k == '#')
+    line++;
+    if (le > q && le[-1] == '\r')
+      le--;
+    if (!split_line (q, le, &k, &ke, &v, &ve) ||
+        ve - v > VMX_MAX_VALUE || p->kv.len >= 100000) {
+      q = eol ? eol + 1 : end;
       continue;
-    ke = memchr (k, '=', (size_t) (le - k));
-    if (ke == NULL)
-      continue;
-    v = ke + 1;
-    while (ke > k && isspace ((unsigned char) ke[-1]))
-      ke--;
-    while (v < le && isspace ((unsigned char) *v))
-      v++;
-    ve = le;
-    while (ve > v && isspace ((unsigned char) ve[-1]))
-      ve--;
-    if (ve - v >= 2 && *v == '"' && ve[-1] == '"') {
-      v++;
-      ve--;
     }
-    if (ke == k || ve - v > VMX_MAX_VALUE || p->kv.len >= 100000)
+    q = eol ? eol + 1 : end;
+    e.line = line;
+    e.key = strndup (k, (size_t) (ke - k));
+    e.value = unescape (v, ve);
+    if (e.value == NULL && errno == 0) {     /* "|00": not a value */
+      free (e.key);
       continue;
-    {
-      struct kv e = { strndup (k, (size_t) (ke - k)),
-                      strndup (v, (size_t) (ve - v)) };
-      if (!e.key || !e.value || kv_vector_append (&p->kv, e) == -1) {
-        free (e.key);
-        free (e.value);
-        return -1;
-      }
+    }
+    if (!e.key || !e.value || kv_vector_append (&p->kv, e) == -1) {
+      free (e.key);
+      free (e.value);
+      return -1;
     }
     p->n = (int) p->kv.len;
   }
@@ -245,45 +354,126 @@ valid_mac (const char *s)
   return true;
 }
 
+/* Adds a note for the operator (at most V2V_VMX_MAX_NOTES; more are
+ * dropped).
+ */
+static void __attribute__ ((format (printf, 2, 3)))
+note (struct v2v_vmx *vmx, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (vmx->nr_notes == V2V_VMX_MAX_NOTES)
+    return;
+  va_start (ap, fmt);
+  vsnprintf (vmx->notes[vmx->nr_notes++], sizeof vmx->notes[0], fmt, ap);
+  va_end (ap);
+}
+
+static bool
+type_is (const char *type, const char *what)
+{
+  return type && strcasecmp (type, what) == 0;
+}
+
+static bool
+starts_with (const char *s, const char *prefix)
+{
+  return strncmp (s, prefix, strlen (prefix)) == 0;
+}
+
+/* The device is a hard disk: no deviceType (what VMware writes for a
+ * disk on SATA or NVMe, and GSX for IDE), or one of the disk types.
+ * plainDisk is the old flat-file disk of Workstation and GSX: a disk
+ * too, whose file the descriptor step checks.
+ */
+static bool
+is_hard_disk (const char *type)
+{
+  return type == NULL || type_is (type, "disk") ||
+    type_is (type, "plainDisk") || type_is (type, "scsi-hardDisk") ||
+    type_is (type, "ata-hardDisk");
+}
+
+/* A SCSI passthrough device (deviceType scsi-passthru): the host's
+ * device given to the guest.  A CD-ROM (/vmfs/devices/cdrom/...) or
+ * another generic device (tape, changer) holds no guest data and is
+ * skipped; a host disk is refused like a raw device mapping.
+ */
+static int
+passthru (struct v2v_vmx *vmx, const char *prefix, const char *file,
+          char *err, size_t errlen)
+{
+  if (file && starts_with (file, "/vmfs/devices/cdrom/")) {
+    note (vmx, "%s is the host's CD-ROM drive passed through "
+          "(scsi-passthru): not converted", prefix);
+    return 0;
+  }
+  if (file && (starts_with (file, "/vmfs/devices/disks/") ||
+               starts_with (file, "/dev/sd"))) {
+    snprintf (err, errlen, "%s is a host disk passed through "
+              "(scsi-passthru), like a raw device mapping: copy it to a "
+              "virtual disk first", prefix);
+    return -1;
+  }
+  note (vmx, "%s is a generic SCSI device passed through (scsi-passthru): "
+        "not converted", prefix);
+  return 0;
+}
+
 static int
 add_disk (struct v2v_vmx *vmx, const struct pairs *pairs, int i,
           char *err, size_t errlen)
 {
   char prefix[64], k[96];
-  const char *type, *mode;
+  const char *type, *mode, *file;
   int c;
   unsigned bus, unit;
   struct v2v_vmx_disk *d;
 
   if (!parse_disk_key (pairs->kv.ptr[i].key, &c, &bus, &unit))
     return 0;
+  /* the key's last assignment only (the others repeat it) */
+  if (get (pairs, pairs->kv.ptr[i].key) != pairs->kv.ptr[i].value)
+    return 0;
   snprintf (prefix, sizeof prefix, "%.*s",
             (int) (strchr (pairs->kv.ptr[i].key, '.') - pairs->kv.ptr[i].key),
             pairs->kv.ptr[i].key);
+  /* scsi0.present = "FALSE" switches off the controller and all on it
+   * (IDE has no such key)
+   */
+  snprintf (k, sizeof k, "%s%u.present", controllers[c], bus);
+  if (get (pairs, k) && !get_bool (pairs, k))
+    return 0;
   snprintf (k, sizeof k, "%s.present", prefix);
   if (get (pairs, k) && !get_bool (pairs, k))
     return 0;
+  file = pairs->kv.ptr[i].value;
   snprintf (k, sizeof k, "%s.deviceType", prefix);
   type = get (pairs, k);
-  if (type && strcasecmp (type, "disk") != 0 &&
-      strcasecmp (type, "scsi-hardDisk") != 0 &&
-      strcasecmp (type, "ata-hardDisk") != 0) {
-    if (strcasestr (type, "rawDisk") || strcasestr (type, "scsi-passthru")) {
+  if (!is_hard_disk (type)) {
+    if (type_is (type, "scsi-passthru"))
+      return passthru (vmx, prefix, file, err, errlen);
+    if (strcasestr (type, "rawDisk")) {
       snprintf (err, errlen, "%s is a raw device mapping (%s): RDM disks "
                 "cannot be converted; copy them to a virtual disk first",
-                prefix, type);
+                prefix, type_is (type, "rawDisk") ? "rawDisk" : "raw");
       return -1;
     }
     return 0;                   /* CD-ROM, floppy... */
   }
+  snprintf (k, sizeof k, "%s.present", prefix);
+  if (get (pairs, k) == NULL)
+    note (vmx, "%s has no .present line (VMware may not attach it): "
+          "converted anyway", prefix);
   snprintf (k, sizeof k, "%s.mode", prefix);
   mode = get (pairs, k);
-  if (mode && strcasestr (mode, "independent-nonpersistent")) {
-    snprintf (err, errlen, "%s is an independent non-persistent disk: its "
-              "changes live in a redo log; make it persistent first", prefix);
-    return -1;
-  }
-  /* The same controller:unit given twice: the last one wins. */
+  if (mode && (strcasecmp (mode, "independent-nonpersistent") == 0 ||
+               strcasecmp (mode, "nonpersistent") == 0))
+    note (vmx, "%s is non-persistent: its base disk is converted (VMware "
+          "discards the disk's redo log at power-off)", prefix);
+  /* The same controller:unit given twice (scsi0:0 and SCSI0:00): the
+   * first in the file wins.
+   */
   for (size_t j = 0; j < vmx->nr_disks; ++j)
     if (vmx->disks[j].ctrl == c && vmx->disks[j].bus == bus &&
         vmx->disks[j].unit == unit)
@@ -296,17 +486,58 @@ add_disk (struct v2v_vmx *vmx, const struct pairs *pairs, int i,
   d->ctrl = c;
   d->bus = bus;
   d->unit = unit;
-  snprintf (k, sizeof k, "%s.fileName", prefix);
-  /* (a prefix too long for the buffer, such as scsi0:000...0, finds no
-   * key: take this line's own value)
-   */
-  d->file = strdup (get (pairs, k) ? get (pairs, k) : pairs->kv.ptr[i].value);
+  d->file = strdup (file);
   if (d->file == NULL) {
     snprintf (err, errlen, "out of memory");
     return -1;
   }
   vmx->nr_disks++;
   return 0;
+}
+
+/* The NIC's MAC: the address its addressType names ("static":
+ * address; "generated", "vpx": generatedAddress), else whichever is
+ * there.  An all-zero address (NSX opaque networks write a static
+ * 00:00:00:00:00:00 that NSX fills in at power-on) is no MAC.
+ */
+static const char *
+nic_mac (struct v2v_vmx *vmx, const struct pairs *pairs, unsigned e)
+{
+  char k[64];
+  const char *type, *mac;
+
+  snprintf (k, sizeof k, "ethernet%u.addressType", e);
+  type = get (pairs, k);
+  snprintf (k, sizeof k, "ethernet%u.%s", e,
+            type_is (type, "static") ? "address" : "generatedAddress");
+  mac = get (pairs, k);
+  if (mac == NULL) {
+    snprintf (k, sizeof k, "ethernet%u.%s", e,
+              type_is (type, "static") ? "generatedAddress" : "address");
+    mac = get (pairs, k);
+  }
+  if (mac && strcmp (mac, "00:00:00:00:00:00") == 0) {
+    note (vmx, "ethernet%u has an all-zero MAC (set by NSX at power-on): "
+          "the converted NIC gets a new one", e);
+    return NULL;
+  }
+  return mac && valid_mac (mac) ? mac : NULL;
+}
+
+/* Whether ethernetN has keys of its own (a NIC without .present). */
+static bool
+nic_has_keys (const struct pairs *pairs, unsigned e)
+{
+  static const char *const keys[] = { "virtualDev", "networkName",
+    "addressType", "generatedAddress", "address", "connectionType", NULL };
+  char k[64];
+
+  for (int i = 0; keys[i]; ++i) {
+    snprintf (k, sizeof k, "ethernet%u.%s", e, keys[i]);
+    if (get (pairs, k))
+      return true;
+  }
+  return false;
 }
 
 static int
@@ -316,36 +547,84 @@ add_nics (struct v2v_vmx *vmx, const struct pairs *pairs)
 
   for (e = 0; e < 100 && vmx->nr_nics < VMX_MAX_NICS; ++e) {
     char k[64];
-    const char *type, *mac = NULL, *net;
+    const char *mac, *net;
     struct v2v_vmx_nic *nic;
 
     snprintf (k, sizeof k, "ethernet%u.present", e);
-    if (!get_bool (pairs, k))
+    if (!get_bool (pairs, k)) {
+      if (get (pairs, k) == NULL && nic_has_keys (pairs, e))
+        note (vmx, "ethernet%u has no .present line: VMware does not "
+              "attach it, nor does the conversion", e);
       continue;
-    snprintf (k, sizeof k, "ethernet%u.addressType", e);
-    type = get (pairs, k);
-    snprintf (k, sizeof k, "ethernet%u.%s", e,
-              type && strcasecmp (type, "static") == 0 ? "address"
-              : "generatedAddress");
-    mac = get (pairs, k);
-    if (mac == NULL) {
-      snprintf (k, sizeof k, "ethernet%u.address", e);
-      mac = get (pairs, k);
     }
+    mac = nic_mac (vmx, pairs, e);
     snprintf (k, sizeof k, "ethernet%u.networkName", e);
     net = get (pairs, k);
     nic = &vmx->nics[vmx->nr_nics];
-    nic->mac = mac && valid_mac (mac) ? strdup (mac) : NULL;
+    nic->mac = mac ? strdup (mac) : NULL;
     if (nic->mac)
       for (char *p = nic->mac; *p; ++p)
         *p = (char) tolower ((unsigned char) *p);
     nic->network = strdup (net ? net : "");
     snprintf (k, sizeof k, "ethernet%u.virtualDev", e);
     nic->model = strdup (get (pairs, k) ? get (pairs, k) : "e1000");
-    if (!nic->network || !nic->model)
+    if ((mac && !nic->mac) || !nic->network || !nic->model)
       return -1;
     vmx->nr_nics++;
   }
+  return 0;
+}
+
+/* The VM's memory and vCPUs as VMware runs it: memSize (MiB) and
+ * numvcpus, VMware's defaults when absent (32 MiB, 1 vCPU), with a note
+ * when a default was taken or a value could not be read.
+ */
+static void
+memory_and_vcpus (struct v2v_vmx *vmx, const struct pairs *pairs)
+{
+  if (!get_uint (pairs, "memSize", 16 * 1024 * 1024, &vmx->memory_mib)) {
+    vmx->memory_mib = 32;
+    note (vmx, "memSize is %s: VMware's default, 32 MiB, is used "
+          "(vm --memory sets it)", get (pairs, "memSize") ? "not a size"
+          : "not given");
+  }
+  if (!get_uint (pairs, "numvcpus", 768, &vmx->vcpus)) {
+    vmx->vcpus = 1;
+    if (get (pairs, "numvcpus"))
+      note (vmx, "numvcpus is not a count: 1 vCPU, VMware's default, "
+            "is used (vm --vcpus sets it)");
+  }
+}
+
+/* A key given twice: refused when the values differ (VMware itself
+ * refuses the file, and which value the VM ran with cannot be known),
+ * a note when they agree.  Returns 0 or -1 with err set.
+ */
+static int
+check_repeats (struct v2v_vmx *vmx, const struct pairs *p, char *err,
+               size_t errlen)
+{
+  char key[65];
+  const char *k;
+  size_t i;
+
+  if (p->conflict[0] >= 0) {
+    /* the key as letters, digits and . _ : - only (it is the file's) */
+    k = p->kv.ptr[p->conflict[1]].key;
+    for (i = 0; k[i] && i < sizeof key - 1; ++i)
+      key[i] = isalnum ((unsigned char) k[i]) || strchr ("._:-", k[i])
+        ? k[i] : '?';
+    key[i] = '\0';
+    snprintf (err, errlen, "key %s is given twice with different values "
+              "(lines %u and %u): VMware refuses such a file; remove one "
+              "of them", key, p->kv.ptr[p->conflict[0]].line,
+              p->kv.ptr[p->conflict[1]].line);
+    return -1;
+  }
+  if (p->same >= 0)
+    note (vmx, "a key is given twice with the same value (line %u): "
+          "VMware Workstation and Fusion refuse to open such a file",
+          p->kv.ptr[p->same].line);
   return 0;
 }
 
@@ -372,24 +651,27 @@ v2v_vmx_parse (const char *text, size_t len, struct v2v_vmx *vmx,
     snprintf (err, errlen, "out of memory");
     goto out;
   }
+  /* An encrypted .vmx keeps only a few keys in the clear: its version
+   * and devices are inside encryption.data.
+   */
+  if (get (pairs, "encryption.keySafe") || get (pairs, "encryption.data")) {
+    snprintf (err, errlen, "the VM is encrypted (encryption.keySafe): its "
+              "settings and disks are ciphertext; remove the encryption in "
+              "VMware first (vSphere: a storage policy without encryption; "
+              "Workstation, Fusion: Access Control, Remove Encryption)");
+    goto out;
+  }
   if (get (pairs, "config.version") == NULL &&
       get (pairs, "virtualHW.version") == NULL) {
     snprintf (err, errlen, "no config.version or virtualHW.version: not a "
               ".vmx file");
     goto out;
   }
-  if (get (pairs, "encryption.keySafe") ||
-      get (pairs, "encryption.data")) {
-    snprintf (err, errlen, "the VM is encrypted: decrypt it in vSphere "
-              "first");
+  if (check_repeats (vmx, pairs, err, errlen) == -1)
     goto out;
-  }
   v = get (pairs, "displayName");
   vmx->name = strdup (v ? v : "");
-  if (!get_uint (pairs, "memSize", 16 * 1024 * 1024, &vmx->memory_mib))
-    vmx->memory_mib = 0;
-  if (!get_uint (pairs, "numvcpus", 768, &vmx->vcpus))
-    vmx->vcpus = 0;
+  memory_and_vcpus (vmx, pairs);
   v = get (pairs, "firmware");
   vmx->firmware = v && strcasecmp (v, "efi") == 0 ? V2V_FW_UEFI : V2V_FW_BIOS;
   v = get (pairs, "guestOS");
