@@ -133,10 +133,10 @@ FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 \
                -Iagent -Ikickstart $(PKG_CFLAGS)
 # ks_print.c hashes sections (dump-config) with libcrypto.
 FUZZ_LIBS := -lcrypto
-$(B)/fuzz/fuzz-vmx: tests/fuzz/fuzz-vmx.c agent/source/vmx.c $(HDRS)
+$(B)/fuzz/fuzz-vmx: tests/fuzz/fuzz-vmx.c agent/source/vmx.c agent/source/vmx_dict.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vmx.c agent/source/vmx.c
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vmx.c agent/source/vmx.c agent/source/vmx_dict.c
 
 $(B)/fuzz/fuzz-kickstart: tests/fuzz/fuzz-kickstart.c $(KS_SRCS) agent/pipeline/config.c $(HDRS)
 	@mkdir -p $(dir $@)

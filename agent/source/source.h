@@ -186,6 +186,42 @@ extern int v2v_overlay_create (struct run *run, struct disk_state *d,
                                size_t i);
 extern int v2v_overlay_zero_unused (struct run *run, struct disk_state *d);
 
+/* vmx_dict.c */
+struct v2v_dict_pair {
+  char *key, *value;
+  unsigned line;                /* 1-based, for messages */
+};
+/* The pairs of a file and an index over them: the pairs sorted by key
+ * in any case (keys are case-insensitive), one entry per key.  A key
+ * given twice is an error in VMware's own reader (Workstation and
+ * Fusion refuse to open such a file: hashicorp/vagrant#2597,
+ * cloudfoundry-attic/bosh-lite#61), so the index also records the
+ * first key given twice with two different values (conflict) and one
+ * given twice with the same value (same).  A lookup is a binary search,
+ * so a file of the largest size parses in a fraction of a second
+ * whatever its keys (a hash table could be made to collide).
+ */
+struct v2v_dict {
+  struct v2v_dict_pair *pairs;  /* in file order */
+  int nr_pairs;
+  int *order;                   /* indexes into pairs, by key */
+  int nr_order;
+  int conflict[2];              /* -1, or two pairs, same key, values differ */
+  int same;                     /* -1, or a pair whose key and value repeat */
+};
+/* Returns 0 or -1 (out of memory); d is freed with v2v_dict_free
+ * either way.
+ */
+extern int v2v_dict_parse (const char *text, size_t len, struct v2v_dict *d);
+extern void v2v_dict_free (struct v2v_dict *d);
+/* The value of the key's last assignment, in any case, or NULL. */
+extern const char *v2v_dict_get (const struct v2v_dict *d, const char *key);
+/* TRUE, true, 1 (and not absent). */
+extern bool v2v_dict_get_bool (const struct v2v_dict *d, const char *key);
+/* A decimal from 1 to max into *ret; false if absent or not one. */
+extern bool v2v_dict_get_uint (const struct v2v_dict *d, const char *key,
+                               unsigned max, unsigned *ret);
+
 /* vmx.c */
 struct v2v_vmx_disk {
   int ctrl;                 /* 0 scsi, 1 sata, 2 nvme, 3 ide */

@@ -1,18 +1,22 @@
 /* VMware .vmx files and .vmdk descriptors: a small bounded parser.
  *
- * A .vmx is lines of `key = "value"`; keys are case-insensitive.  We take
- * what a conversion needs: the display name, memory, vCPUs, firmware, the
- * hard disks in controller order (scsi, sata, nvme, ide; then bus and
- * unit) and the NICs with their MACs and network names.  A descriptor
- * .vmdk names its extent file; snapshots, raw device mappings, sparse and
- * encrypted disks are refused up front with the reason.
+ * A .vmx is lines of `key = "value"` in VMware's dictionary syntax
+ * (open-vm-tools lib/dict/dictll.c): keys compared in any case, |XX
+ * escapes in values, a key given twice refused as VMware refuses it.
+ * We take what a conversion needs, with VMware's defaults when a key is
+ * absent: the display name, memory, vCPUs, firmware, the hard disks in
+ * controller order (scsi, sata, nvme, ide; then bus and unit) and the
+ * NICs with their MACs and network names; what was skipped or assumed
+ * is left in notes for the operator.  The line syntax is vmx_dict.c.
+ * A descriptor .vmdk names its extent file; snapshots, raw device
+ * mappings, sparse and encrypted disks are refused up front with the
+ * reason.  docs/vmx.md is the user's view of all of it.
  *
  * Input comes from the network: sizes, counts and lengths are capped, and
  * nothing here trusts a number it did not check.  Fuzzed by
- * tests/fuzz/fuzz-vmx.c.
+ * tests/fuzz/fuzz-vmx.c; tests/unit/test-vmx.c runs it over real files.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,283 +24,13 @@
 #include <strings.h>
 
 #include "internal.h"
-#include "common/vector.h"
 
 #define VMX_MAX_SIZE (1024 * 1024)
-#define VMX_MAX_VALUE 1024
 #define VMX_MAX_DISKS 64
 #define VMX_MAX_NICS 32
 
 static const char *const controllers[] = { "scsi", "sata", "nvme", "ide",
                                            NULL };
-
-struct kv {
-  char *key, *value;
-  unsigned line;                /* 1-based, for messages */
-};
-DEFINE_VECTOR_TYPE (kv_vector, struct kv);
-
-/* The pairs of a file and an index over them: the pairs sorted by key
- * in any case (keys are case-insensitive), one entry per key.  A key
- * given twice is an error in VMware's own reader (Workstation and
- * Fusion refuse to open such a file: hashicorp/vagrant#2597,
- * cloudfoundry-attic/bosh-lite#61), so the index also records the
- * first key given twice with two different values (conflict) and one
- * given twice with the same value (same).  A lookup is a binary search,
- * so a file of the largest size parses in a fraction of a second
- * whatever its keys (a hash table could be made to collide).
- */
-struct pairs {
-  struct kv_vector kv;
-  int n;                        /* kv.len */
-  int *order;                   /* indexes into kv, by key */
-  int nr_order;
-  int conflict[2];              /* -1, or two pairs, same key, values differ */
-  int same;                     /* -1, or a pair whose key and value repeat */
-};
-
-static int
-compare_order (const void *a, const void *b, void *opaque)
-{
-  const struct kv *kv = opaque;
-  int x = *(const int *) a, y = *(const int *) b;
-  int c = strcasecmp (kv[x].key, kv[y].key);
-
-  return c ? c : x - y;
-}
-
-/* Fill p->order for p->kv[0 .. p->n).  Returns 0 or -1 (out of memory). */
-static int
-index_pairs (struct pairs *p)
-{
-  int i, m = 0;
-  const struct kv *kv = p->kv.ptr;
-
-  p->conflict[0] = p->conflict[1] = p->same = -1;
-  p->order = malloc (((size_t) p->n + 1) * sizeof *p->order);
-  if (p->order == NULL)
-    return -1;
-  for (i = 0; i < p->n; ++i)
-    p->order[i] = i;
-  qsort_r (p->order, (size_t) p->n, sizeof *p->order, compare_order, p->kv.ptr);
-  /* of a run of equal keys keep the last, and note the repeat */
-  for (i = 0; i < p->n; ++i) {
-    if (i + 1 < p->n && strcasecmp (kv[p->order[i]].key,
-                                    kv[p->order[i + 1]].key) == 0) {
-      if (strcmp (kv[p->order[i]].value, kv[p->order[i + 1]].value) != 0) {
-        if (p->conflict[0] == -1) {
-          p->conflict[0] = p->order[i];
-          p->conflict[1] = p->order[i + 1];
-        }
-      }
-      else if (p->same == -1)
-        p->same = p->order[i + 1];
-      continue;
-    }
-    p->order[m++] = p->order[i];
-  }
-  p->nr_order = m;
-  return 0;
-}
-
-static void
-free_pairs (struct pairs *p)
-{
-  int i;
-
-  for (i = 0; i < p->n; ++i) {
-    free (p->kv.ptr[i].key);
-    free (p->kv.ptr[i].value);
-  }
-  kv_vector_reset (&p->kv);
-  free (p->order);
-  memset (p, 0, sizeof *p);
-}
-
-static bool
-is_blank (char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-/* One line [q, le) in VMware's dictionary syntax (open-vm-tools
- * lib/dict/dictll.c, DictLL_UnmarshalLine): a name without blanks, '='
- * or '#'; '='; a value either quoted (up to the next '"') or bare (up
- * to a blank or '#'); then only blanks and an optional '#' comment.
- * Sets the name and the raw value; false for a comment, a blank line or
- * a line VMware would not read as a pair.
- */
-static bool
-split_line (const char *q, const char *le, const char **k, const char **ke,
-            const char **v, const char **ve)
-{
-  const char *t;
-
-  while (q < le && is_blank (*q))
-    q++;
-  *k = *ke = q;
-  while (*ke < le && !is_blank (**ke) && **ke != '=' && **ke != '#')
-    (*ke)++;
-  if (*ke == *k)
-    return false;
-  t = *ke;
-  while (t < le && is_blank (*t))
-    t++;
-  if (t == le || *t != '=')
-    return false;
-  t++;
-  while (t < le && is_blank (*t))
-    t++;
-  if (t < le && *t == '"') {
-    *v = t + 1;
-    *ve = memchr (*v, '"', (size_t) (le - *v));
-    if (*ve == NULL)
-      return false;
-    t = *ve + 1;
-  }
-  else {
-    *v = *ve = t;
-    while (*ve < le && !is_blank (**ve) && **ve != '#')
-      (*ve)++;
-    t = *ve;
-  }
-  while (t < le && is_blank (*t))
-    t++;
-  return t == le || *t == '#';
-}
-
-static int
-hex_digit (char c)
-{
-  return c >= '0' && c <= '9' ? c - '0'
-    : c >= 'a' && c <= 'f' ? c - 'a' + 10
-    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* The value [v, ve) with VMware's escapes undone: "|XX" (two hex
- * digits) is the byte 0xXX ("|22" a quote, "|7C" a pipe, "|0A" a line
- * feed); a '|' not followed by two hex digits stands for itself.
- * Caller frees; NULL if out of memory or if the value holds a NUL
- * ("|00"), which no C string can carry (errno 0 then).
- */
-static char *
-unescape (const char *v, const char *ve)
-{
-  char *out = malloc ((size_t) (ve - v) + 1), *o = out;
-
-  errno = ENOMEM;
-  if (out == NULL)
-    return NULL;
-  while (v < ve) {
-    int hi, lo;
-    if (*v == '|' && ve - v >= 3 && (hi = hex_digit (v[1])) >= 0 &&
-        (lo = hex_digit (v[2])) >= 0) {
-      if (hi == 0 && lo == 0) {
-        free (out);
-        errno = 0;
-        return NULL;
-      }
-      *o++ = (char) (hi * 16 + lo);
-      v += 3;
-    }
-    else
-      *o++ = *v++;
-  }
-  *o = '\0';
-  return out;
-}
-
-/* Split text into key/value pairs and index them.  A UTF-8 byte order
- * mark is skipped and a CR before the LF is dropped (Workstation on
- * Windows writes CRLF).  Returns 0 or -1 (out of memory); p is freed
- * with free_pairs either way.
- */
-static int
-split_pairs (const char *text, size_t len, struct pairs *p)
-{
-  const char *q = text, *end = text + len;
-  unsigned line = 0;
-
-  memset (p, 0, sizeof *p);
-  p->conflict[0] = p->conflict[1] = p->same = -1;
-  if (len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
-    q += 3;
-  while (q < end) {
-    const char *eol = memchr (q, '\n', (size_t) (end - q));
-    const char *le = eol ? eol : end;
-    const char *k, *ke, *v, *ve;
-    struct kv e;
-
-    line++;
-    if (le > q && le[-1] == '\r')
-      le--;
-    if (!split_line (q, le, &k, &ke, &v, &ve) ||
-        ve - v > VMX_MAX_VALUE || p->kv.len >= 100000) {
-      q = eol ? eol + 1 : end;
-      continue;
-    }
-    q = eol ? eol + 1 : end;
-    e.line = line;
-    e.key = strndup (k, (size_t) (ke - k));
-    e.value = unescape (v, ve);
-    if (e.value == NULL && errno == 0) {     /* "|00": not a value */
-      free (e.key);
-      continue;
-    }
-    if (!e.key || !e.value || kv_vector_append (&p->kv, e) == -1) {
-      free (e.key);
-      free (e.value);
-      return -1;
-    }
-    p->n = (int) p->kv.len;
-  }
-  return index_pairs (p);
-}
-
-/* The value of the last assignment to key, in any case, or NULL. */
-static const char *
-get (const struct pairs *p, const char *key)
-{
-  int lo = 0, hi = p->nr_order;
-
-  while (lo < hi) {
-    int mid = lo + (hi - lo) / 2;
-    const struct kv *kv = &p->kv.ptr[p->order[mid]];
-    int c = strcasecmp (key, kv->key);
-    if (c == 0)
-      return kv->value;
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return NULL;
-}
-
-static bool
-get_bool (const struct pairs *pairs, const char *key)
-{
-  const char *v = get (pairs, key);
-
-  return v && (strcasecmp (v, "true") == 0 || strcmp (v, "1") == 0);
-}
-
-static bool
-get_uint (const struct pairs *pairs, const char *key, unsigned max,
-          unsigned *ret)
-{
-  const char *v = get (pairs, key);
-  char *end;
-  unsigned long u;
-
-  if (v == NULL || !isdigit ((unsigned char) v[0]))
-    return false;
-  u = strtoul (v, &end, 10);
-  if (*end != '\0' || u == 0 || u > max)
-    return false;
-  *ret = (unsigned) u;
-  return true;
-}
 
 /* "scsi0:1.fileName" -> controller index, bus, unit. */
 static bool
@@ -421,7 +155,7 @@ passthru (struct v2v_vmx *vmx, const char *prefix, const char *file,
 }
 
 static int
-add_disk (struct v2v_vmx *vmx, const struct pairs *pairs, int i,
+add_disk (struct v2v_vmx *vmx, const struct v2v_dict *pairs, int i,
           char *err, size_t errlen)
 {
   char prefix[64], k[96];
@@ -430,26 +164,26 @@ add_disk (struct v2v_vmx *vmx, const struct pairs *pairs, int i,
   unsigned bus, unit;
   struct v2v_vmx_disk *d;
 
-  if (!parse_disk_key (pairs->kv.ptr[i].key, &c, &bus, &unit))
+  if (!parse_disk_key (pairs->pairs[i].key, &c, &bus, &unit))
     return 0;
   /* the key's last assignment only (the others repeat it) */
-  if (get (pairs, pairs->kv.ptr[i].key) != pairs->kv.ptr[i].value)
+  if (v2v_dict_get (pairs, pairs->pairs[i].key) != pairs->pairs[i].value)
     return 0;
   snprintf (prefix, sizeof prefix, "%.*s",
-            (int) (strchr (pairs->kv.ptr[i].key, '.') - pairs->kv.ptr[i].key),
-            pairs->kv.ptr[i].key);
+            (int) (strchr (pairs->pairs[i].key, '.') - pairs->pairs[i].key),
+            pairs->pairs[i].key);
   /* scsi0.present = "FALSE" switches off the controller and all on it
    * (IDE has no such key)
    */
   snprintf (k, sizeof k, "%s%u.present", controllers[c], bus);
-  if (get (pairs, k) && !get_bool (pairs, k))
+  if (v2v_dict_get (pairs, k) && !v2v_dict_get_bool (pairs, k))
     return 0;
   snprintf (k, sizeof k, "%s.present", prefix);
-  if (get (pairs, k) && !get_bool (pairs, k))
+  if (v2v_dict_get (pairs, k) && !v2v_dict_get_bool (pairs, k))
     return 0;
-  file = pairs->kv.ptr[i].value;
+  file = pairs->pairs[i].value;
   snprintf (k, sizeof k, "%s.deviceType", prefix);
-  type = get (pairs, k);
+  type = v2v_dict_get (pairs, k);
   if (!is_hard_disk (type)) {
     if (type_is (type, "scsi-passthru"))
       return passthru (vmx, prefix, file, err, errlen);
@@ -462,11 +196,11 @@ add_disk (struct v2v_vmx *vmx, const struct pairs *pairs, int i,
     return 0;                   /* CD-ROM, floppy... */
   }
   snprintf (k, sizeof k, "%s.present", prefix);
-  if (get (pairs, k) == NULL)
+  if (v2v_dict_get (pairs, k) == NULL)
     note (vmx, "%s has no .present line (VMware may not attach it): "
           "converted anyway", prefix);
   snprintf (k, sizeof k, "%s.mode", prefix);
-  mode = get (pairs, k);
+  mode = v2v_dict_get (pairs, k);
   if (mode && (strcasecmp (mode, "independent-nonpersistent") == 0 ||
                strcasecmp (mode, "nonpersistent") == 0))
     note (vmx, "%s is non-persistent: its base disk is converted (VMware "
@@ -501,20 +235,20 @@ add_disk (struct v2v_vmx *vmx, const struct pairs *pairs, int i,
  * 00:00:00:00:00:00 that NSX fills in at power-on) is no MAC.
  */
 static const char *
-nic_mac (struct v2v_vmx *vmx, const struct pairs *pairs, unsigned e)
+nic_mac (struct v2v_vmx *vmx, const struct v2v_dict *pairs, unsigned e)
 {
   char k[64];
   const char *type, *mac;
 
   snprintf (k, sizeof k, "ethernet%u.addressType", e);
-  type = get (pairs, k);
+  type = v2v_dict_get (pairs, k);
   snprintf (k, sizeof k, "ethernet%u.%s", e,
             type_is (type, "static") ? "address" : "generatedAddress");
-  mac = get (pairs, k);
+  mac = v2v_dict_get (pairs, k);
   if (mac == NULL) {
     snprintf (k, sizeof k, "ethernet%u.%s", e,
               type_is (type, "static") ? "generatedAddress" : "address");
-    mac = get (pairs, k);
+    mac = v2v_dict_get (pairs, k);
   }
   if (mac && strcmp (mac, "00:00:00:00:00:00") == 0) {
     note (vmx, "ethernet%u has an all-zero MAC (set by NSX at power-on): "
@@ -526,7 +260,7 @@ nic_mac (struct v2v_vmx *vmx, const struct pairs *pairs, unsigned e)
 
 /* Whether ethernetN has keys of its own (a NIC without .present). */
 static bool
-nic_has_keys (const struct pairs *pairs, unsigned e)
+nic_has_keys (const struct v2v_dict *pairs, unsigned e)
 {
   static const char *const keys[] = { "virtualDev", "networkName",
     "addressType", "generatedAddress", "address", "connectionType", NULL };
@@ -534,14 +268,14 @@ nic_has_keys (const struct pairs *pairs, unsigned e)
 
   for (int i = 0; keys[i]; ++i) {
     snprintf (k, sizeof k, "ethernet%u.%s", e, keys[i]);
-    if (get (pairs, k))
+    if (v2v_dict_get (pairs, k))
       return true;
   }
   return false;
 }
 
 static int
-add_nics (struct v2v_vmx *vmx, const struct pairs *pairs)
+add_nics (struct v2v_vmx *vmx, const struct v2v_dict *pairs)
 {
   unsigned e;
 
@@ -551,15 +285,15 @@ add_nics (struct v2v_vmx *vmx, const struct pairs *pairs)
     struct v2v_vmx_nic *nic;
 
     snprintf (k, sizeof k, "ethernet%u.present", e);
-    if (!get_bool (pairs, k)) {
-      if (get (pairs, k) == NULL && nic_has_keys (pairs, e))
+    if (!v2v_dict_get_bool (pairs, k)) {
+      if (v2v_dict_get (pairs, k) == NULL && nic_has_keys (pairs, e))
         note (vmx, "ethernet%u has no .present line: VMware does not "
               "attach it, nor does the conversion", e);
       continue;
     }
     mac = nic_mac (vmx, pairs, e);
     snprintf (k, sizeof k, "ethernet%u.networkName", e);
-    net = get (pairs, k);
+    net = v2v_dict_get (pairs, k);
     nic = &vmx->nics[vmx->nr_nics];
     nic->mac = mac ? strdup (mac) : NULL;
     if (nic->mac)
@@ -567,7 +301,7 @@ add_nics (struct v2v_vmx *vmx, const struct pairs *pairs)
         *p = (char) tolower ((unsigned char) *p);
     nic->network = strdup (net ? net : "");
     snprintf (k, sizeof k, "ethernet%u.virtualDev", e);
-    nic->model = strdup (get (pairs, k) ? get (pairs, k) : "e1000");
+    nic->model = strdup (v2v_dict_get (pairs, k) ? v2v_dict_get (pairs, k) : "e1000");
     if ((mac && !nic->mac) || !nic->network || !nic->model)
       return -1;
     vmx->nr_nics++;
@@ -580,17 +314,17 @@ add_nics (struct v2v_vmx *vmx, const struct pairs *pairs)
  * when a default was taken or a value could not be read.
  */
 static void
-memory_and_vcpus (struct v2v_vmx *vmx, const struct pairs *pairs)
+memory_and_vcpus (struct v2v_vmx *vmx, const struct v2v_dict *pairs)
 {
-  if (!get_uint (pairs, "memSize", 16 * 1024 * 1024, &vmx->memory_mib)) {
+  if (!v2v_dict_get_uint (pairs, "memSize", 16 * 1024 * 1024, &vmx->memory_mib)) {
     vmx->memory_mib = 32;
     note (vmx, "memSize is %s: VMware's default, 32 MiB, is used "
-          "(vm --memory sets it)", get (pairs, "memSize") ? "not a size"
+          "(vm --memory sets it)", v2v_dict_get (pairs, "memSize") ? "not a size"
           : "not given");
   }
-  if (!get_uint (pairs, "numvcpus", 768, &vmx->vcpus)) {
+  if (!v2v_dict_get_uint (pairs, "numvcpus", 768, &vmx->vcpus)) {
     vmx->vcpus = 1;
-    if (get (pairs, "numvcpus"))
+    if (v2v_dict_get (pairs, "numvcpus"))
       note (vmx, "numvcpus is not a count: 1 vCPU, VMware's default, "
             "is used (vm --vcpus sets it)");
   }
@@ -601,7 +335,7 @@ memory_and_vcpus (struct v2v_vmx *vmx, const struct pairs *pairs)
  * a note when they agree.  Returns 0 or -1 with err set.
  */
 static int
-check_repeats (struct v2v_vmx *vmx, const struct pairs *p, char *err,
+check_repeats (struct v2v_vmx *vmx, const struct v2v_dict *p, char *err,
                size_t errlen)
 {
   char key[65];
@@ -610,21 +344,21 @@ check_repeats (struct v2v_vmx *vmx, const struct pairs *p, char *err,
 
   if (p->conflict[0] >= 0) {
     /* the key as letters, digits and . _ : - only (it is the file's) */
-    k = p->kv.ptr[p->conflict[1]].key;
+    k = p->pairs[p->conflict[1]].key;
     for (i = 0; k[i] && i < sizeof key - 1; ++i)
       key[i] = isalnum ((unsigned char) k[i]) || strchr ("._:-", k[i])
         ? k[i] : '?';
     key[i] = '\0';
     snprintf (err, errlen, "key %s is given twice with different values "
               "(lines %u and %u): VMware refuses such a file; remove one "
-              "of them", key, p->kv.ptr[p->conflict[0]].line,
-              p->kv.ptr[p->conflict[1]].line);
+              "of them", key, p->pairs[p->conflict[0]].line,
+              p->pairs[p->conflict[1]].line);
     return -1;
   }
   if (p->same >= 0)
     note (vmx, "a key is given twice with the same value (line %u): "
           "VMware Workstation and Fusion refuse to open such a file",
-          p->kv.ptr[p->same].line);
+          p->pairs[p->same].line);
   return 0;
 }
 
@@ -632,7 +366,7 @@ int
 v2v_vmx_parse (const char *text, size_t len, struct v2v_vmx *vmx,
                char *err, size_t errlen)
 {
-  struct pairs all, *pairs = &all;
+  struct v2v_dict all, *pairs = &all;
   int i, ret = -1;
   const char *v;
 
@@ -647,34 +381,34 @@ v2v_vmx_parse (const char *text, size_t len, struct v2v_vmx *vmx,
     snprintf (err, errlen, "contains NUL bytes: not a .vmx file");
     return -1;
   }
-  if (split_pairs (text, len, pairs) == -1) {
+  if (v2v_dict_parse (text, len, pairs) == -1) {
     snprintf (err, errlen, "out of memory");
     goto out;
   }
   /* An encrypted .vmx keeps only a few keys in the clear: its version
    * and devices are inside encryption.data.
    */
-  if (get (pairs, "encryption.keySafe") || get (pairs, "encryption.data")) {
+  if (v2v_dict_get (pairs, "encryption.keySafe") || v2v_dict_get (pairs, "encryption.data")) {
     snprintf (err, errlen, "the VM is encrypted (encryption.keySafe): its "
               "settings and disks are ciphertext; remove the encryption in "
               "VMware first (vSphere: a storage policy without encryption; "
               "Workstation, Fusion: Access Control, Remove Encryption)");
     goto out;
   }
-  if (get (pairs, "config.version") == NULL &&
-      get (pairs, "virtualHW.version") == NULL) {
+  if (v2v_dict_get (pairs, "config.version") == NULL &&
+      v2v_dict_get (pairs, "virtualHW.version") == NULL) {
     snprintf (err, errlen, "no config.version or virtualHW.version: not a "
               ".vmx file");
     goto out;
   }
   if (check_repeats (vmx, pairs, err, errlen) == -1)
     goto out;
-  v = get (pairs, "displayName");
+  v = v2v_dict_get (pairs, "displayName");
   vmx->name = strdup (v ? v : "");
   memory_and_vcpus (vmx, pairs);
-  v = get (pairs, "firmware");
+  v = v2v_dict_get (pairs, "firmware");
   vmx->firmware = v && strcasecmp (v, "efi") == 0 ? V2V_FW_UEFI : V2V_FW_BIOS;
-  v = get (pairs, "guestOS");
+  v = v2v_dict_get (pairs, "guestOS");
   vmx->guest_os = strdup (v ? v : "");
   vmx->disks = calloc (VMX_MAX_DISKS, sizeof *vmx->disks);
   vmx->nics = calloc (VMX_MAX_NICS, sizeof *vmx->nics);
@@ -682,7 +416,7 @@ v2v_vmx_parse (const char *text, size_t len, struct v2v_vmx *vmx,
     snprintf (err, errlen, "out of memory");
     goto out;
   }
-  for (i = 0; i < pairs->n; ++i)
+  for (i = 0; i < pairs->nr_pairs; ++i)
     if (add_disk (vmx, pairs, i, err, errlen) == -1)
       goto out;
   if (vmx->nr_disks == 0) {
@@ -696,7 +430,7 @@ v2v_vmx_parse (const char *text, size_t len, struct v2v_vmx *vmx,
   }
   ret = 0;
  out:
-  free_pairs (pairs);
+  v2v_dict_free (pairs);
   if (ret == -1)
     v2v_vmx_free (vmx);
   return ret;
@@ -727,7 +461,7 @@ v2v_vmx_free (struct v2v_vmx *vmx)
 char *
 v2v_vmdk_extent (const char *text, size_t len, char *err, size_t errlen)
 {
-  struct pairs all, *pairs = &all;
+  struct v2v_dict all, *pairs = &all;
   const char *type, *parent;
   char *extent = NULL;
   int extents = 0;
@@ -741,12 +475,12 @@ v2v_vmdk_extent (const char *text, size_t len, char *err, size_t errlen)
               "a flat one in vSphere");
     return NULL;
   }
-  if (split_pairs (text, len, pairs) == -1) {
+  if (v2v_dict_parse (text, len, pairs) == -1) {
     snprintf (err, errlen, "out of memory");
     goto out;
   }
-  type = get (pairs, "createType");
-  parent = get (pairs, "parentCID");
+  type = v2v_dict_get (pairs, "createType");
+  parent = v2v_dict_get (pairs, "parentCID");
   if (parent && strcasecmp (parent, "ffffffff") != 0) {
     snprintf (err, errlen, "a snapshot (delta) disk: delete or consolidate "
               "the VM's snapshots in vSphere first");
@@ -764,7 +498,7 @@ v2v_vmdk_extent (const char *text, size_t len, char *err, size_t errlen)
               : "only flat VMFS disks");
     goto out;
   }
-  if (get (pairs, "ddb.encryption") || get (pairs, "encoding.keySafe")) {
+  if (v2v_dict_get (pairs, "ddb.encryption") || v2v_dict_get (pairs, "encoding.keySafe")) {
     snprintf (err, errlen, "the disk is encrypted: decrypt it first");
     goto out;
   }
@@ -799,6 +533,6 @@ v2v_vmdk_extent (const char *text, size_t len, char *err, size_t errlen)
     extent = NULL;
   }
  out:
-  free_pairs (pairs);
+  v2v_dict_free (pairs);
   return extent;
 }
