@@ -26,7 +26,7 @@ WERROR ?= 1
 Q := $(if $(filter 1,$(V)),,@)
 B := build
 
-PKGS := libguestfs libcurl openssl libssh libvirt libnbd
+PKGS := libguestfs libcurl openssl libssh libvirt libnbd libxml-2.0
 PKG_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread

@@ -56,6 +56,8 @@ struct v2v_disk {
 
 struct v2v_vm {
   char *vmx;                /* "[ds] dir/name.vmx": disks, NICs, sizes */
+  char *inventory;          /* vsphere: "/DC/vm/FOLDER/NAME" or a name;
+                               the batch sets vmx and datacenter from it */
   char *datacenter;         /* of the .vmx; NULL = ha-datacenter */
   char *name;               /* name of the converted VM */
   unsigned memory_mib;      /* 0 = default (2048) */
@@ -277,12 +279,25 @@ struct v2v_found_vm {
   enum v2v_power power;     /* V2V_POWER_UNKNOWN when the source cannot tell */
   const char *inventory;    /* vSphere inventory path "/DC/vm/FOLDER/NAME",
                                or NULL */
+  const char *datacenter;   /* vSphere: its datacenter's path (the dcPath
+                               of its files), or NULL */
 };
 typedef void (*v2v_found_vm_fn) (const struct v2v_found_vm *vm,
                                  void *opaque);
 /* Every .vmx on the source (config->vm.datacenter, or ha-datacenter). */
 extern int v2v_list_vms (const struct v2v_config *config,
                          v2v_found_vm_fn fn, void *opaque);
+
+/* vSphere (source --type=vsphere): the VMs an inventory name designates
+ * (vm --inventory): "/DC/vm/FOLDER/NAME" that VM; "/DC/vm/FOLDER/" every
+ * VM under that folder (a batch); "NAME" the one VM of that name (more
+ * than one is an error that lists them).  fn gets each, with its vmx,
+ * inventory path, datacenter and power state.  0, or -1 with the error
+ * set (V2V_ERR_NOT_FOUND when there is no such VM or datacenter).
+ */
+extern int v2v_vsphere_find (const struct v2v_config *config,
+                             const char *name, v2v_found_vm_fn fn,
+                             void *opaque);
 
 /* A storage pool or network of a libvirt destination. */
 struct v2v_found_target {

@@ -386,7 +386,8 @@ shell_complete (struct ks_ctx *ctx, void *t, bool errors)
 
 /* ---- the table ---- */
 
-static const char *const source_types[] = { "", "https", "ssh", NULL };
+static const char *const source_types[] = { "", "https", "ssh", "vsphere",
+                                            NULL };
 static const char *const dest_types[] = { "", "local", "libvirt", NULL };
 
 const char *
@@ -412,8 +413,8 @@ static const char *const block_drivers[] = { "virtio-blk", "virtio-scsi",
   { name, KS_UINT, offsetof (struct st, field), NULL, min, max, meta, doc }
 
 static const struct ks_option source_opts[] = {
-  ENUM (v2v_source, type, "type", source_types, "https|ssh",
-        "how to reach the source host"),
+  ENUM (v2v_source, type, "type", source_types, "https|ssh|vsphere",
+        "how to reach the source host (vsphere: the ESXi or vCenter API)"),
   OPT (v2v_source, server, "server", KS_STRING, "HOST[:PORT]",
        "the ESXi host or file server"),
   OPT (v2v_source, user, "user", KS_STRING, "USER",
@@ -449,6 +450,9 @@ static const struct ks_option luks_opts[] = {
 static const struct ks_option vm_opts[] = {
   OPT (v2v_vm, vmx, "vmx", KS_STRING, "\"[DATASTORE] DIR/NAME.vmx\"",
        "the VM's .vmx: its disks, NICs, memory, vCPUs, firmware and name"),
+  OPT (v2v_vm, inventory, "inventory", KS_STRING, "/DC/vm/FOLDER/NAME",
+       "vsphere: the VM by inventory path or name; a path ending in / is "
+       "every VM of that folder"),
   OPT (v2v_vm, datacenter, "datacenter", KS_STRING, "DC",
        "ESXi datacenter of the .vmx (ha-datacenter)"),
   OPT (v2v_vm, name, "name", KS_STRING, "NAME", "name of the converted VM"),

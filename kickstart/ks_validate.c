@@ -113,10 +113,21 @@ check_https_source (struct ks_ctx *ctx, const struct v2v_source *src)
     ks_err (ctx, "source: --user needs --password-file=FILE");
 }
 
+/* The API's Login needs a user and a password. */
+static void
+check_vsphere_source (struct ks_ctx *ctx, const struct v2v_source *src)
+{
+  check_https_source (ctx, src);
+  if (!src->user)
+    ks_err (ctx, "source: --type=vsphere needs --user=USER and "
+            "--password-file=FILE (the API's login)");
+}
+
 static void (*const source_checks[]) (struct ks_ctx *,
                                       const struct v2v_source *) = {
   [V2V_SOURCE_HTTPS] = check_https_source,
   [V2V_SOURCE_SSH] = check_ssh_source,
+  [V2V_SOURCE_VSPHERE] = check_vsphere_source,
 };
 
 static void
@@ -134,7 +145,7 @@ validate_source (struct ks_ctx *ctx, const struct v2v_source *src)
   }
   if ((size_t) src->type >= sizeof source_checks / sizeof source_checks[0] ||
       !source_checks[src->type]) {
-    ks_err (ctx, "source: --type=https|ssh is required");
+    ks_err (ctx, "source: --type=https|ssh|vsphere is required");
     return;
   }
   if (!src->server)
@@ -169,7 +180,21 @@ validate_vm (struct ks_ctx *ctx, const struct ks_vm *v, size_t index)
   size_t i, j;
 
   at (ctx, v->file, v->line);
-  if (v->vm.vmx) {
+  if (v->vm.inventory) {
+    const char *p = v->vm.inventory;
+    if (ctx->ks->base.source.type != V2V_SOURCE_VSPHERE)
+      ks_err (ctx, "vm: --inventory needs source --type=vsphere");
+    if (v->vm.vmx || v->nr_disks > 0 || v->vm.datacenter)
+      ks_err (ctx, "vm: --inventory gives the .vmx and its datacenter: "
+              "remove --vmx, --datacenter and the disk commands");
+    if (p[0] == '\0' || (p[0] != '/' && strchr (p, '/')))
+      ks_err (ctx, "vm: --inventory=%s: expected /DC/vm/FOLDER/NAME, "
+              "/DC/vm/FOLDER/ or a VM name", p);
+    else if (v->vm.name && p[strlen (p) - 1] == '/')
+      ks_err (ctx, "vm: --name names one VM, --inventory=%s is a folder of "
+              "them: remove --name", p);
+  }
+  else if (v->vm.vmx) {
     const char *x = v->vm.vmx;
     if (!(x[0] == '/' || (x[0] == '[' && strchr (x, ']'))) ||
         strlen (x) < 5 || strcasecmp (x + strlen (x) - 4, ".vmx") != 0)
@@ -187,7 +212,7 @@ validate_vm (struct ks_ctx *ctx, const struct ks_vm *v, size_t index)
       ks_err (ctx, "vm: no disk: give the VM's .vmx (vm --vmx=...) or each "
               "of its disks (disk --path=...) after the vm line");
   }
-  if (!v->vm.name && !v->vm.vmx)
+  if (!v->vm.name && !v->vm.vmx && !v->vm.inventory)
     ks_err (ctx, "vm: --name=NAME is required: the converted VM needs a "
             "name");
   else if (v->vm.name && !valid_vm_name (v->vm.name))

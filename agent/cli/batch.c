@@ -473,10 +473,30 @@ run_pre (const struct ks_file *ks, const char *kickstart, enum v2v_mode mode)
   return -1;
 }
 
+static int run_batch (const struct ks_file *ks, const char *kickstart,
+                      enum v2v_mode mode, unsigned parallel,
+                      const char *summary_file);
+
+/* vm --inventory lines become the VMs they name, then the batch runs. */
 int
 cli_run_batch (const struct ks_file *ks, const char *kickstart,
                enum v2v_mode mode, unsigned parallel,
                const char *summary_file)
+{
+  struct ks_file expanded;
+  int r;
+
+  if (cli_expand_inventory (ks, &expanded) == -1)
+    return -1;
+  r = run_batch (&expanded, kickstart, mode, parallel, summary_file);
+  cli_inventory_free (&expanded, ks);
+  return r;
+}
+
+static int
+run_batch (const struct ks_file *ks, const char *kickstart,
+           enum v2v_mode mode, unsigned parallel,
+           const char *summary_file)
 {
   size_t i, next = 0, running = 0, ok = 0;
   bool label = ks->nr_vms > 1;
@@ -487,7 +507,8 @@ cli_run_batch (const struct ks_file *ks, const char *kickstart,
   running_n = ks->nr_vms;
   for (i = 0; i < ks->nr_vms; ++i)
     running_results[i].label = ks->vms[i].vm.name ? ks->vms[i].vm.name
-                               : ks->vms[i].vm.vmx;
+                               : ks->vms[i].vm.inventory
+                               ? ks->vms[i].vm.inventory : ks->vms[i].vm.vmx;
   if (parallel < 1)
     parallel = 1;
   if (parallel > 1 && label)

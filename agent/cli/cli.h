@@ -8,6 +8,7 @@
  *   logsink.c  log --file and log --remote=syslog://
  *   fetch.c    kickstarts and includes from http(s), tftp, file, media
  *   list.c     list-vms, list-destination
+ *   inventory.c  vm --inventory: the VMs of the vSphere inventory
  */
 #ifndef V2V_CLI_H
 #define V2V_CLI_H
@@ -43,6 +44,15 @@ extern int cli_progress_fd (void);
  * return true.
  */
 extern bool cli_check_reader (void);
+
+/* inventory.c: ks with every vm --inventory replaced by the VMs it names
+ * (out shares ks's memory but for its vms; free with cli_inventory_free).
+ * 0, or -1 with the error printed.
+ */
+extern int cli_expand_inventory (const struct ks_file *ks,
+                                 struct ks_file *out);
+extern void cli_inventory_free (struct ks_file *out,
+                                const struct ks_file *ks);
 
 /* logsink.c */
 extern int cli_log_open (const char *file, const char *remote);

@@ -17,6 +17,19 @@ field (const char *s, size_t max)
   return ks_escape (s ? s : "", max);
 }
 
+/* A power state as list-vms prints it. */
+static const char *
+power_name (enum v2v_power p)
+{
+  switch (p) {
+  case V2V_POWER_ON: return "powered on";
+  case V2V_POWER_OFF: return "powered off";
+  case V2V_POWER_SUSPENDED: return "suspended";
+  case V2V_POWER_UNKNOWN: break;
+  }
+  return "power state unknown";
+}
+
 /* The text form: a vm line, whose path parses back as the same string
  * (ks_quote), then what the .vmx says in a comment; or, for a path that
  * a kickstart cannot hold (the names come from the datastore, and a
@@ -49,9 +62,25 @@ print_vm_line (const struct v2v_found_vm *vm)
   nets = field (vm->networks, 256);
   if (name == NULL || os == NULL || nets == NULL)
     return;
-  printf ("vm --vmx=%s  # %s, %s, %u MiB, %u vCPU, %zu disk(s) "
-          "%" PRIu64 " GiB, networks: %s\n", q, name, os, vm->memory_mib,
-          vm->vcpus, vm->nr_disks, vm->disk_bytes >> 30, nets);
+  printf ("vm --vmx=%s", q);
+  if (vm->datacenter) {
+    CLEANUP_FREE char *dc = ks_quote (vm->datacenter, &why);
+    CLEANUP_FREE char *inv = vm->inventory ? ks_quote (vm->inventory, &why)
+                             : NULL;
+    if (dc)
+      printf (" --datacenter=%s", dc);
+    printf ("  # %s, %s, %s, %u MiB, %u vCPU, %zu disk(s) %" PRIu64
+            " GiB, networks: %s", inv ? inv : "?", name, power_name (vm->power),
+            vm->memory_mib, vm->vcpus, vm->nr_disks, vm->disk_bytes >> 30,
+            nets);
+  }
+  else
+    printf ("  # %s, %s, %u MiB, %u vCPU, %zu disk(s) %" PRIu64
+            " GiB, networks: %s", name, os, vm->memory_mib, vm->vcpus,
+            vm->nr_disks, vm->disk_bytes >> 30, nets);
+  if (vm->power != V2V_POWER_UNKNOWN && !vm->datacenter)
+    printf (", %s", power_name (vm->power));
+  putchar ('\n');
 }
 
 static void
@@ -71,6 +100,18 @@ print_vm (const struct v2v_found_vm *vm, void *opaque)
             vm->firmware == V2V_FW_UEFI ? "uefi" : "bios", vm->nr_disks,
             vm->disk_bytes, vm->nr_nics);
     cli_json_string (stdout, vm->networks);
+    printf (",\"power\":\"%s\",\"inventory\":", vm->power == V2V_POWER_ON
+            ? "on" : vm->power == V2V_POWER_OFF ? "off"
+            : vm->power == V2V_POWER_SUSPENDED ? "suspended" : "unknown");
+    if (vm->inventory)
+      cli_json_string (stdout, vm->inventory);
+    else
+      fputs ("null", stdout);
+    fputs (",\"datacenter\":", stdout);
+    if (vm->datacenter)
+      cli_json_string (stdout, vm->datacenter);
+    else
+      fputs ("null", stdout);
     fputs (",\"problem\":", stdout);
     if (vm->problem)
       cli_json_string (stdout, vm->problem);

@@ -1,5 +1,5 @@
 /* The source stage's dispatch: the table of operations of the run's kind
- * of source (source_https.c, source_ssh.c), and what the rest of the
+ * of source (source_https.c, source_ssh.c, source_vsphere.c), and what the rest of the
  * engine calls, whichever protocol the source speaks.  This is the one
  * place that looks at the source type.
  */
@@ -15,7 +15,7 @@ v2v_source_ops_for (enum v2v_source_type type)
   switch (type) {
   case V2V_SOURCE_HTTPS: return &v2v_source_https;
   case V2V_SOURCE_SSH: return &v2v_source_ssh;
-  case V2V_SOURCE_VSPHERE: break;   /* source_vsphere.c (issue 15) */
+  case V2V_SOURCE_VSPHERE: return &v2v_source_vsphere;
   case V2V_SOURCE_NONE: break;
   }
   return NULL;

@@ -130,12 +130,27 @@ extern char *v2v_source_fetch (struct run *run, const char *path,
 extern const char *v2v_source_datacenter (const struct v2v_config *cfg);
 
 
+/* source_https.c: the https source's operations, which the vsphere
+ * source shares (the disks stay on /folder).
+ */
+extern int v2v_https_trust (struct run *run);
+extern int v2v_https_probe (struct run *run);
+extern char *v2v_https_get_path (struct run *run, const char *path,
+                                 const char *datacenter, size_t max,
+                                 size_t *len);
+extern int v2v_https_nbdkit_args (struct run *run, struct disk_state *d,
+                                  struct v2v_nbdkit_args *a);
+extern char *v2v_https_url_of (struct run *run, const struct v2v_disk *where);
+extern bool v2v_https_url_is_ours (struct run *run, const char *url);
+
 /* source_https_request.c */
 extern int v2v_https_probe_disk (struct run *run, struct disk_state *d);
 extern int v2v_https_download (struct run *run, const char *url,
                                const char *label, const char *path);
 extern char *v2v_https_get (struct run *run, const char *url,
                             const char *label, size_t max, size_t *len);
+extern int v2v_https_transport_error (struct run *run, int rc,
+                                      const char *errbuf);
 
 /* source_https_list.c: ESXi's datastore browser pages (/folder). */
 extern int v2v_https_check_login (struct run *run, const char *datacenter);
@@ -143,6 +158,108 @@ extern int v2v_https_list_vms (struct v2v_lister *l);
 
 /* source_ssh_list.c: the SFTP tree /vmfs/volumes/DS/DIR/. */
 extern int v2v_ssh_list_vms (struct v2v_lister *l);
+
+/* vsphere_xml.c, vsphere_inventory.c: the vSphere API's XML, without a
+ * server (libxml2 types stay opaque here).
+ */
+#define V2V_VS_MAX_ANSWER (32 * 1024 * 1024)  /* bytes of one answer */
+#define V2V_VS_MAX_OBJECTS 100000             /* of one inventory */
+#define V2V_VS_MAX_DEVICES 256                /* of one VM */
+struct _xmlDoc;
+struct _xmlNode;
+extern struct _xmlDoc *v2v_vs_parse (const char *xml, size_t len, char *err,
+                                     size_t errlen);
+extern bool v2v_vs_is (const struct _xmlNode *n, const char *local);
+extern struct _xmlNode *v2v_vs_child (const struct _xmlNode *n,
+                                      const char *local);
+extern struct _xmlNode *v2v_vs_first (const struct _xmlNode *n);
+extern char *v2v_vs_text (const struct _xmlNode *n);
+extern char *v2v_vs_attr (const struct _xmlNode *n, const char *name,
+                          bool xsi);
+extern struct _xmlNode *v2v_vs_body (struct _xmlDoc *doc);
+extern int v2v_vs_fault (struct _xmlDoc *doc, char **name, char **text);
+extern void v2v_vs_printable (char *s, size_t max);
+extern char *v2v_vs_returnval (struct _xmlDoc *doc);
+extern char *v2v_vs_escape (const char *s);
+/* RetrieveServiceContent's references (each malloc'd) */
+struct v2v_vs_service {
+  char *root_folder, *property_collector, *view_manager, *session_manager;
+  char *api_type;           /* "HostAgent" (ESXi) or "VirtualCenter" */
+  char *full_name;          /* "VMware ESXi 6.5.0 build-...", or NULL */
+};
+extern int v2v_vs_service_content (struct _xmlDoc *doc,
+                                   struct v2v_vs_service *sc, char *err,
+                                   size_t errlen);
+extern void v2v_vs_service_free (struct v2v_vs_service *sc);
+/* An object of the inventory, with the properties vsphere_soap.c asks
+ * for (every string malloc'd, NULL when the server did not give it).
+ */
+struct v2v_vs_disk {
+  char *file;               /* backing "[datastore] dir/name.vmdk" */
+  uint64_t capacity;        /* bytes */
+  char *controller;         /* "scsi0:0", "sata0:1", "ide1:0", "nvme0:0" */
+};
+struct v2v_vs_nic {
+  char *mac;                /* as the API gives it */
+  char *network;            /* network or port group name */
+  char *model;              /* "vmxnet3", "e1000e", ... */
+  char *portgroup_key;      /* distributed port group, until finish */
+};
+struct v2v_vs_object {
+  char *type, *id;          /* the managed object reference */
+  char *name, *parent_type, *parent_id;
+  char *key;                /* DistributedVirtualPortgroup: its key */
+  /* VirtualMachine */
+  enum v2v_power power;
+  char *guest_id, *vmx;     /* config.guestId, summary.config.vmPathName */
+  enum v2v_firmware firmware;
+  unsigned memory_mib, vcpus;
+  bool snapshot, cbt;       /* snapshots exist; changeTrackingEnabled */
+  struct v2v_vs_disk *disks;
+  size_t nr_disks;
+  struct v2v_vs_nic *nics;
+  size_t nr_nics;
+  /* Task: info.state ("success", "error", "running", "queued") */
+  char *task_state, *task_error;
+  /* v2v_vs_finish */
+  char *path;               /* "/DC/vm/FOLDER/NAME" */
+  char *datacenter;         /* its datacenter's path ("DC0"), or NULL */
+};
+struct v2v_vs_inventory {
+  struct v2v_vs_object *objs;
+  size_t nr, cap;
+};
+extern int v2v_vs_parse_objects (struct _xmlDoc *doc,
+                                 struct v2v_vs_inventory *inv, char **token,
+                                 char *err, size_t errlen);
+extern int v2v_vs_finish (struct v2v_vs_inventory *inv);
+extern void v2v_vs_inventory_free (struct v2v_vs_inventory *inv);
+extern struct v2v_vs_object *v2v_vs_find (const struct v2v_vs_inventory *inv,
+                                          const char *type, const char *id);
+extern int v2v_vs_match (const struct v2v_vs_inventory *inv, const char *name,
+                         struct v2v_vs_object ***match, size_t *n);
+extern bool v2v_vs_has_datacenter (const struct v2v_vs_inventory *inv,
+                                   const char *path);
+extern struct v2v_vs_object *v2v_vs_by_vmx
+  (const struct v2v_vs_inventory *inv, const char *vmx, const char *dc);
+extern const char *v2v_vs_power_name (enum v2v_power p);
+
+/* vsphere_soap.c: a session with an ESXi host's or a vCenter's /sdk. */
+struct v2v_vsphere {
+  struct run *run;          /* its trust (cainfo, --insecure) and server */
+  char *url;                /* https://SERVER/sdk */
+  char *cookie;             /* "vmware_soap_session=...": a secret */
+  struct v2v_vs_service sc;
+};
+extern struct v2v_vsphere *v2v_vsphere_login (struct run *run);
+extern void v2v_vsphere_logout (struct v2v_vsphere *vs);
+extern int v2v_vsphere_inventory (struct v2v_vsphere *vs,
+                                  struct v2v_vs_inventory *inv);
+extern int v2v_vsphere_vm_props (struct v2v_vsphere *vs, const char *type,
+                                 const char *id, const char *const *props,
+                                 struct v2v_vs_inventory *inv);
+extern int v2v_vsphere_vm_call (struct v2v_vsphere *vs, const char *method,
+                                const char *vm, char **task);
 
 /* What every source's list_vms reports to (list_vms.c sets it up). */
 #define V2V_MAX_VMS 5000

@@ -12,8 +12,8 @@
 #include "internal.h"
 
 /* Work out TLS trust once for the whole source (connect). */
-static int
-https_trust (struct run *run)
+int
+v2v_https_trust (struct run *run)
 {
   const struct v2v_source *src = &run->cfg->source;
 
@@ -37,8 +37,8 @@ https_trust (struct run *run)
 }
 
 /* Every disk's URL and size (probe). */
-static int
-https_probe (struct run *run)
+int
+v2v_https_probe (struct run *run)
 {
   size_t i;
 
@@ -64,9 +64,9 @@ https_close (struct run *run)
 }
 
 /* A small file at a datastore path (get). */
-static char *
-https_get_path (struct run *run, const char *path, const char *datacenter,
-                size_t max, size_t *len)
+char *
+v2v_https_get_path (struct run *run, const char *path,
+                    const char *datacenter, size_t max, size_t *len)
 {
   struct v2v_disk where = { .path = (char *) path,
                             .datacenter = (char *) datacenter };
@@ -80,9 +80,9 @@ https_get_path (struct run *run, const char *path, const char *datacenter,
  * retry-request retries a request on the same plugin connection: right
  * for curl, where each request is a new HTTP exchange.
  */
-static int
-https_nbdkit_args (struct run *run, struct disk_state *d,
-                   struct v2v_nbdkit_args *a)
+int
+v2v_https_nbdkit_args (struct run *run, struct disk_state *d,
+                       struct v2v_nbdkit_args *a)
 {
   const struct v2v_source *src = &run->cfg->source;
 
@@ -105,15 +105,15 @@ https_nbdkit_args (struct run *run, struct disk_state *d,
   return 0;
 }
 
-static char *
-https_url (struct run *run, const struct v2v_disk *where)
+char *
+v2v_https_url_of (struct run *run, const struct v2v_disk *where)
 {
   return v2v_https_url (run->cfg->source.server, where);
 }
 
 /* Is url on the source's server, so that its trust and login apply? */
-static bool
-https_url_is_ours (struct run *run, const char *url)
+bool
+v2v_https_url_is_ours (struct run *run, const char *url)
 {
   const struct v2v_source *src = &run->cfg->source;
   size_t n = src->server ? strlen (src->server) : 0;
@@ -124,15 +124,15 @@ https_url_is_ours (struct run *run, const char *url)
 
 const struct v2v_source_ops v2v_source_https = {
   .name = "https",
-  .connect = https_trust,
+  .connect = v2v_https_trust,
   .close = https_close,
   .check_login = v2v_https_check_login,
-  .probe = https_probe,
-  .get = https_get_path,
-  .nbdkit_args = https_nbdkit_args,
+  .probe = v2v_https_probe,
+  .get = v2v_https_get_path,
+  .nbdkit_args = v2v_https_nbdkit_args,
   .list_vms = v2v_https_list_vms,
   .list_where = "/folder, every datastore",
-  .url = https_url,
-  .url_is_ours = https_url_is_ours,
+  .url = v2v_https_url_of,
+  .url_is_ours = v2v_https_url_is_ours,
   .download = v2v_https_download,
 };

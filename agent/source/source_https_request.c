@@ -53,12 +53,14 @@ tls_error (struct run *run, const char *errbuf)
   return -1;
 }
 
-/* Explain a transfer that did not get an HTTP answer. */
-static int
-transport_error (struct run *run, CURLcode rc, const char *errbuf)
+/* Explain a transfer that did not get an HTTP answer (rc a CURLcode):
+ * the TLS trust, the name, the connection; returns -1.
+ */
+int
+v2v_https_transport_error (struct run *run, int rc, const char *errbuf)
 {
   const char *server = run->cfg->source.server;
-  const char *why = errbuf[0] ? errbuf : curl_easy_strerror (rc);
+  const char *why = errbuf[0] ? errbuf : curl_easy_strerror ((CURLcode) rc);
 
   switch (rc) {
   case CURLE_PEER_FAILED_VERIFICATION:
@@ -134,7 +136,7 @@ perform (struct run *run, CURL *curl, const char *url, const char *label,
       v2v_error ("%s: %s", run->cfg->source.server, refused);
       return -1;
     }
-    return transport_error (run, rc, errbuf);
+    return v2v_https_transport_error (run, rc, errbuf);
   }
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
   if (code != 200 && code != 206)
