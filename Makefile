@@ -175,7 +175,13 @@ $(B)/fuzz/fuzz-ks-quote: tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/pipeline/co
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/pipeline/config.c $(FUZZ_LIBS)
 
 # Every target, as tests/integration/test-fuzz.sh lists them.
-FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry listing ks-quote
+FUZZ_VSPHERE_SRCS := agent/source/vsphere_xml.c agent/source/vsphere_inventory.c \
+  agent/common/strbuf.c agent/common/cleanup.c
+$(B)/fuzz/fuzz-vsphere: tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) -lxml2
+FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry listing ks-quote vsphere
 fuzz-targets: $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
 fuzz: setup

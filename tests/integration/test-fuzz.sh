@@ -23,6 +23,8 @@ targets=(
     listing:1048576     # MAX_PAGE (agent/source/browse.c) is 4 MiB; 1 MiB holds
                         # thousands of entries and keeps runs fast
     ks-quote:4096       # KS_MAX_WORD (kickstart/kickstart.h), and past it
+    vsphere:262144      # V2V_VS_MAX_ANSWER is 32 MiB; the corpus's inventory
+                        # answers are under 40 KiB
 )
 
 # The list and tests/fuzz/ agree: no target is left out.
