@@ -328,6 +328,12 @@ shutdown_vm (struct run *run, struct v2v_vsphere *vs, const char *id,
       }
     }
   }
+  if (!hard && p == V2V_POWER_SUSPENDED) {
+    v2v_error ("%s: %s is suspended: a guest shutdown needs it running; "
+               "resume it and shut it down, or allow a hard power-off",
+               run->cfg->source.server, label);
+    return -1;
+  }
   if (!hard) {
     v2v_error ("%s: %s is still %s after %u s: shut it down in the guest, "
                "or allow a hard power-off", run->cfg->source.server, label,

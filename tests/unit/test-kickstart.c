@@ -207,6 +207,8 @@ batch (void)
 /* The minimal valid file, to which each bad case adds or changes a line. */
 #define BASE_SOURCE \
   "source --type=https --server=esx --user=root --password-file=%s\n"
+#define VS_SOURCE \
+  "source --type=vsphere --server=vc --user=u --password-file=%s\n"
 #define BASE_REST \
   "disk --path=/d.img\nvm --name=v\ndestination --type=local --dir=/tmp\n"
 
@@ -263,7 +265,7 @@ static const struct {
   { BASE_SOURCE "disk --path=/d.img\ndestination --type=local --dir=/tmp\n", "test.ks:2:1: disk: no vm command: add one (vm --name=NAME) for these disks" },
   { BASE_SOURCE "destination --type=local --dir=/tmp\n", "test.ks: no vm command: say which VM to convert" },
   { BASE_REST, "no source command" },
-  { "source --server=esx\n" BASE_REST, "test.ks:1:1: source: --type=https|ssh is required" },
+  { "source --server=esx\n" BASE_REST, "test.ks:1:1: source: --type=https|ssh|vsphere is required" },
   { "source --type=https\n" BASE_REST, "test.ks:1:1: source: --server=HOST[:PORT] is required" },
   { "source --type=https --server=esx:99999\n" BASE_REST, "port must be from 1 to 65535" },
   { "source --type=https --server=esx:0\n" BASE_REST, "port must be from 1 to 65535" },
@@ -333,6 +335,19 @@ static const struct {
     "vm: --datacenter goes with --vmx" },
   { BASE_SOURCE "disk --path=/d.img\nvm --name=v\ndestination --type=libvirt --dir=/x\n",
     "destination: --dir is for --type=local" },
+  /* vsphere and vm --inventory */
+  { BASE_SOURCE "vm --inventory=/DC0/vm/a\ndestination --type=local --dir=/tmp\n",
+    "test.ks:2:1: vm: --inventory needs source --type=vsphere" },
+  { "source --type=vsphere --server=vc\nvm --inventory=a\ndestination --type=local --dir=/tmp\n",
+    "source: --type=vsphere needs --user=USER and --password-file=FILE" },
+  { VS_SOURCE "vm --inventory=/DC0/vm/a --vmx=\"[ds] a/a.vmx\"\ndestination --type=local --dir=/tmp\n",
+    "vm: --inventory gives the .vmx and its datacenter: remove --vmx" },
+  { VS_SOURCE "vm --inventory=/DC0/vm/prod/ --name=x\ndestination --type=local --dir=/tmp\n",
+    "vm: --name names one VM, --inventory=/DC0/vm/prod/ is a folder of them" },
+  { VS_SOURCE "vm --inventory=DC0/vm/a\ndestination --type=local --dir=/tmp\n",
+    "vm: --inventory=DC0/vm/a: expected /DC/vm/FOLDER/NAME" },
+  { VS_SOURCE "vm --inventory=/DC0/vm/a --identity=/x\ndestination --type=local --dir=/tmp\n",
+    "vm: unknown option --identity" },
 };
 
 static void
