@@ -69,10 +69,10 @@ print_vm_line (const struct v2v_found_vm *vm)
                              : NULL;
     if (dc)
       printf (" --datacenter=%s", dc);
-    printf ("  # %s, %s, %s, %u MiB, %u vCPU, %zu disk(s) %" PRIu64
-            " GiB, networks: %s", inv ? inv : "?", name, power_name (vm->power),
-            vm->memory_mib, vm->vcpus, vm->nr_disks, vm->disk_bytes >> 30,
-            nets);
+    printf ("  # %s, %s, %s, %s, %u MiB, %u vCPU, %zu disk(s) %" PRIu64
+            " GiB, networks: %s", inv ? inv : "?", power_name (vm->power),
+            name, os, vm->memory_mib, vm->vcpus, vm->nr_disks,
+            vm->disk_bytes >> 30, nets);
   }
   else
     printf ("  # %s, %s, %u MiB, %u vCPU, %zu disk(s) %" PRIu64

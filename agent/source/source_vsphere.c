@@ -217,9 +217,23 @@ this_vm (struct run *run, struct v2v_vsphere *vs,
   return o;
 }
 
+/* What power_state and shutdown do with the run's VM o. */
+struct vm_job {
+  enum v2v_power *state;          /* power_state */
+  char *how;
+  size_t howlen;
+  unsigned timeout;               /* shutdown */
+  bool hard;
+};
+typedef int (*vm_job_fn) (struct run *run, struct v2v_vsphere *vs,
+                          const struct v2v_vs_object *o,
+                          const struct vm_job *job);
+
+/* Find the run's VM in a session (the run's, or one of its own) and
+ * call fn on it.
+ */
 static int
-vsphere_power_state (struct run *run, enum v2v_power *state, char *how,
-                     size_t howlen)
+with_vm (struct run *run, vm_job_fn fn, const struct vm_job *job)
 {
   struct v2v_vs_inventory inv = { 0 };
   struct v2v_vs_object *o;
@@ -230,15 +244,30 @@ vsphere_power_state (struct run *run, enum v2v_power *state, char *how,
   if (vs == NULL)
     return -1;
   o = this_vm (run, vs, &inv);
-  if (o) {
-    *state = o->power;
-    snprintf (how, howlen, "vSphere API: %s runtime.powerState = %s",
-              o->path ? o->path : o->id, v2v_vs_power_name (o->power));
-    r = 0;
-  }
+  if (o)
+    r = fn (run, vs, o, job);
   v2v_vs_inventory_free (&inv);
   end_session (vs, temp);
   return r;
+}
+
+static int
+report_power (struct run *run, struct v2v_vsphere *vs,
+              const struct v2v_vs_object *o, const struct vm_job *job)
+{
+  (void) run; (void) vs;
+  *job->state = o->power;
+  snprintf (job->how, job->howlen, "vSphere API: %s runtime.powerState = %s",
+            o->path ? o->path : o->id, v2v_vs_power_name (o->power));
+  return 0;
+}
+
+static int
+vsphere_power_state (struct run *run, enum v2v_power *state, char *how,
+                     size_t howlen)
+{
+  return with_vm (run, report_power, &(struct vm_job) {
+      .state = state, .how = how, .howlen = howlen });
 }
 
 /* The VM's power state now. */
@@ -354,24 +383,20 @@ shutdown_vm (struct run *run, struct v2v_vsphere *vs, const char *id,
 }
 
 static int
+shutdown_job (struct run *run, struct v2v_vsphere *vs,
+              const struct v2v_vs_object *o, const struct vm_job *job)
+{
+  if (o->power == V2V_POWER_OFF)
+    return 0;
+  return shutdown_vm (run, vs, o->id, o->path ? o->path : o->id, o->power,
+                      job->timeout, job->hard);
+}
+
+static int
 vsphere_shutdown (struct run *run, unsigned timeout, bool hard)
 {
-  struct v2v_vs_inventory inv = { 0 };
-  struct v2v_vs_object *o;
-  bool temp;
-  struct v2v_vsphere *vs = session (run, &temp);
-  int r = -1;
-
-  if (vs == NULL)
-    return -1;
-  o = this_vm (run, vs, &inv);
-  if (o)
-    r = o->power == V2V_POWER_OFF ? 0
-      : shutdown_vm (run, vs, o->id, o->path ? o->path : o->id, o->power,
-                     timeout, hard);
-  v2v_vs_inventory_free (&inv);
-  end_session (vs, temp);
-  return r;
+  return with_vm (run, shutdown_job, &(struct vm_job) {
+      .timeout = timeout, .hard = hard });
 }
 
 const struct v2v_source_ops v2v_source_vsphere = {

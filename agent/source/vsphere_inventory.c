@@ -8,6 +8,7 @@
  * at most 64 levels.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,23 +36,9 @@ add_object (struct v2v_vs_inventory *inv, struct v2v_vs_object **o)
   return 0;
 }
 
-static unsigned
-to_uint (const xmlNode *n)
-{
-  char *t = v2v_vs_text (n), *end;
-  unsigned long long v;
-
-  if (t == NULL)
-    return 0;
-  v = strtoull (t, &end, 10);
-  if (end == t || *end != '\0' || v > 0xffffffffULL)
-    v = 0;
-  free (t);
-  return (unsigned) v;
-}
-
+/* A number of at most max (0 when it is not one). */
 static uint64_t
-to_u64 (const xmlNode *n)
+to_num (const xmlNode *n, uint64_t max)
 {
   char *t = v2v_vs_text (n), *end;
   unsigned long long v;
@@ -59,10 +46,16 @@ to_u64 (const xmlNode *n)
   if (t == NULL)
     return 0;
   v = strtoull (t, &end, 10);
-  if (end == t || *end != '\0' || t[0] == '-')
+  if (end == t || *end != '\0' || t[0] == '-' || v > max)
     v = 0;
   free (t);
   return v;
+}
+
+static unsigned
+to_uint (const xmlNode *n)
+{
+  return (unsigned) to_num (n, UINT_MAX);
 }
 
 static bool
@@ -142,9 +135,10 @@ add_disk (struct v2v_vs_object *o, const struct device *d,
   memset (nd, 0, sizeof *nd);
   nd->file = v2v_vs_text (v2v_vs_child (b, "fileName"));
   if (v2v_vs_child (d->node, "capacityInBytes"))
-    nd->capacity = to_u64 (v2v_vs_child (d->node, "capacityInBytes"));
+    nd->capacity = to_num (v2v_vs_child (d->node, "capacityInBytes"), UINT64_MAX);
   else
-    nd->capacity = to_u64 (v2v_vs_child (d->node, "capacityInKB")) * 1024;
+    nd->capacity = to_num (v2v_vs_child (d->node, "capacityInKB"),
+                           UINT64_MAX / 1024) * 1024;
   for (i = 0; i < nr; ++i)
     if (devs[i].key == d->ctrl_key && controller_kind (devs[i].type)) {
       kind = controller_kind (devs[i].type);
