@@ -50,7 +50,9 @@ session (struct run *run, bool *temp)
   *temp = run->vsphere == NULL;
   if (!*temp)
     return run->vsphere;
-  if (run->cainfo == NULL && v2v_https_trust (run) == -1)
+  /* the trust connect worked out stays in the run (run->cainfo) */
+  if (run->cfg->source.thumbprint && run->cainfo == NULL &&
+      v2v_https_trust (run) == -1)
     return NULL;
   return v2v_vsphere_login (run);
 }
