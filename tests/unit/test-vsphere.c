@@ -231,6 +231,32 @@ snapshot_and_tasks (void)
   v2v_vs_inventory_free (&inv);
 }
 
+/* vcsim answers in one page; vSphere pages with a token (written by
+ * hand after the vim25 WSDL's RetrieveResult: objects, then token).
+ */
+static void
+paged (void)
+{
+  static const char page[] =
+    "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/"
+    "envelope/\"><soapenv:Body><RetrievePropertiesExResponse xmlns=\"urn:"
+    "vim25\"><returnval><token>1</token><objects><obj type=\"Folder\">"
+    "group-v3</obj><propSet><name>name</name><val>vm</val></propSet>"
+    "</objects></returnval></RetrievePropertiesExResponse></soapenv:Body>"
+    "</soapenv:Envelope>";
+  struct v2v_vs_inventory inv = { 0 };
+  char err[200], *token = NULL;
+  xmlDoc *doc = v2v_vs_parse (page, strlen (page), err, sizeof err);
+
+  CHECK (doc != NULL);
+  CHECK (v2v_vs_parse_objects (doc, &inv, &token, err, sizeof err) == 0);
+  CHECK_STR (token, "1");
+  CHECK (inv.nr == 1 && strcmp (inv.objs[0].name, "vm") == 0);
+  free (token);
+  xmlFreeDoc (doc);
+  v2v_vs_inventory_free (&inv);
+}
+
 static void
 hostile (void)
 {
@@ -263,6 +289,7 @@ main (void)
   inventory_esxi ();
   inventory_vcenter ();
   snapshot_and_tasks ();
+  paged ();
   hostile ();
   return unit_done ("vsphere");
 }
