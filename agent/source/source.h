@@ -254,7 +254,7 @@ struct v2v_vsphere {
 extern struct v2v_vsphere *v2v_vsphere_login (struct run *run);
 extern void v2v_vsphere_logout (struct v2v_vsphere *vs);
 extern int v2v_vsphere_inventory (struct v2v_vsphere *vs,
-                                  struct v2v_vs_inventory *inv);
+                                  struct v2v_vs_inventory *inv, bool full);
 extern int v2v_vsphere_vm_props (struct v2v_vsphere *vs, const char *type,
                                  const char *id, const char *const *props,
                                  struct v2v_vs_inventory *inv);

@@ -101,7 +101,7 @@ vsphere_list_vms (struct v2v_lister *l)
   const char *dc = run->cfg->vm.datacenter;
   struct v2v_vs_inventory inv = { 0 };
   size_t i;
-  int r = v2v_vsphere_inventory (run->vsphere, &inv);
+  int r = v2v_vsphere_inventory (run->vsphere, &inv, true);
 
   for (i = 0; r == 0 && i < inv.nr && l->found < V2V_MAX_VMS; ++i) {
     const struct v2v_vs_object *o = &inv.objs[i];
@@ -127,7 +127,7 @@ resolve (struct run *run, struct v2v_vs_inventory *inv, const char *name,
   size_t n, i, len = strlen (name);
   int r = -1;
 
-  if (v2v_vsphere_inventory (run->vsphere, inv) == -1)
+  if (v2v_vsphere_inventory (run->vsphere, inv, true) == -1)
     return -1;
   if (v2v_vs_match (inv, name, &m, &n) == -1)
     return v2v_oom ();
@@ -197,7 +197,7 @@ this_vm (struct run *run, struct v2v_vsphere *vs,
   struct v2v_vs_object *o = NULL, **m = NULL;
   size_t n = 0;
 
-  if (v2v_vsphere_inventory (vs, inv) == -1)
+  if (v2v_vsphere_inventory (vs, inv, false) == -1)
     return NULL;
   if (vm->inventory) {
     if (v2v_vs_match (inv, vm->inventory, &m, &n) == -1) {

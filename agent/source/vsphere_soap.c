@@ -313,8 +313,14 @@ v2v_vsphere_logout (struct v2v_vsphere *vs)
 }
 
 /* The PropertySpecs of the inventory: what every object, and what each
- * VM, port group and task gives.
+ * VM and port group gives; and the few that find a VM and its state.
  */
+static const char find_props[] =
+  "<propSet><type>ManagedEntity</type><pathSet>name</pathSet>"
+  "<pathSet>parent</pathSet></propSet>"
+  "<propSet><type>VirtualMachine</type><pathSet>name</pathSet>"
+  "<pathSet>parent</pathSet><pathSet>runtime.powerState</pathSet>"
+  "<pathSet>summary.config.vmPathName</pathSet></propSet>";
 static const char inventory_props[] =
   "<propSet><type>ManagedEntity</type><pathSet>name</pathSet>"
   "<pathSet>parent</pathSet></propSet>"
@@ -387,10 +393,13 @@ retrieve (struct v2v_vsphere *vs, const char *spec,
 }
 
 /* The whole inventory (datacenters, folders, clusters, hosts, VMs, port
- * groups) into inv, paths worked out.  0 or -1 with the error set.
+ * groups) into inv, paths worked out; each VM with all we know of it
+ * (full), or only its name, .vmx and power state.  0 or -1 with the
+ * error set.
  */
 int
-v2v_vsphere_inventory (struct v2v_vsphere *vs, struct v2v_vs_inventory *inv)
+v2v_vsphere_inventory (struct v2v_vsphere *vs, struct v2v_vs_inventory *inv,
+                       bool full)
 {
   CLEANUP_FREE char *vm = v2v_vs_escape (vs->sc.view_manager);
   CLEANUP_FREE char *root = v2v_vs_escape (vs->sc.root_folder);
@@ -417,7 +426,7 @@ v2v_vsphere_inventory (struct v2v_vsphere *vs, struct v2v_vs_inventory *inv)
                 "<skip>true</skip><selectSet xsi:type=\"TraversalSpec\">"
                 "<name>view</name><type>ContainerView</type><path>view</path>"
                 "<skip>false</skip></selectSet></objectSet>",
-                inventory_props, ev) == -1) {
+                full ? inventory_props : find_props, ev) == -1) {
     spec = NULL;
     return v2v_oom ();
   }
