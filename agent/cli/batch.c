@@ -456,14 +456,9 @@ run_pre (const struct ks_file *ks, const char *kickstart, enum v2v_mode mode)
     .kickstart = kickstart, .mode = mode == V2V_MODE_RUN ? "run" : "check",
     .ks = ks,
   };
-  size_t i;
 
   if (ks->pre == NULL || cli_run_section ("%pre", ks->pre, &f) == 0)
     return 0;
-  for (i = 0; i < ks->nr_vms; ++i) {
-    running_results[i].stage = strdup ("pre");
-    running_results[i].error = strdup ("%pre failed: no VM was converted");
-  }
   if (mode == V2V_MODE_RUN && ks->onerror) {
     f.status = "failed";
     f.stage = "pre";
@@ -473,22 +468,38 @@ run_pre (const struct ks_file *ks, const char *kickstart, enum v2v_mode mode)
   return -1;
 }
 
+/* Whether run_batch runs %pre, or it has run (and how it went). */
+enum pre { PRE_RUN, PRE_DONE, PRE_FAILED };
 static int run_batch (const struct ks_file *ks, const char *kickstart,
                       enum v2v_mode mode, unsigned parallel,
-                      const char *summary_file);
+                      const char *summary_file, enum pre pre);
 
-/* vm --inventory lines become the VMs they name, then the batch runs. */
+/* vm --inventory lines become the VMs they name, after %pre (which may
+ * write the password file the vSphere login reads), then the batch runs.
+ */
 int
 cli_run_batch (const struct ks_file *ks, const char *kickstart,
                enum v2v_mode mode, unsigned parallel,
                const char *summary_file)
 {
   struct ks_file expanded;
+  enum pre pre = PRE_RUN;
+  size_t i;
   int r;
 
+  for (i = 0; i < ks->nr_vms && !ks->vms[i].vm.inventory; ++i)
+    ;
+  if (i == ks->nr_vms)
+    return run_batch (ks, kickstart, mode, parallel, summary_file, PRE_RUN);
+  if (ks->pre) {
+    if (run_pre (ks, kickstart, mode) == -1)
+      return run_batch (ks, kickstart, mode, parallel, summary_file,
+                        PRE_FAILED);
+    pre = PRE_DONE;
+  }
   if (cli_expand_inventory (ks, &expanded) == -1)
     return -1;
-  r = run_batch (&expanded, kickstart, mode, parallel, summary_file);
+  r = run_batch (&expanded, kickstart, mode, parallel, summary_file, pre);
   cli_inventory_free (&expanded, ks);
   return r;
 }
@@ -496,7 +507,7 @@ cli_run_batch (const struct ks_file *ks, const char *kickstart,
 static int
 run_batch (const struct ks_file *ks, const char *kickstart,
            enum v2v_mode mode, unsigned parallel,
-           const char *summary_file)
+           const char *summary_file, enum pre pre)
 {
   size_t i, next = 0, running = 0, ok = 0;
   bool label = ks->nr_vms > 1;
@@ -514,8 +525,14 @@ run_batch (const struct ks_file *ks, const char *kickstart,
   if (parallel > 1 && label)
     cli_out.tty = false;        /* one \r line cannot show several VMs */
 
-  if (run_pre (ks, kickstart, mode) == -1)
+  if (pre == PRE_FAILED ||
+      (pre == PRE_RUN && run_pre (ks, kickstart, mode) == -1)) {
+    for (i = 0; i < ks->nr_vms; ++i) {
+      running_results[i].stage = strdup ("pre");
+      running_results[i].error = strdup ("%pre failed: no VM was converted");
+    }
     next = ks->nr_vms;
+  }
   while (next < ks->nr_vms || running > 0) {
     int status;
     pid_t pid;
