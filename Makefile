@@ -174,8 +174,13 @@ $(B)/fuzz/fuzz-ks-quote: tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/pipeline/co
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/pipeline/config.c $(FUZZ_LIBS)
 
+$(B)/fuzz/fuzz-vimcmd: tests/fuzz/fuzz-vimcmd.c agent/source/vimcmd.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vimcmd.c agent/source/vimcmd.c
+
 # Every target, as tests/integration/test-fuzz.sh lists them.
-FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry listing ks-quote
+FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry listing ks-quote vimcmd
 fuzz-targets: $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
 fuzz: setup

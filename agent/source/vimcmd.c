@@ -67,8 +67,8 @@ line_vmid (const char *line)
   return id;
 }
 
-/* Does line hold vmx as a column: after a blank, then a blank or the
- * end?
+/* Does line hold vmx ("[ds] ...") as a column: after a blank, then a
+ * blank or the end?
  */
 static bool
 line_has_vmx (const char *line, const char *vmx)
@@ -76,6 +76,8 @@ line_has_vmx (const char *line, const char *vmx)
   size_t n = strlen (vmx);
   const char *p = line;
 
+  if (vmx[0] != '[')
+    return false;
   while (n > 0 && (p = strstr (p, vmx)) != NULL) {
     if (p > line && is_blank (p[-1]) && (p[n] == '\0' || is_blank (p[n])))
       return true;

@@ -23,6 +23,8 @@ targets=(
     listing:1048576     # MAX_PAGE (agent/source/browse.c) is 4 MiB; 1 MiB holds
                         # thousands of entries and keeps runs fast
     ks-quote:4096       # KS_MAX_WORD (kickstart/kickstart.h), and past it
+    vimcmd:65536        # MAX_OUTPUT (source_ssh_power.c) is 1 MiB; lines
+                        # are capped at 4 KiB, so 64 KiB covers every shape
 )
 
 # The list and tests/fuzz/ agree: no target is left out.
