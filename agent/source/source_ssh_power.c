@@ -31,23 +31,28 @@ struct exec_result {
   int status;               /* -1: none (the channel closed without one) */
 };
 
-/* Read one stream of ch into r (stdout) or nowhere (stderr). */
+/* Read the command's stdout into r and its stderr into nothing, until
+ * the end or the deadline.  Both at once: libssh says EOF only once
+ * both are drained.
+ */
 static int
-read_stream (ssh_channel ch, int is_stderr, struct exec_result *r,
-             time_t deadline)
+read_output (ssh_channel ch, struct exec_result *r, time_t deadline)
 {
   char buf[4096];
 
-  while (!ssh_channel_is_eof (ch) && time (NULL) < deadline) {
-    int n = ssh_channel_read_timeout (ch, buf, sizeof buf, is_stderr, 1000);
+  while (!ssh_channel_is_eof (ch) && !ssh_channel_is_closed (ch) &&
+         time (NULL) < deadline) {
+    int n = ssh_channel_read_timeout (ch, buf, sizeof buf, 0, 500);
     if (n == SSH_ERROR)
       return -1;
-    if (n > 0 && r && r->len < MAX_OUTPUT) {
+    if (n > 0 && r->len < MAX_OUTPUT) {
       size_t k = (size_t) n < MAX_OUTPUT - r->len ? (size_t) n
                  : MAX_OUTPUT - r->len;
       memcpy (r->out + r->len, buf, k);
       r->len += k;
     }
+    if (ssh_channel_read_nonblocking (ch, buf, sizeof buf, 1) == SSH_ERROR)
+      return -1;
   }
   return 0;
 }
@@ -76,13 +81,12 @@ exec_cmd (struct run *run, const char *cmd, struct exec_result *r)
     goto out;
   }
   ssh_channel_send_eof (ch);
-  if (read_stream (ch, 0, r, deadline) == -1 ||
-      read_stream (ch, 1, NULL, deadline) == -1) {
+  if (read_output (ch, r, deadline) == -1) {
     v2v_error ("%s: %s: %s", run->cfg->source.server, cmd,
                ssh_get_error (run->ssh));
     goto out;
   }
-  if (!ssh_channel_is_eof (ch)) {
+  if (!ssh_channel_is_eof (ch) && !ssh_channel_is_closed (ch)) {
     v2v_error ("%s: %s: no answer in %d s", run->cfg->source.server, cmd,
                EXEC_TIMEOUT);
     goto out;
