@@ -124,6 +124,7 @@ $(B)/tests/san-%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v-san.a
 
 # test-kswrite builds the wizard's tui/kswrite.c and tui/wizard_config.c in.
 $(B)/tests/test-kswrite $(B)/tests/san-test-kswrite: tui/kswrite.c tui/wizard_config.c tui/wizard.h
+$(B)/tests/test-vm-rows $(B)/tests/san-test-vm-rows: tui/vm_rows.c tui/wizard_config.c tui/wizard.h
 
 # Fuzz targets (libFuzzer + ASan + UBSan), run for a bounded time by
 # tests/integration/test-fuzz.sh.
