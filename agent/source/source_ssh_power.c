@@ -150,8 +150,12 @@ find_vmid (struct run *run, char *why, size_t whylen)
     snprintf (why, whylen, "no .vmx to find the VM by in vim-cmd's list");
     return 0;
   }
-  if (exec_cmd (run, "vim-cmd vmsvc/getallvms", &r) == -1)
-    return -1;
+  if (exec_cmd (run, "vim-cmd vmsvc/getallvms", &r) == -1) {
+    /* A server that runs no commands (SFTP only) cannot tell. */
+    snprintf (why, whylen, "%s", v2v_last_error ());
+    v2v_clear_error ();
+    return 0;
+  }
   n = v2v_vimcmd_vmid (r.out, r.len, vmx, &id);
   if (n == 0 && r.status != 0)
     snprintf (why, whylen, "no vim-cmd on %s (exit status %d): not an ESXi "
