@@ -124,6 +124,7 @@ $(B)/tests/san-%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v-san.a
 
 # test-kswrite builds the wizard's tui/kswrite.c and tui/wizard_config.c in.
 $(B)/tests/test-kswrite $(B)/tests/san-test-kswrite: tui/kswrite.c tui/wizard_config.c tui/wizard.h
+$(B)/tests/test-vm-rows $(B)/tests/san-test-vm-rows: tui/vm_rows.c tui/wizard_config.c tui/wizard.h
 
 # Fuzz targets (libFuzzer + ASan + UBSan), run for a bounded time by
 # tests/integration/test-fuzz.sh.
@@ -174,6 +175,11 @@ $(B)/fuzz/fuzz-ks-quote: tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/pipeline/co
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/pipeline/config.c $(FUZZ_LIBS)
 
+$(B)/fuzz/fuzz-vimcmd: tests/fuzz/fuzz-vimcmd.c agent/source/vimcmd.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vimcmd.c agent/source/vimcmd.c
+
 # Every target, as tests/integration/test-fuzz.sh lists them.
 FUZZ_VSPHERE_SRCS := agent/source/vsphere_xml.c agent/source/vsphere_inventory.c \
   agent/common/strbuf.c agent/common/cleanup.c
@@ -181,7 +187,7 @@ $(B)/fuzz/fuzz-vsphere: tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) -lxml2
-FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry listing ks-quote vsphere
+FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry listing ks-quote vsphere vimcmd
 fuzz-targets: $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
 fuzz: setup

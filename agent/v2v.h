@@ -95,6 +95,9 @@ struct v2v_options {
   bool keep_vmware_tools;   /* leave VMware Tools installed */
   enum v2v_block_driver block_driver;
   char *virtio_win;         /* Windows drivers: ISO, directory or URL */
+  bool shutdown_source;     /* a powered-on source VM: shut it down first */
+  unsigned shutdown_timeout;  /* seconds for its guest shutdown; 0: 300 */
+  bool hard_power_off;      /* then power it off if it is still on */
 };
 
 struct v2v_config {

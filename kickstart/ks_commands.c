@@ -289,6 +289,12 @@ options_complete (struct ks_ctx *ctx, void *target, bool errors)
 {
   struct ks_options *o = target;
 
+  if (!errors && !o->o.shutdown_source &&
+      (o->o.hard_power_off || o->o.shutdown_timeout)) {
+    ks_err (ctx, "options: --%s only goes with --shutdown-source",
+            o->o.hard_power_off ? "hard-power-off" : "shutdown-timeout");
+    errors = true;
+  }
   if (errors) {
     free (o->o.virtio_win);
     return;
@@ -524,6 +530,15 @@ static const struct ks_option options_opts[] = {
   OPT (ks_options, o.virtio_win, "virtio-win", KS_STRING, "PATH|URL",
        "Windows guests: virtio-win ISO or directory (or its http(s) URL) "
        "to take the virtio drivers from"),
+  OPT (ks_options, o.shutdown_source, "shutdown-source", KS_FLAG, NULL,
+       "a powered-on source VM: shut it down first (a guest shutdown "
+       "through VMware Tools), instead of refusing it"),
+  UINT (ks_options, o.shutdown_timeout, "shutdown-timeout", 10, 86400,
+        "SECONDS", "with --shutdown-source: how long to wait for the guest "
+        "to be off (default 300)"),
+  OPT (ks_options, o.hard_power_off, "hard-power-off", KS_FLAG, NULL,
+       "with --shutdown-source: power the VM off if the guest shutdown "
+       "did not in time (or it is suspended)"),
   UINT (ks_options, parallel, "parallel", 1, 16, "N",
         "convert up to N VMs of the file at once (default 1)"),
   { NULL }

@@ -179,7 +179,8 @@ dump (const struct ks_file *ks, FILE *out, bool for_log)
   {
     struct ks_options opts = { ks->base.options, ks->parallel };
     if (opts.o.no_fstrim || opts.o.keep_vmware_tools ||
-        opts.o.block_driver || opts.o.virtio_win || opts.parallel)
+        opts.o.block_driver || opts.o.virtio_win || opts.parallel ||
+        opts.o.shutdown_source)
       r |= print_command (out, "options", &opts, for_log);
   }
   if (ks->base.luks.key_file || ks->base.luks.key)

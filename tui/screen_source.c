@@ -13,6 +13,7 @@
 static const char *const src_types[] = {
   [SRC_HTTPS] = "HTTPS (ESXi or web server)",
   [SRC_SSH] = "SSH (ESXi shell or Linux)",
+  [SRC_VSPHERE] = "vSphere (ESXi or vCenter API)",
   NULL
 };
 
@@ -81,7 +82,7 @@ check_source (struct wizard *w)
       return true;
     }
     ui_status (-6, "%s", "");
-    if (w->src_type == SRC_HTTPS &&
+    if (w->src_type != SRC_SSH &&
         trust_wanted (V2V_ERR_TRUST_CERT, fp, sizeof fp))
       again = trust_cert (w, fp);
     else if (w->src_type == SRC_SSH &&
@@ -117,6 +118,8 @@ screen_source (struct wizard *w)
     mvprintw (2, 2, "Where does the VM live?  Server as HOST or HOST:PORT.");
     mvprintw (3, 2, "%-76s", ssh
               ? "SSH: give a password or a key file (without passphrase)."
+              : w->src_type == SRC_VSPHERE
+              ? "vSphere: an ESXi host's or a vCenter's user and password."
               : "HTTPS: the ESXi host's user (root) and password.");
     f[4].hidden = !ssh;
     a = ui_form (f, sizeof f / sizeof f[0], 5, &w->source_scr.focus);

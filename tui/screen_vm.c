@@ -1,6 +1,7 @@
-/* Step 3, the VM: the list of VMs on the source (v2v_list_vms), to
- * filter and choose from; then its details (the new name, the Windows
- * drivers).  Without a list, the .vmx or the disk's path is typed.
+/* Step 3, the VM: the list of VMs on the source (v2v_list_vms), with
+ * their power state, to filter and choose from (a powered-on one only
+ * with the operator's yes to shutting it down first); then its details
+ * (the new name, the Windows drivers).  Without a list, the .vmx or the disk's path is typed.
  */
 #include <ctype.h>
 #include <curses.h>
@@ -26,6 +27,9 @@ collect_vm (const struct v2v_found_vm *vm, void *opaque)
             vm->networks ? vm->networks : "");
   snprintf (v->problem, sizeof v->problem, "%s",
             vm->problem ? vm->problem : "");
+  snprintf (v->inventory, sizeof v->inventory, "%s",
+            vm->inventory ? vm->inventory : "");
+  v->power = vm->power;
   v->memory_mib = vm->memory_mib;
   v->vcpus = vm->vcpus;
   v->disks = vm->nr_disks;
@@ -119,7 +123,7 @@ vm_details (struct wizard *w)
   }
 }
 
-/* One row of the list per VM found. */
+/* One row of the list per VM found (vm_rows.c). */
 static void
 make_rows (struct wizard *w)
 {
@@ -127,17 +131,40 @@ make_rows (struct wizard *w)
   size_t i;
 
   for (i = 0; i < w->nr_vms; ++i) {
-    const struct found_vm *v = &w->vms[i];
-    if (v->problem[0])
-      snprintf (s->text[i], sizeof s->text[i], "! %-26.26s %s", v->vmx,
-                v->problem);
-    else
-      snprintf (s->text[i], sizeof s->text[i], "%-22.22s %-13.13s %5u MiB "
-                "%2zu disk %4llu GiB  %s", v->name, v->os, v->memory_mib,
-                v->disks, (unsigned long long) (v->bytes >> 30),
-                v->networks);
+    vm_row (&w->vms[i], s->text[i], sizeof s->text[i]);
     s->rows[i] = s->text[i];
   }
+}
+
+/* A powered-on VM: shut it down first (--shutdown-source), if the
+ * operator says so on screen; a suspended one is refused.  Whether to go
+ * on to the VM's details.
+ */
+static bool
+power_ok (struct wizard *w, const struct found_vm *v)
+{
+  const char *name = v->inventory[0] ? v->inventory : v->name;
+
+  w->shutdown_source = false;
+  switch (vm_pick_for (v->power)) {
+  case VM_PICK_OK:
+    return true;
+  case VM_PICK_REFUSE:
+    ui_error ("%s is suspended: resume it and shut it down in vSphere", name);
+    ui_key (stdscr);
+    return false;
+  case VM_PICK_OFFER_SHUTDOWN:
+    break;
+  }
+  if (!ui_confirm ("This VM is powered on. Shut it down first?",
+                   "A guest shutdown through VMware Tools, up to 300 s, "
+                   "before anything is read.")) {
+    ui_error ("%s is powered on: shut it down in vSphere, or choose it "
+              "again and say yes", name);
+    return false;
+  }
+  w->shutdown_source = true;
+  return true;
 }
 
 /* The VM chosen in the list: its details next. */
@@ -149,6 +176,8 @@ choose (struct wizard *w, const struct found_vm *v)
     ui_key (stdscr);
     return SCR_VM;
   }
+  if (!power_ok (w, v))
+    return SCR_VM;
   snprintf (w->vmx, sizeof w->vmx, "%s", v->vmx);
   w->disk_path[0] = '\0';
   snprintf (w->vm_networks, sizeof w->vm_networks, "%s", v->networks);
@@ -179,7 +208,7 @@ screen_vm (struct wizard *w)
               "^B Back  Esc Cancel");
     mvprintw (2, 2, "VMs found on %s: %zu.  Choose the one to convert.",
               w->server, w->nr_vms);
-    r = ui_list ("Name                   Guest OS       Memory  Disks      "
+    r = ui_list ("State Name             Guest OS       Memory  Disks      "
                  "Networks", s->rows, w->nr_vms, 4, LINES - 11, s->filter,
                  &s->sel);
     if (r == -ACT_BACK)

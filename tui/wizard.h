@@ -12,6 +12,7 @@
  *   screen_network.c  step 1: this host's network
  *   screen_source.c   step 2: the source, its login and trust dialogs
  *   screen_vm.c       step 3: the VM list and the VM's details
+ *   vm_rows.c         step 3: its rows and what choosing a VM does
  *   screen_drivers.c  step 3: the Windows drivers picker
  *   screen_dest.c     step 4: the destination, its pool and networks
  *   screen_review.c   step 5: the answers, saved as a kickstart or run
@@ -47,13 +48,15 @@ enum wiz_screen { SCR_NETWORK, SCR_SOURCE, SCR_VM, SCR_DEST, SCR_REVIEW,
  * the order here is the order on the screen.
  */
 enum wiz_net_mode { NET_KEEP = 0, NET_DHCP, NET_STATIC };
-enum wiz_src_type { SRC_HTTPS = 0, SRC_SSH };
+enum wiz_src_type { SRC_HTTPS = 0, SRC_SSH, SRC_VSPHERE };
 enum wiz_dest_type { DEST_DIR = 0, DEST_LIBVIRT };
 /* The Format choice of a directory destination. */
 enum wiz_dir_format { DIR_FORMAT_QCOW2 = 0, DIR_FORMAT_RAW };
 
 struct found_vm {
   char vmx[FIELD], name[FIELD], os[64], networks[FIELD], problem[FIELD];
+  char inventory[FIELD];    /* vSphere: "/DC/vm/FOLDER/NAME", or "" */
+  enum v2v_power power;
   unsigned memory_mib, vcpus;
   size_t disks;
   uint64_t bytes;
@@ -111,6 +114,8 @@ struct wizard {
   char vm_networks[FIELD];  /* the chosen VM's source networks */
   char vm_os[FIELD];        /* the chosen VM's guest OS (.vmx guestOS) */
   char virtio_win[FIELD];   /* Windows: virtio-win ISO, directory or URL */
+  bool shutdown_source;     /* the chosen VM is on: the operator said to
+                               shut it down first (--shutdown-source) */
   /* destination */
   int dest_type;            /* enum wiz_dest_type */
   char dest_dir[FIELD], uri[FIELD], dest_identity[FIELD], dest_known[FIELD];
@@ -175,6 +180,16 @@ extern enum wiz_screen screen_dest (struct wizard *w);
 extern enum wiz_screen screen_review (struct wizard *w);
 extern enum wiz_screen screen_progress (struct wizard *w);
 extern enum wiz_screen screen_result (struct wizard *w);
+
+/* vm_rows.c: the VM list's power column ("on", "off", "susp.", "?"),
+ * a row of it (buf of len bytes), and what choosing a VM in that state
+ * does: go on, offer the shutdown (on: ask, then --shutdown-source), or
+ * refuse (suspended: the operator resumes and shuts it down in vSphere).
+ */
+enum vm_pick { VM_PICK_OK, VM_PICK_OFFER_SHUTDOWN, VM_PICK_REFUSE };
+extern const char *vm_power_text (enum v2v_power power);
+extern void vm_row (const struct found_vm *v, char *buf, size_t len);
+extern enum vm_pick vm_pick_for (enum v2v_power power);
 
 /* screen_drivers.c */
 extern bool drivers_pick (struct wizard *w);

@@ -28,7 +28,9 @@ source_config (const struct wizard *w, struct v2v_source *src)
 {
   bool key = w->src_type == SRC_SSH && w->identity[0];
 
-  src->type = w->src_type == SRC_SSH ? V2V_SOURCE_SSH : V2V_SOURCE_HTTPS;
+  src->type = w->src_type == SRC_SSH ? V2V_SOURCE_SSH
+              : w->src_type == SRC_VSPHERE ? V2V_SOURCE_VSPHERE
+              : V2V_SOURCE_HTTPS;
   if (wizard_strdup (&src->server, w->server) == -1 ||
       wizard_strdup_opt (&src->user, w->user) == -1 ||
       /* ssh with a key file: no password */
@@ -63,6 +65,7 @@ int
 wizard_config (const struct wizard *w, struct v2v_config *cfg)
 {
   memset (cfg, 0, sizeof *cfg);
+  cfg->options.shutdown_source = w->shutdown_source;
   if (source_config (w, &cfg->source) == -1 ||
       dest_config (w, &cfg->dest) == -1 ||
       wizard_strdup_opt (&cfg->options.virtio_win, w->virtio_win) == -1 ||

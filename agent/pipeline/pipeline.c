@@ -277,6 +277,9 @@ stage_source (struct run *run)
 {
   if (v2v_event_stage (run, "source", -1) == -1 || v2v_open_source (run) == -1)
     return -1;
+  /* Before anything of the VM is read. */
+  if (v2v_source_power_check (run, V2V_POWER_AT_START) == -1)
+    return -1;
   if ((run->cfg->vm.vmx ? v2v_vm_from_vmx (run)
        : v2v_vm_from_config (run)) == -1)
     return -1;
@@ -293,7 +296,8 @@ stage_overlay (struct run *run)
 {
   size_t i;
 
-  if (v2v_event_stage (run, "overlay", -1) == -1)
+  if (v2v_event_stage (run, "overlay", -1) == -1 ||
+      v2v_source_power_check (run, V2V_POWER_BEFORE_OVERLAY) == -1)
     return -1;
   for (i = 0; i < run->nr_disks; ++i) {
     if (v2v_nbdkit_start (run, &run->disks[i], i) == -1 ||
@@ -432,6 +436,7 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
       goto fail;
   }
   if (v2v_event_stage (&run, "define", -1) == -1 ||
+      v2v_source_power_check (&run, V2V_POWER_AFTER_COPY) == -1 ||
       v2v_dest_finish (&run) == -1)
     goto fail;
   if (asprintf (&summary, "converted %s into %s in %.0f s (%" PRIu64

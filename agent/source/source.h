@@ -142,6 +142,21 @@ extern int v2v_https_nbdkit_args (struct run *run, struct disk_state *d,
                                   struct v2v_nbdkit_args *a);
 extern char *v2v_https_url_of (struct run *run, const struct v2v_disk *where);
 extern bool v2v_https_url_is_ours (struct run *run, const char *url);
+/* power.c: the VM's power state, checked at the start of the source
+ * stage (where --shutdown-source shuts it down), before the overlay, and
+ * after the copy.  0, or -1 with the error set (a VM that is or was
+ * powered on); a source that cannot tell gives a warning at the start.
+ * v2v_power_check_with takes the table (a fake one in tests).
+ */
+#define V2V_SHUTDOWN_TIMEOUT 300    /* seconds, without --shutdown-timeout */
+enum v2v_power_when { V2V_POWER_AT_START, V2V_POWER_BEFORE_OVERLAY,
+                      V2V_POWER_AFTER_COPY };
+extern int v2v_source_power_check (struct run *run, enum v2v_power_when when);
+extern int v2v_power_check_with (struct run *run,
+                                 const struct v2v_source_ops *ops,
+                                 enum v2v_power_when when);
+/* "powered on", "powered off", "suspended", "in an unknown power state" */
+extern const char *v2v_power_name (enum v2v_power state);
 
 /* source_https_request.c */
 extern int v2v_https_probe_disk (struct run *run, struct disk_state *d);
@@ -155,6 +170,28 @@ extern int v2v_https_transport_error (struct run *run, int rc,
 /* source_https_list.c: ESXi's datastore browser pages (/folder). */
 extern int v2v_https_check_login (struct run *run, const char *datacenter);
 extern int v2v_https_list_vms (struct v2v_lister *l);
+
+/* source_ssh_power.c: the power_state and shutdown of v2v_source_ssh. */
+extern int v2v_ssh_power_state (struct run *run, enum v2v_power *state,
+                                char *how, size_t howlen);
+extern int v2v_ssh_shutdown (struct run *run, unsigned timeout, bool hard);
+
+/* vimcmd.c: vim-cmd's answers.  v2v_vimcmd_vmid: how many VMs of
+ * `vmsvc/getallvms` have the .vmx vmx ("[ds] dir/name.vmx"), with *id
+ * the Vmid when it is one (else 0).  v2v_vimcmd_power: 0 with *state
+ * from `vmsvc/power.getstate`, or -1 when the text has no (or more than
+ * one) state line.
+ */
+extern int v2v_vimcmd_vmid (const char *text, size_t len, const char *vmx,
+                            long *id);
+extern int v2v_vimcmd_power (const char *text, size_t len,
+                             enum v2v_power *state);
+
+/* source_https_power.c: the power_state of v2v_source_https (a .vswp
+ * beside the .vmx).
+ */
+extern int v2v_https_power_state (struct run *run, enum v2v_power *state,
+                                  char *how, size_t howlen);
 
 /* source_ssh_list.c: the SFTP tree /vmfs/volumes/DS/DIR/. */
 extern int v2v_ssh_list_vms (struct v2v_lister *l);

@@ -17,6 +17,8 @@ v2v_https_trust (struct run *run)
 {
   const struct v2v_source *src = &run->cfg->source;
 
+  if (run->cainfo)
+    return 0;                   /* worked out already (a power re-check) */
   if (src->insecure)
     v2v_warning (run, "%s: TLS certificate NOT verified (--insecure)",
                  src->server);
@@ -135,4 +137,5 @@ const struct v2v_source_ops v2v_source_https = {
   .url = v2v_https_url_of,
   .url_is_ours = v2v_https_url_is_ours,
   .download = v2v_https_download,
+  .power_state = v2v_https_power_state,   /* source_https_power.c */
 };

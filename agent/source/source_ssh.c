@@ -356,5 +356,7 @@ const struct v2v_source_ops v2v_source_ssh = {
   .nbdkit_args = src_ssh_nbdkit_args,
   .list_vms = v2v_ssh_list_vms,
   .list_where = "/vmfs/volumes/*/*/",
+  .power_state = v2v_ssh_power_state,     /* source_ssh_power.c */
+  .shutdown = v2v_ssh_shutdown,
   /* no URLs: a datastore path for virtio-win needs an HTTPS source */
 };

@@ -15,7 +15,7 @@ while read -r cmd opt; do
     if [ -n "$opt" ]; then
         grep -q -- "^### \`$cmd\`" "$doc" || fail "command $cmd not documented"
         awk -v c="### \`$cmd\`" '$0==c {on=1; next} /^### /{on=0} on' "$doc" |
-            grep -q -- "\`$opt" || fail "$cmd $opt not documented"
+            grep -- "\`$opt" >/dev/null || fail "$cmd $opt not documented"
     else
         grep -q -- "^### \`$cmd\`" "$doc" || fail "command $cmd not documented"
     fi

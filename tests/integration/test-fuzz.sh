@@ -25,6 +25,8 @@ targets=(
     ks-quote:4096       # KS_MAX_WORD (kickstart/kickstart.h), and past it
     vsphere:262144      # V2V_VS_MAX_ANSWER is 32 MiB; the corpus's inventory
                         # answers are under 40 KiB
+    vimcmd:65536        # MAX_OUTPUT (source_ssh_power.c) is 1 MiB; lines
+                        # are capped at 4 KiB, so 64 KiB covers every shape
 )
 
 # The list and tests/fuzz/ agree: no target is left out.

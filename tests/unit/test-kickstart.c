@@ -125,7 +125,7 @@ good (void)
   "network --map=\"VM Network=default\"\n" \
   "network --map=\"DMZ=br-dmz\"\n" \
   "options --no-fstrim --keep-vmware-tools --block-driver=virtio-scsi " \
-  "--parallel=2\n" \
+  "--parallel=2 --shutdown-source --shutdown-timeout=120 --hard-power-off\n" \
   "log --file=/var/log/v2vboot/run.log --remote=syslog://10.0.0.9\n" \
   "network --bootproto=static --device=eth0 --ip=10.0.0.5 " \
   "--netmask=255.255.255.0 --gateway=10.0.0.1 --nameserver=10.0.0.2\n" \
@@ -158,6 +158,8 @@ batch (void)
   CHECK_STR (c0.vm.name, "web01");
   CHECK (c0.nr_disks == 2 && c1.nr_disks == 0);
   CHECK_STR (c1.vm.vmx, "[ds1] db01/db01.vmx");
+  CHECK (c1.options.shutdown_source && c1.options.shutdown_timeout == 120 &&
+         c1.options.hard_power_off);
   CHECK (c1.vm.memory_mib == 8192);
   /* a VM's own map wins over the file's; the file's fill in the rest */
   CHECK (c0.nr_netmaps == 2);
@@ -299,6 +301,9 @@ static const struct {
   { BASE_SOURCE BASE_REST "%%pre\n%%end\n%%pre\n%%end\n", "test.ks:7:1: %%pre: given twice" },
   { BASE_SOURCE BASE_REST "options --parallel=0\n", "test.ks:5:9: options: --parallel=0: expected a whole number from 1 to 16" },
   { BASE_SOURCE BASE_REST "options --block-driver=ide\n", "options: --block-driver=ide: expected virtio-blk|virtio-scsi" },
+  { BASE_SOURCE BASE_REST "options --hard-power-off\n", "test.ks:5:1: options: --hard-power-off only goes with --shutdown-source" },
+  { BASE_SOURCE BASE_REST "options --shutdown-timeout=60\n", "test.ks:5:1: options: --shutdown-timeout only goes with --shutdown-source" },
+  { BASE_SOURCE BASE_REST "options --shutdown-source --shutdown-timeout=5\n", "options: --shutdown-timeout=5: expected a whole number from 10 to 86400" },
   { BASE_SOURCE BASE_REST "options --no-fstrim\noptions --keep-vmware-tools\n", "test.ks:6:1: options: given twice (first on line 5)" },
   { BASE_SOURCE BASE_REST "options --no-trim\n", "options: unknown option --no-trim (did you mean --no-fstrim?)" },
   { BASE_SOURCE BASE_REST "log\n", "test.ks:5:1: log: give --file=PATH and/or --remote" },

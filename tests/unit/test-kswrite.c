@@ -90,6 +90,12 @@ main (void)
   CHECK_CONTAINS (slurp (ks), target);
   CHECK (strstr (slurp (ks), "Luks-K3y") == NULL);
 
+  /* The operator's yes to shutting a powered-on VM down first. */
+  CHECK (strstr (slurp (ks), "--shutdown-source") == NULL);
+  w.shutdown_source = true;
+  CHECK (ks_write (&w, ks, pw) == 0);
+  CHECK_CONTAINS (slurp (ks), "options --shutdown-source\n");
+
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
   CHECK (system (cmd) == 0);
   return unit_done ("kswrite");
