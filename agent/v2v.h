@@ -95,6 +95,7 @@ struct v2v_options {
   bool keep_vmware_tools;   /* leave VMware Tools installed */
   enum v2v_block_driver block_driver;
   char *virtio_win;         /* Windows drivers: ISO, directory or URL */
+  unsigned connections;     /* source reads at once per disk, 0 = default */
 };
 
 struct v2v_config {

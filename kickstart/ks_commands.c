@@ -524,6 +524,9 @@ static const struct ks_option options_opts[] = {
   OPT (ks_options, o.virtio_win, "virtio-win", KS_STRING, "PATH|URL",
        "Windows guests: virtio-win ISO or directory (or its http(s) URL) "
        "to take the virtio drivers from"),
+  UINT (ks_options, o.connections, "connections", 1, 16, "N",
+        "read each disk over up to N connections to the source at once "
+        "(default 4)"),
   UINT (ks_options, parallel, "parallel", 1, 16, "N",
         "convert up to N VMs of the file at once (default 1)"),
   { NULL }
