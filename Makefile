@@ -223,6 +223,7 @@ check:
 bench: setup
 	@$(MAKE) --no-print-directory programs
 	tests/bench/bench.sh
+	tests/bench/bench-ratelimit.sh
 	tests/bench/bench-libvirt.sh
 	tests/bench/bench-image.sh
 	tests/bench/bench-matrix.sh
