@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#define NBDKIT_API_VERSION 2
 #include <nbdkit-plugin.h>
 
 #include "pool.h"
@@ -21,38 +22,51 @@ static unsigned nr_slots = 4;
 static unsigned retries = 5, retry_delay = 2;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t freed = PTHREAD_COND_INITIALIZER;
+static int64_t disk_size = -1;
 
-int
-pool_config_connections (const char *value)
-{
-  unsigned n;
+struct pool_params pool_params = { .timeout = 60 };
 
-  if (nbdkit_parse_unsigned ("connections", value, &n) == -1)
-    return -1;
-  if (n < 1 || n > POOL_MAX) {
-    nbdkit_error ("connections=%u: must be 1 to %d", n, POOL_MAX);
-    return -1;
-  }
-  nr_slots = n;
-  return 0;
-}
-
-int
-pool_config_retry (const char *key, const char *value)
+static int
+parse_bounded (const char *key, const char *value, unsigned lo, unsigned hi,
+               unsigned *out)
 {
   unsigned n;
 
   if (nbdkit_parse_unsigned (key, value, &n) == -1)
     return -1;
-  if (strcmp (key, "retries") == 0 && n <= 10)
-    retries = n;
-  else if (strcmp (key, "retry-delay") == 0 && n <= 60)
-    retry_delay = n;
-  else {
-    nbdkit_error ("%s=%u: out of range", key, n);
+  if (n < lo || n > hi) {
+    nbdkit_error ("%s=%u: must be %u to %u", key, n, lo, hi);
     return -1;
   }
+  *out = n;
   return 0;
+}
+
+int
+pool_config (const char *key, const char *value)
+{
+  unsigned t;
+
+  if (strcmp (key, "user") == 0)
+    return pool_set_string (&pool_params.user, value);
+  if (strcmp (key, "password") == 0) {
+    free (pool_params.password);
+    pool_params.password = NULL;
+    return nbdkit_read_password (value, &pool_params.password);
+  }
+  if (strcmp (key, "timeout") == 0) {
+    if (parse_bounded (key, value, 1, 3600, &t) == -1)
+      return -1;
+    pool_params.timeout = t;
+    return 0;
+  }
+  if (strcmp (key, "connections") == 0)
+    return parse_bounded (key, value, 1, POOL_MAX, &nr_slots);
+  if (strcmp (key, "retries") == 0)
+    return parse_bounded (key, value, 0, 10, &retries);
+  if (strcmp (key, "retry-delay") == 0)
+    return parse_bounded (key, value, 0, 60, &retry_delay);
+  return 1;
 }
 
 void
@@ -133,7 +147,7 @@ pool_pread (void *buf, uint32_t count, uint64_t offset)
 }
 
 void
-pool_close_all (void)
+pool_unload (void)
 {
   unsigned i;
 
@@ -142,4 +156,55 @@ pool_close_all (void)
       ops->close (slots[i].conn);
       slots[i].conn = NULL;
     }
+  free (pool_params.user);
+  if (pool_params.password)
+    memset (pool_params.password, 0, strlen (pool_params.password));
+  free (pool_params.password);
+}
+
+int
+pool_set_string (char **dst, const char *value)
+{
+  free (*dst);
+  *dst = strdup (value);
+  if (*dst == NULL) {
+    nbdkit_error ("strdup: %m");
+    return -1;
+  }
+  return 0;
+}
+
+void
+pool_set_size (int64_t size)
+{
+  disk_size = size;
+}
+
+void *
+pool_nbd_open (int readonly)
+{
+  (void) readonly;
+  return NBDKIT_HANDLE_NOT_NEEDED;    /* the pool is the process's */
+}
+
+int64_t
+pool_nbd_get_size (void *handle)
+{
+  (void) handle;
+  return disk_size;
+}
+
+int
+pool_nbd_can_multi_conn (void *handle)
+{
+  (void) handle;
+  return 1;                     /* read-only: every connection sees the same */
+}
+
+int
+pool_nbd_pread (void *handle, void *buf, uint32_t count, uint64_t offset,
+                uint32_t flags)
+{
+  (void) handle; (void) flags;
+  return pool_pread (buf, count, offset);
 }

@@ -23,15 +23,38 @@ struct pool_ops {
   int (*pread) (void *conn, void *buf, uint32_t count, uint64_t offset);
 };
 
-/* Parse connections=N (1..POOL_MAX) for the plugin's config. */
-extern int pool_config_connections (const char *value);
-/* Parse retries=N (0..10) and retry-delay=S (0..60). */
-extern int pool_config_retry (const char *key, const char *value);
+/* The parameters both plugins take, set by pool_config. */
+struct pool_params {
+  char *user;
+  char *password;               /* password=+FILE (never in argv) */
+  long timeout;                 /* seconds per request */
+};
+extern struct pool_params pool_params;
+
+/* A parameter both plugins take: user=, password=, timeout=,
+ * connections=N (1..POOL_MAX), retries=N (0..10), retry-delay=S (0..60).
+ * Returns 0, -1 with nbdkit_error called, or 1 if key is not one. */
+extern int pool_config (const char *key, const char *value);
 extern void pool_init (const struct pool_ops *ops);
 /* Read through a free slot (waiting for one), retrying a failed read on
  * a new connection up to retries times. */
 extern int pool_pread (void *buf, uint32_t count, uint64_t offset);
-extern void pool_close_all (void);
+/* Every connection closed, the parameters freed (the plugin's unload). */
+extern void pool_unload (void);
 extern unsigned pool_size (void);
+
+/* What both plugins share: a copy of a parameter's value, the disk's
+ * size (learnt in get_ready), and the callbacks of struct nbdkit_plugin
+ * that do not depend on the source. */
+extern int pool_set_string (char **dst, const char *value);
+extern void pool_set_size (int64_t size);
+extern void *pool_nbd_open (int readonly);
+extern int64_t pool_nbd_get_size (void *handle);
+extern int pool_nbd_can_multi_conn (void *handle);
+extern int pool_nbd_pread (void *handle, void *buf, uint32_t count,
+                           uint64_t offset, uint32_t flags);
+#define POOL_NBD_CALLBACKS \
+  .open = pool_nbd_open, .get_size = pool_nbd_get_size, \
+  .can_multi_conn = pool_nbd_can_multi_conn, .pread = pool_nbd_pread
 
 #endif

@@ -30,9 +30,8 @@
 
 #define THREAD_MODEL NBDKIT_THREAD_MODEL_PARALLEL
 
-static char *url, *user, *password, *cainfo;
+static char *url, *cainfo;
 static bool sslverify = true;
-static long timeout = 60;
 static int64_t size = -1;
 
 /* Where a response's body goes: exactly want bytes. */
@@ -51,64 +50,36 @@ https_load (void)
 static void
 https_unload (void)
 {
-  pool_close_all ();
-  free (url); free (user); free (cainfo);
-  if (password)
-    memset (password, 0, strlen (password));
-  free (password);
+  pool_unload ();
+  free (url); free (cainfo);
   curl_global_cleanup ();
-}
-
-static int
-set_string (char **dst, const char *value)
-{
-  free (*dst);
-  *dst = strdup (value);
-  if (*dst == NULL) {
-    nbdkit_error ("strdup: %m");
-    return -1;
-  }
-  return 0;
 }
 
 static int
 https_config (const char *key, const char *value)
 {
+  int r;
+
   if (strcmp (key, "url") == 0) {
     if (strncmp (value, "https://", 8) != 0) {
       nbdkit_error ("url: only https:// URLs");
       return -1;
     }
-    return set_string (&url, value);
-  }
-  if (strcmp (key, "user") == 0)
-    return set_string (&user, value);
-  if (strcmp (key, "password") == 0) {
-    free (password);
-    return nbdkit_read_password (value, &password);
+    return pool_set_string (&url, value);
   }
   if (strcmp (key, "cainfo") == 0)
-    return set_string (&cainfo, value);
+    return pool_set_string (&cainfo, value);
   if (strcmp (key, "sslverify") == 0) {
-    int r = nbdkit_parse_bool (value);
+    r = nbdkit_parse_bool (value);
     if (r == -1)
       return -1;
     sslverify = r;
     return 0;
   }
-  if (strcmp (key, "timeout") == 0) {
-    unsigned t;
-    if (nbdkit_parse_unsigned ("timeout", value, &t) == -1)
-      return -1;
-    timeout = t;
-    return 0;
-  }
-  if (strcmp (key, "connections") == 0)
-    return pool_config_connections (value);
-  if (strcmp (key, "retries") == 0 || strcmp (key, "retry-delay") == 0)
-    return pool_config_retry (key, value);
-  nbdkit_error ("unknown parameter '%s'", key);
-  return -1;
+  r = pool_config (key, value);
+  if (r == 1)
+    nbdkit_error ("unknown parameter '%s'", key);
+  return r == 0 ? 0 : -1;
 }
 
 static int
@@ -160,14 +131,15 @@ new_handle (char *errbuf)
   curl_easy_setopt (c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT, 15L);
-  curl_easy_setopt (c, CURLOPT_TIMEOUT, timeout);
+  curl_easy_setopt (c, CURLOPT_TIMEOUT, pool_params.timeout);
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, 60L);
   curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, write_body);
-  if (user) {
+  if (pool_params.user) {
     curl_easy_setopt (c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt (c, CURLOPT_USERNAME, user);
-    curl_easy_setopt (c, CURLOPT_PASSWORD, password ? password : "");
+    curl_easy_setopt (c, CURLOPT_USERNAME, pool_params.user);
+    curl_easy_setopt (c, CURLOPT_PASSWORD,
+                      pool_params.password ? pool_params.password : "");
   }
   if (!sslverify) {
     curl_easy_setopt (c, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -289,36 +261,8 @@ https_get_ready (void)
     return -1;
   }
   size = len;
+  pool_set_size (size);
   return 0;
-}
-
-static void *
-https_open (int readonly)
-{
-  (void) readonly;
-  return NBDKIT_HANDLE_NOT_NEEDED;
-}
-
-static int64_t
-https_get_size (void *handle)
-{
-  (void) handle;
-  return size;
-}
-
-static int
-https_can_multi_conn (void *handle)
-{
-  (void) handle;
-  return 1;                     /* read-only: every connection sees the same */
-}
-
-static int
-https_pread (void *handle, void *buf, uint32_t count, uint64_t offset,
-             uint32_t flags)
-{
-  (void) handle; (void) flags;
-  return pool_pread (buf, count, offset);
 }
 
 static struct nbdkit_plugin plugin = {
@@ -333,10 +277,7 @@ static struct nbdkit_plugin plugin = {
                  "[sslverify=false] [connections=1..16] [timeout=S]",
   .magic_config_key = "url",
   .get_ready = https_get_ready,
-  .open = https_open,
-  .get_size = https_get_size,
-  .can_multi_conn = https_can_multi_conn,
-  .pread = https_pread,
+  POOL_NBD_CALLBACKS,
   .errno_is_preserved = 0,
 };
 

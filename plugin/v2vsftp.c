@@ -31,9 +31,8 @@
 
 #define THREAD_MODEL NBDKIT_THREAD_MODEL_PARALLEL
 
-static char *host, *user, *path, *known_hosts, *identity, *password;
+static char *host, *path, *known_hosts, *identity;
 static unsigned port = 22;
-static long timeout = 60;
 static int64_t size = -1;
 
 struct conn {
@@ -45,70 +44,44 @@ struct conn {
 static void
 sftp_unload (void)
 {
-  pool_close_all ();
-  free (host); free (user); free (path); free (known_hosts); free (identity);
-  if (password)
-    memset (password, 0, strlen (password));
-  free (password);
-}
-
-static int
-set_string (char **dst, const char *value)
-{
-  free (*dst);
-  *dst = strdup (value);
-  if (*dst == NULL) {
-    nbdkit_error ("strdup: %m");
-    return -1;
-  }
-  return 0;
+  pool_unload ();
+  free (host); free (path); free (known_hosts); free (identity);
 }
 
 static int
 sftp_config (const char *key, const char *value)
 {
   unsigned n;
+  int r;
 
   if (strcmp (key, "host") == 0)
-    return set_string (&host, value);
-  if (strcmp (key, "user") == 0)
-    return set_string (&user, value);
+    return pool_set_string (&host, value);
   if (strcmp (key, "path") == 0)
-    return set_string (&path, value);
+    return pool_set_string (&path, value);
   if (strcmp (key, "known-hosts") == 0)
-    return set_string (&known_hosts, value);
+    return pool_set_string (&known_hosts, value);
   if (strcmp (key, "identity") == 0)
-    return set_string (&identity, value);
-  if (strcmp (key, "password") == 0) {
-    free (password);
-    return nbdkit_read_password (value, &password);
-  }
-  if (strcmp (key, "port") == 0 || strcmp (key, "timeout") == 0) {
+    return pool_set_string (&identity, value);
+  if (strcmp (key, "port") == 0) {
     if (nbdkit_parse_unsigned (key, value, &n) == -1)
       return -1;
-    if (key[0] == 'p') {
-      if (n < 1 || n > 65535) {
-        nbdkit_error ("port=%u: out of range", n);
-        return -1;
-      }
-      port = n;
+    if (n < 1 || n > 65535) {
+      nbdkit_error ("port=%u: out of range", n);
+      return -1;
     }
-    else
-      timeout = n;
+    port = n;
     return 0;
   }
-  if (strcmp (key, "connections") == 0)
-    return pool_config_connections (value);
-  if (strcmp (key, "retries") == 0 || strcmp (key, "retry-delay") == 0)
-    return pool_config_retry (key, value);
-  nbdkit_error ("unknown parameter '%s'", key);
-  return -1;
+  r = pool_config (key, value);
+  if (r == 1)
+    nbdkit_error ("unknown parameter '%s'", key);
+  return r == 0 ? 0 : -1;
 }
 
 static int
 sftp_config_complete (void)
 {
-  if (host == NULL || user == NULL || path == NULL) {
+  if (host == NULL || pool_params.user == NULL || path == NULL) {
     nbdkit_error ("host=, user= and path= are required");
     return -1;
   }
@@ -163,10 +136,11 @@ login (ssh_session s, bool *fatal)
     ssh_key_free (key);
   }
   else
-    r = ssh_userauth_password (s, NULL, password ? password : "");
+    r = ssh_userauth_password (s, NULL, pool_params.password
+                               ? pool_params.password : "");
   if (r == SSH_AUTH_SUCCESS)
     return 0;
-  nbdkit_error ("%s: login as '%s' refused: %s", host, user,
+  nbdkit_error ("%s: login as '%s' refused: %s", host, pool_params.user,
                 ssh_get_error (s));
   return -1;
 }
@@ -189,8 +163,8 @@ conn_open (void **p, bool *fatal)
   }
   ssh_options_set (k->s, SSH_OPTIONS_HOST, host);
   ssh_options_set (k->s, SSH_OPTIONS_PORT, &port);
-  ssh_options_set (k->s, SSH_OPTIONS_USER, user);
-  ssh_options_set (k->s, SSH_OPTIONS_TIMEOUT, &timeout);
+  ssh_options_set (k->s, SSH_OPTIONS_USER, pool_params.user);
+  ssh_options_set (k->s, SSH_OPTIONS_TIMEOUT, &pool_params.timeout);
   if (known_hosts)
     ssh_options_set (k->s, SSH_OPTIONS_KNOWNHOSTS, known_hosts);
   if (ssh_connect (k->s) != SSH_OK) {
@@ -267,36 +241,8 @@ sftp_get_ready (void)
     sftp_attributes_free (a);
   }
   conn_close (k);
+  pool_set_size (size);
   return size < 0 ? -1 : 0;
-}
-
-static void *
-sftp_plugin_open (int readonly)
-{
-  (void) readonly;
-  return NBDKIT_HANDLE_NOT_NEEDED;
-}
-
-static int64_t
-sftp_get_size (void *handle)
-{
-  (void) handle;
-  return size;
-}
-
-static int
-sftp_can_multi_conn (void *handle)
-{
-  (void) handle;
-  return 1;                     /* read-only: every connection sees the same */
-}
-
-static int
-sftp_plugin_pread (void *handle, void *buf, uint32_t count, uint64_t offset,
-                   uint32_t flags)
-{
-  (void) handle; (void) flags;
-  return pool_pread (buf, count, offset);
 }
 
 static struct nbdkit_plugin plugin = {
@@ -309,10 +255,7 @@ static struct nbdkit_plugin plugin = {
   .config_help = "host= [port=] user= path= [known-hosts=FILE] "
                  "[identity=FILE | password=+FILE] [connections=1..16]",
   .get_ready = sftp_get_ready,
-  .open = sftp_plugin_open,
-  .get_size = sftp_get_size,
-  .can_multi_conn = sftp_can_multi_conn,
-  .pread = sftp_plugin_pread,
+  POOL_NBD_CALLBACKS,
   .errno_is_preserved = 0,
 };
 
