@@ -7,24 +7,28 @@ does.  nginx's own limit_rate cannot stand in: it limits each request,
 and lets every request send a second's worth at once, so range requests
 smaller than that (the copy's are 2 MiB at most) are never slowed.
 
-The bucket holds at most BUCKET bytes (1/32 s at 32 MiB/s): an idle
-connection saves no burst worth speaking of.
+A process per connection (the proxy must not be what limits N
+connections on a busy machine); the bucket holds at most BUCKET bytes
+(1/32 s at 32 MiB/s): an idle connection saves no burst worth speaking
+of.
 
 Usage: rate-proxy.py LISTEN TARGET RATE
 """
-import asyncio
+import socket
+import socketserver
 import sys
+import threading
 import time
 
 CHUNK = 256 * 1024
 BUCKET = 1024 * 1024
 
 
-async def pump(reader, writer, rate):
+def pump(src, dst, rate):
     tokens, last = float(BUCKET), time.monotonic()
     try:
         while True:
-            data = await reader.read(CHUNK)
+            data = src.recv(CHUNK)
             if not data:
                 break
             if rate:
@@ -33,34 +37,36 @@ async def pump(reader, writer, rate):
                 last = now
                 tokens -= len(data)
                 if tokens < 0:
-                    await asyncio.sleep(-tokens / rate)
-            writer.write(data)
-            await writer.drain()
-    except (ConnectionError, asyncio.CancelledError):
+                    time.sleep(-tokens / rate)
+            dst.sendall(data)
+    except OSError:
         pass
     finally:
-        writer.close()
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
-async def serve(target, rate):
-    async def handle(creader, cwriter):
+class Handler(socketserver.BaseRequestHandler):
+    def handle(self):
         try:
-            sreader, swriter = await asyncio.open_connection("127.0.0.1", target)
+            server = socket.create_connection(("127.0.0.1", TARGET))
         except OSError:
-            cwriter.close()
             return
-        await asyncio.gather(pump(creader, swriter, 0),
-                             pump(sreader, cwriter, rate))
-    return handle
+        up = threading.Thread(target=pump, args=(self.request, server, 0))
+        up.start()
+        pump(server, self.request, RATE)
+        up.join()
+        server.close()
 
 
-async def main():
-    listen, target, rate = (int(a) for a in sys.argv[1:4])
-    server = await asyncio.start_server(await serve(target, rate),
-                                        "127.0.0.1", listen)
-    async with server:
-        await server.serve_forever()
+class Server(socketserver.ForkingTCPServer):
+    allow_reuse_address = True
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    LISTEN, TARGET, RATE = (int(a) for a in sys.argv[1:4])
+    with Server(("127.0.0.1", LISTEN), Handler) as s:
+        s.serve_forever()
