@@ -135,6 +135,10 @@ new_handle (char *errbuf)
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, 60L);
   curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, write_body);
+  /* Cookies in memory, per handle: ESXi answers a login with a session
+   * cookie, and a handle that sends it back stays one hostd session
+   * instead of opening one per request ("Out of HTTP sessions"). */
+  curl_easy_setopt (c, CURLOPT_COOKIEFILE, "");
   if (pool_params.user) {
     curl_easy_setopt (c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt (c, CURLOPT_USERNAME, pool_params.user);
