@@ -3,7 +3,8 @@
 # libguestfs: a disk of random bytes (its size not a multiple of any
 # request) read whole through nbdkit-v2vhttps-plugin from nginx and
 # through nbdkit-v2vsftp-plugin from sshd, by nbdcopy with 16 requests in
-# flight, with connections=4 and with connections=1.  Each copy must have
+# flight, with connections=4 and with connections=1 (and sftp with a
+# password login).  Each copy must have
 # the file's sha256; over HTTPS nginx must have served exactly the disk's
 # size (nothing read ahead or twice) on more than one and at most 4
 # connections at once.  Then the faults: a disk that shrank after the
@@ -66,6 +67,13 @@ for n in 4 1; do
     [ "$got" = "$want" ] || fail "sftp, connections=$n: sha256 $got, the disk's is $want"
     log "connections=$n: https and sftp copies match the disk ($conns HTTPS connections)"
 done
+
+log "sftp with a password login (password=+FILE)"
+copy_through "$T/sftp-pw.raw" "$sftp" host=127.0.0.1 port="$SSH_PORT" user="$SSH_USER" \
+    password=+"$SSH_PASSWORD_FILE" known-hosts="$KNOWN_HOSTS" \
+    path=/vmfs/volumes/datastore1/pvm/pvm-flat.vmdk connections=2 ||
+    fail "sftp, password login: the copy failed"
+[ "$(sha256sum <"$T/sftp-pw.raw" | cut -d' ' -f1)" = "$want" ] || fail "sftp, password login: wrong bytes"
 
 log "a CA that did not sign the server's certificate is refused"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other \
