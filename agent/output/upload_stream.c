@@ -1,8 +1,7 @@
 /* Upload one disk from an NBD server into a libvirt sparse stream.
  *
  * A reader thread walks the disk with libnbd (block status, then reads
- * of up to CHUNK bytes, each as PIECES requests at once) and fills a
- * small ring of buffers; the calling
+ * of up to CHUNK bytes) and fills a small ring of buffers; the calling
  * thread sends each buffer in order, as data or as a hole.  Reading the
  * next chunks from the source while the current one crosses the
  * (SSH-encrypted) libvirt connection keeps both busy; a full ring makes
@@ -111,44 +110,6 @@ ring_finish (struct ring *r, char *error)
   pthread_mutex_unlock (&r->lock);
 }
 
-/* Read n bytes at off as PIECES requests in flight at once: qemu-nbd
- * passes them on to the source's plugin together, which reads them over
- * its parallel connections (options --connections); one request would
- * go to the source as one range, over one connection.  Waits for every
- * piece, also after one failed (the buffer is theirs until then).
- */
-#define PIECES 4
-static int
-pread_pieces (struct nbd_handle *nbd, char *buf, uint64_t n, uint64_t off)
-{
-  uint64_t piece = (n / PIECES + 65535) / 65536 * 65536, at;
-  int64_t cookie[PIECES];
-  size_t k, nr = 0;
-  int ret = 0;
-
-  for (at = 0; at < n && nr < PIECES; at += piece) {
-    uint64_t len = n - at < piece ? n - at : piece;
-    cookie[nr] = nbd_aio_pread (nbd, buf + at, len, off + at,
-                                NBD_NULL_COMPLETION, 0);
-    if (cookie[nr] == -1) {
-      ret = -1;
-      break;
-    }
-    nr++;
-  }
-  for (k = 0; k < nr; ++k) {
-    int r;
-    while ((r = nbd_aio_command_completed (nbd, cookie[k])) == 0)
-      if (nbd_poll (nbd, -1) == -1) {
-        /* the connection is dead: no piece will complete */
-        return -1;
-      }
-    if (r == -1)
-      ret = -1;
-  }
-  return ret;
-}
-
 /* Queue LEN bytes at OFF: a hole, or data read (and checked for zeroes). */
 static int
 read_range (struct ring *r, uint64_t off, uint64_t len, bool zero,
@@ -163,7 +124,7 @@ read_range (struct ring *r, uint64_t off, uint64_t len, bool zero,
     s->len = n;
     s->hole = zero;
     if (!zero) {
-      if (pread_pieces (r->nbd, s->buf, n, off) == -1) {
+      if (nbd_pread (r->nbd, s->buf, n, off, 0) == -1) {
         if (asprintf (error, "read %s: %s", r->label, nbd_get_error ()) == -1)
           *error = NULL;
         return -1;
