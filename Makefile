@@ -74,7 +74,17 @@ UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRCS))
 all: setup-build
 	@$(MAKE) --no-print-directory programs
 
-programs: $(B)/v2vboot-agent $(B)/v2vboot-tui
+# The source's nbdkit plugins (plugin/), built beside the agent.
+PLUGINS := $(B)/nbdkit-v2vhttps-plugin.so $(B)/nbdkit-v2vsftp-plugin.so
+programs: $(B)/v2vboot-agent $(B)/v2vboot-tui $(PLUGINS)
+
+# The plugins: parallel reads from one source (docs/data-path.md).
+$(B)/nbdkit-v2vhttps-plugin.so: PLUGIN_LIBS := -lcurl
+$(B)/nbdkit-v2vsftp-plugin.so: PLUGIN_LIBS := -lssh
+$(B)/nbdkit-%-plugin.so: plugin/%.c plugin/pool.c plugin/pool.h Makefile
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  PLUGIN  $@")
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fPIC -shared -fstack-protector-strong $(filter -U_FORTIFY% -D_FORTIFY%,$(HARDEN_CFLAGS)) -Wl,-z,relro,-z,now -o $@ $< plugin/pool.c $(PKG_CFLAGS) $(PLUGIN_LIBS) -pthread
 
 # Install missing Debian packages (setup-build: only what the build
 # needs); a no-op when all are there.
@@ -219,6 +229,7 @@ check:
 bench: setup
 	@$(MAKE) --no-print-directory programs
 	tests/bench/bench.sh
+	tests/bench/bench-ratelimit.sh
 	tests/bench/bench-libvirt.sh
 	tests/bench/bench-image.sh
 	tests/bench/bench-matrix.sh

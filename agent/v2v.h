@@ -98,6 +98,7 @@ struct v2v_options {
   bool shutdown_source;     /* a powered-on source VM: shut it down first */
   unsigned shutdown_timeout;  /* seconds for its guest shutdown; 0: 300 */
   bool hard_power_off;      /* then power it off if it is still on */
+  unsigned connections;     /* source reads at once per disk, 0 = default */
 };
 
 struct v2v_config {

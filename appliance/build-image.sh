@@ -22,7 +22,7 @@ packages=(busybox-static libguestfs0 libvirt0 libcurl4 libssh-4 libnbd0
           qemu-system-x86 qemu-utils nbdkit libnbd-bin)
 
 key=$( { cat "$0" "$top"/rootfs/init "$top"/rootfs/usr/share/v2vboot/*;
-         sha256sum "$out/v2vboot-agent" "$out/v2vboot-tui";
+         sha256sum "$out/v2vboot-agent" "$out/v2vboot-tui" "$out"/nbdkit-v2v*-plugin.so;
          echo "$kver ${packages[*]}"; } | sha256sum | cut -c1-16)
 if [ -f "$out/v2vboot.iso" ] && [ -f "$out/pxe/vmlinuz" ] && [ -f "$out/pxe/initrd" ] &&
    [ "$(cat "$out/pxe/.key" 2>/dev/null)" = "$key" ]; then
@@ -41,17 +41,18 @@ rm -rf "$root"/usr/share/{doc,man,info,locale,lintian,linda,bug} "$root"/usr/inc
        "$root"/var/cache/* "$root"/usr/share/zoneinfo
 # qemu: only the x86-64 system emulator and what it loads.
 find "$root/usr/bin" -name 'qemu-system-*' ! -name qemu-system-x86_64 -delete
-# nbdkit: the curl and ssh plugins and the retry filter (the others pull
-# in libraries such as libtorrent); no perl (the appliance has its own).
-find "$root"/usr/lib/x86_64-linux-gnu/nbdkit/plugins -name '*.so' \
-    ! -name nbdkit-curl-plugin.so ! -name nbdkit-ssh-plugin.so -delete
-find "$root"/usr/lib/x86_64-linux-gnu/nbdkit/filters -name '*.so' \
-    ! -name nbdkit-retry-request-filter.so -delete
+# nbdkit: none of its plugins or filters (the source is served by ours,
+# installed below; the others pull in libraries such as libtorrent); no
+# perl (the appliance has its own).
+find "$root"/usr/lib/x86_64-linux-gnu/nbdkit/plugins "$root"/usr/lib/x86_64-linux-gnu/nbdkit/filters \
+    -name '*.so' -delete
 rm -rf "$root"/usr/lib/x86_64-linux-gnu/perl* "$root"/usr/share/perl* \
        "$root"/usr/bin/perl* "$root"/usr/lib/x86_64-linux-gnu/libtorrent*
 
 echo "build-image: our programs, init, kernel $kver modules" >&2
 install -m 755 "$out/v2vboot-agent" "$out/v2vboot-tui" "$root/usr/bin/"
+# Our source plugins (plugin/), where nbdkit finds them by name.
+install -m 755 "$out"/nbdkit-v2v*-plugin.so "$root"/usr/lib/x86_64-linux-gnu/nbdkit/plugins/
 install -m 755 "$top/rootfs/init" "$root/init"
 mkdir -p "$root/usr/share/v2vboot" "$root/etc" "$root/root" "$root/var/log/v2vboot"
 install -m 755 "$top"/rootfs/usr/share/v2vboot/* "$root/usr/share/v2vboot/"

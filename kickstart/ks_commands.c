@@ -539,6 +539,9 @@ static const struct ks_option options_opts[] = {
   OPT (ks_options, o.hard_power_off, "hard-power-off", KS_FLAG, NULL,
        "with --shutdown-source: power the VM off if the guest shutdown "
        "did not in time (or it is suspended)"),
+  UINT (ks_options, o.connections, "connections", 1, 16, "N",
+        "read each disk over up to N connections to the source at once "
+        "(default 4)"),
   UINT (ks_options, parallel, "parallel", 1, 16, "N",
         "convert up to N VMs of the file at once (default 1)"),
   { NULL }

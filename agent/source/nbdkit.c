@@ -1,12 +1,13 @@
 /* Serve a remote disk on a local NBD socket with nbdkit: the common
- * options here, the filter, plugin and its arguments from the source's
- * nbdkit_args (curl for HTTPS, ssh for SSH, with the same trust and login
- * as the probes).
+ * options here, the plugin and its arguments from the source's
+ * nbdkit_args (our plugins, plugin/: v2vhttps for HTTPS, v2vsftp for
+ * SSH, with the same trust and login as the probes, reading up to
+ * options --connections requests at once).
  *
- * Why nbdkit and not qemu's curl driver (docs/data-path.md): nbdkit reads
- * exactly the ranges it is asked for (qemu's curl driver reads ahead
- * 256 KiB per request), takes a CA file (qemu's curl driver has only the
- * system store), reads the password from a file, and retries a failed
+ * Why nbdkit and not qemu's curl driver (docs/data-path.md): our plugins
+ * read exactly the ranges they are asked for (qemu's curl driver reads
+ * ahead 256 KiB per request), take a CA file (qemu's curl driver has only
+ * the system store), read the password from a file, and retry a failed
  * request.  The server is read-only (-r): nothing can write the source.
  */
 #include <errno.h>

@@ -329,6 +329,10 @@ extern int v2v_nbdkit_kv (struct v2v_nbdkit_args *a, const char *key,
                           const char *value);
 /* password=+FILE, if the source has a password. */
 extern int v2v_nbdkit_password (struct run *run, struct v2v_nbdkit_args *a);
+/* Our plugin NAME (plugin/: "v2vhttps", "v2vsftp") with connections=N
+ * (options --connections) and its retries. */
+extern int v2v_nbdkit_our_plugin (struct run *run, struct v2v_nbdkit_args *a,
+                                  const char *name);
 
 /* nbdkit.c */
 extern int v2v_nbdkit_start (struct run *run, struct disk_state *d, size_t i);

@@ -77,10 +77,9 @@ v2v_https_get_path (struct run *run, const char *path,
   return url ? v2v_https_get (run, url, path, max, len) : NULL;
 }
 
-/* nbdkit's curl plugin: https only, redirects included (the plugin
- * applies protocols= to both), never a quiet downgrade to http.
- * retry-request retries a request on the same plugin connection: right
- * for curl, where each request is a new HTTP exchange.
+/* Our v2vhttps plugin (plugin/v2vhttps.c): the disk's range requests,
+ * up to options --connections at once, https only (redirects too), the
+ * same trust and login as the engine's own requests (curl.c).
  */
 int
 v2v_https_nbdkit_args (struct run *run, struct disk_state *d,
@@ -88,10 +87,8 @@ v2v_https_nbdkit_args (struct run *run, struct disk_state *d,
 {
   const struct v2v_source *src = &run->cfg->source;
 
-  if (v2v_nbdkit_arg (a, "--filter=retry-request") == -1 ||
-      v2v_nbdkit_arg (a, "curl") == -1 ||
+  if (v2v_nbdkit_our_plugin (run, a, "v2vhttps") == -1 ||
       v2v_nbdkit_kv (a, "url", d->url) == -1 ||
-      v2v_nbdkit_arg (a, "protocols=https") == -1 ||
       (src->user && v2v_nbdkit_kv (a, "user", src->user) == -1))
     return -1;
   if (src->insecure) {
@@ -100,11 +97,7 @@ v2v_https_nbdkit_args (struct run *run, struct disk_state *d,
   }
   else if (run->cainfo && v2v_nbdkit_kv (a, "cainfo", run->cainfo) == -1)
     return -1;
-  if (v2v_nbdkit_password (run, a) == -1 ||
-      v2v_nbdkit_arg (a, "retry-request-retries=5") == -1 ||
-      v2v_nbdkit_arg (a, "retry-request-delay=2") == -1)
-    return -1;
-  return 0;
+  return v2v_nbdkit_password (run, a);
 }
 
 char *

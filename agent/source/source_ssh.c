@@ -313,9 +313,10 @@ src_ssh_check_login (struct run *run, const char *datacenter)
   return 0;
 }
 
-/* nbdkit's ssh plugin, with the same known-hosts file and login as
- * connect.  The retry filter reopens the session when it drops (the
- * retry-request filter would retry on the dead one).
+/* Our v2vsftp plugin (plugin/v2vsftp.c), up to options --connections
+ * sessions at once, with the same known-hosts file and login as
+ * connect.  Its pool makes a new session when one drops (nbdkit's retry
+ * filter would do that too, but serializes every request).
  */
 static int
 src_ssh_nbdkit_args (struct run *run, struct disk_state *d,
@@ -329,21 +330,16 @@ src_ssh_nbdkit_args (struct run *run, struct disk_state *d,
   if (v2v_split_server (src->server, &host, &p) == -1)
     return -1;
   snprintf (port, sizeof port, "%u", p);
-  if (v2v_nbdkit_arg (a, "--filter=retry") == -1 ||
-      v2v_nbdkit_arg (a, "ssh") == -1 ||
+  if (v2v_nbdkit_our_plugin (run, a, "v2vsftp") == -1 ||
       v2v_nbdkit_kv (a, "host", host) == -1 ||
       v2v_nbdkit_kv (a, "port", port) == -1 ||
       v2v_nbdkit_kv (a, "user", src->user) == -1 ||
       v2v_nbdkit_kv (a, "path", d->remote_path) == -1 ||
       (src->identity && v2v_nbdkit_kv (a, "identity", src->identity) == -1) ||
       (src->known_hosts &&
-       v2v_nbdkit_kv (a, "known-hosts", src->known_hosts) == -1) ||
-      v2v_nbdkit_password (run, a) == -1 ||
-      v2v_nbdkit_arg (a, "retries=5") == -1 ||
-      v2v_nbdkit_arg (a, "retry-delay=2") == -1 ||
-      v2v_nbdkit_arg (a, "retry-exponential=no") == -1)
+       v2v_nbdkit_kv (a, "known-hosts", src->known_hosts) == -1))
     return -1;
-  return 0;
+  return v2v_nbdkit_password (run, a);
 }
 
 const struct v2v_source_ops v2v_source_ssh = {

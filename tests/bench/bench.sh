@@ -4,10 +4,9 @@
 # in each output disk, the guest's used filesystem bytes, and whether each
 # result boots on virtio-blk; then checks the targets of docs/bench.md.
 #
-# virt-v2v's libvirtxml input can pass neither a password nor a CA file,
-# so it reads the same files from nginx's unauthenticated /open/ location,
-# with the test certificate added to the system store for its run only.
+# virt-v2v reads the same files from nginx's /open/ (virt-v2v-https.sh).
 source "$(dirname "$0")/../functions.sh"
+source "$(dirname "$0")/virt-v2v-https.sh"
 requires which virt-v2v nbdkit qemu-img qemu-system-x86_64 nginx
 
 start_nginx
@@ -39,26 +38,7 @@ ours_mac=$(grep -o "mac address='[^']*'" "$T/v2vboot/testvm-kvm.xml" | cut -d"'"
 ours_boots=$(boots "$ours_disk" "$ours_mac")
 
 log "virt-v2v"
-cp "$CERT" /usr/local/share/ca-certificates/v2vboot-bench.crt
-cleanup_fn 'rm -f /usr/local/share/ca-certificates/v2vboot-bench.crt; update-ca-certificates --fresh >/dev/null 2>&1'
-update-ca-certificates >/dev/null 2>&1
-cat >"$T/testvm.xml" <<XML
-<domain type='vmware'>
-  <name>testvm</name>
-  <memory unit='KiB'>1048576</memory>
-  <vcpu>2</vcpu>
-  <os><type arch='x86_64'>hvm</type></os>
-  <devices>
-    <disk type='network' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source protocol='https' name='/open/testvm/testvm-flat.vmdk'>
-        <host name='127.0.0.1' port='$NGINX_PORT'/>
-      </source>
-      <target dev='sda' bus='scsi'/>
-    </disk>
-  </devices>
-</domain>
-XML
+virt_v2v_https_input "$T/testvm.xml" "$NGINX_PORT"
 mkdir -p "$T/virt-v2v"
 : >"$NGINX_DIR/access.log"
 start=$(date +%s.%N)

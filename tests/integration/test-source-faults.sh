@@ -1,6 +1,6 @@
 #!/bin/bash
 # The HTTPS source goes away during the copy.  Restarted within the retry
-# window (nbdkit's retry-request filter: 5 tries, 2 s apart), the copy
+# window (the v2vhttps plugin retries a read: 5 tries, 2 s apart), the copy
 # resumes and the guest boots.  Gone for good, the run fails with the
 # reason: into a directory, the directory holds nothing; into a libvirt
 # pool, the pool holds no new volume and no domain is defined.

@@ -3,8 +3,9 @@
 # processes serving the sessions are frozen (so the copy stands still
 # part-way), then killed, while the listening sshd stays up.  nbdkit must
 # log in again and the run complete, the guest's /usr identical to the
-# source's; nbdkit's retry-request filter retried on the dead session and
-# the copy failed (agent/source/nbdkit.c uses the retry filter for ssh).
+# source's: the v2vsftp plugin (plugin/pool.c) retries a read on a new
+# session (nbdkit's retry-request filter once retried on the dead one and
+# the copy failed).
 source "$(dirname "$0")/../functions.sh"
 requires which sshd nbdkit qemu-img debugfs
 

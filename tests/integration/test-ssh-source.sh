@@ -67,7 +67,7 @@ pid=$!
 while kill -0 $pid 2>/dev/null; do ps -eo args >>"$T/ps.log"; sleep 0.5; done
 wait $pid || { tail "$T/key.log"; fail "key conversion"; }
 grep -qF -- "$(cat "$SSH_PASSWORD_FILE")" "$T/ps.log" "$T/pw.log" "$T/key.log" && fail "password leaked"
-grep -q 'nbdkit.* ssh host=127.0.0.1' "$T/ps.log" || fail "ps sampling did not see nbdkit ssh (blind)"
+grep -q 'nbdkit.*nbdkit-v2vsftp-plugin.so .*host=127.0.0.1' "$T/ps.log" || fail "ps sampling did not see nbdkit v2vsftp (blind)"
 [ "$(sha256sum <"$DATASTORE/testvm/testvm-flat.vmdk")" = "$before" ] || fail "source changed"
 grep -q "<mac address='$mac'/>" "$dest/sshvm.xml" || fail "MAC from the .vmx over SFTP"
 BOOT_MAC=$mac boot_disk "$dest/sshvm-sda.qcow2" qcow2 "$T/boot.log" ||

@@ -2,7 +2,7 @@
 # https stays https: an https kickstart URL (pinned thumbprint) that
 # answers 302 to http:// is refused with a message naming both URLs, and
 # nothing is fetched over http; an http:// virtio-win is refused; nbdkit's
-# curl plugin gets protocols=https.  Positive controls: the same kickstart over http://
+# v2vhttps plugin serves the disk (https only, redirects too).  Positive controls: the same kickstart over http://
 # and through an https->https redirect is read.
 source "$(dirname "$0")/../functions.sh"
 requires which nbdkit qemu-img nginx python3
@@ -78,6 +78,6 @@ grep -qF "options --virtio-win=http://127.0.0.1:$HTTP_PORT/virtio-win.iso: refus
 # this test cannot make trust nginx: its redirects go through the same
 # v2v_curl_policy as the kickstart's above.)
 
-log "nbdkit's curl plugin: https only"
-grep -E "nbdkit .* curl url=https://[^ ]* protocols=https" "$T/vw-http.log" >/dev/null ||
-    { grep nbdkit "$T/vw-http.log"; fail "nbdkit runs without protocols=https"; }
+log "nbdkit serves the disk with our v2vhttps plugin: https only (plugin/v2vhttps.c)"
+grep -E "nbdkit .*nbdkit-v2vhttps-plugin.so connections=[0-9]+ .* url=https://" "$T/vw-http.log" >/dev/null ||
+    { grep nbdkit "$T/vw-http.log"; fail "nbdkit runs without the v2vhttps plugin"; }
