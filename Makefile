@@ -153,6 +153,11 @@ $(B)/fuzz/fuzz-ext4: tests/fuzz/fuzz-ext4.c agent/guest/ext4_unused.c $(HDRS)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ext4.c agent/guest/ext4_unused.c
 
+$(B)/fuzz/fuzz-xfs-log: tests/fuzz/fuzz-xfs-log.c agent/guest/xfs_log.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-xfs-log.c agent/guest/xfs_log.c
+
 $(B)/fuzz/fuzz-json: tests/fuzz/fuzz-json.c tui/json.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
@@ -181,7 +186,7 @@ $(B)/fuzz/fuzz-vsphere: tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) -lxml2
-FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry listing ks-quote vsphere
+FUZZ_TARGETS := vmx kickstart cmdline ext4 xfs-log json registry listing ks-quote vsphere
 fuzz-targets: $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
 fuzz: setup
