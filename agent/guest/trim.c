@@ -8,8 +8,10 @@
  * NTFS, as libguestfs's mount does), trimmed and unmounted: what fstrim
  * discards becomes a zero cluster in the overlay, never read from the
  * source.  A btrfs filesystem is trimmed once, through its device: its
- * subvolumes share its free space.
+ * subvolumes share its free space.  The free extents of LVM volume
+ * groups are discarded too.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <guestfs.h>
@@ -80,6 +82,44 @@ trim_one (struct run *run, const char *dev, const char *type,
   return trimmed;
 }
 
+#define FREE_LV "v2vboot-free-space"
+
+/* The free extents of each volume group belong to no filesystem, and
+ * hold zeros or old data that the copy would read: an LV over all of
+ * them, discarded and removed, as virt-sparsify does.  The guest's VG
+ * keeps its LVs; only its metadata's sequence number moves on.
+ */
+static void
+trim_vg_free_space (struct run *run)
+{
+  guestfs_h *g = run->g;
+  CLEANUP_FREE_STRV char **vgs = guestfs_vgs (g);
+  size_t i;
+
+  for (i = 0; vgs && vgs[i]; ++i) {
+    CLEANUP_FREE char *lv = NULL;
+    int64_t size;
+
+    if (asprintf (&lv, "/dev/%s/%s", vgs[i], FREE_LV) == -1)
+      return;
+    if (guestfs_lvcreate_free (g, FREE_LV, vgs[i], 100) == -1) {
+      v2v_debug ("VG %s: no free extents to discard: %s", vgs[i],
+                 guestfs_last_error (g));
+      continue;
+    }
+    size = guestfs_blockdev_getsize64 (g, lv);
+    if (guestfs_blkdiscard (g, lv) == -1)
+      v2v_warning (run, "VG %s: its free extents cannot be discarded: %s: "
+                   "they will be copied", vgs[i], guestfs_last_error (g));
+    else if (size > 0)
+      v2v_info (run, "VG %s: %" PRId64 " MiB of free extents discarded",
+                vgs[i], size >> 20);
+    if (guestfs_lvremove (g, lv) == -1)
+      v2v_warning (run, "VG %s: cannot remove %s: %s", vgs[i], lv,
+                   guestfs_last_error (g));
+  }
+}
+
 int
 v2v_guest_trim (struct run *run)
 {
@@ -107,6 +147,8 @@ v2v_guest_trim (struct run *run)
       nr_trimmed += trim_one (run, fses[i], fses[i + 1], &used);
     }
   }
+  if (!run->cfg->options.no_fstrim)
+    trim_vg_free_space (run);
   if (nr_fs > 0)
     v2v_info (run, "%zu of %zu filesystems trimmed, %" PRIu64 " MiB used "
               "in them", nr_trimmed, nr_fs, used >> 20);
