@@ -13,24 +13,9 @@
 
 #include "internal.h"
 #include "unit.h"
+#include "mem_device.h"
 
 static char dir[] = "/tmp/v2vboot-xfs.XXXXXX";
-
-struct mem {
-  unsigned char *data;
-  size_t size;
-};
-
-static int
-read_mem (void *opaque, void *buf, size_t len, uint64_t off)
-{
-  const struct mem *m = opaque;
-
-  if (off > m->size || len > m->size - off)
-    return -1;
-  memcpy (buf, m->data + off, len);
-  return 0;
-}
 
 static uint32_t
 get32 (const unsigned char *p)
