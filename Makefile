@@ -122,12 +122,12 @@ $(B)/v2vboot-tui: $(TUI_OBJS) $(B)/libv2v.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) $(HARDEN_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lncurses
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v.a
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/mem_device.h $(B)/libv2v.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v.a $(PKG_LIBS)
 
-$(B)/tests/san-%: tests/unit/%.c tests/unit/unit.h $(B)/libv2v-san.a
+$(B)/tests/san-%: tests/unit/%.c tests/unit/unit.h tests/unit/mem_device.h $(B)/libv2v-san.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/libv2v-san.a $(PKG_LIBS)
@@ -159,10 +159,15 @@ $(B)/fuzz/fuzz-cmdline: tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/pipeline/conf
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-cmdline.c $(KS_SRCS) agent/pipeline/config.c $(FUZZ_LIBS)
 
-$(B)/fuzz/fuzz-ext4: tests/fuzz/fuzz-ext4.c agent/guest/ext4_unused.c $(HDRS)
+$(B)/fuzz/fuzz-ext4: tests/fuzz/fuzz-ext4.c tests/fuzz/device_input.h agent/guest/ext4_unused.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ext4.c agent/guest/ext4_unused.c
+
+$(B)/fuzz/fuzz-xfs-log: tests/fuzz/fuzz-xfs-log.c tests/fuzz/device_input.h agent/guest/xfs_log.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-xfs-log.c agent/guest/xfs_log.c
 
 $(B)/fuzz/fuzz-json: tests/fuzz/fuzz-json.c tui/json.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -197,7 +202,7 @@ $(B)/fuzz/fuzz-vsphere: tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) -lxml2
-FUZZ_TARGETS := vmx kickstart cmdline ext4 json registry listing ks-quote vsphere vimcmd
+FUZZ_TARGETS := vmx kickstart cmdline ext4 xfs-log json registry listing ks-quote vsphere vimcmd
 fuzz-targets: $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
 fuzz: setup

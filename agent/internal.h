@@ -40,6 +40,7 @@ struct disk_state {
   char *overlay;            /* qcow2 overlay in the work directory */
   uint64_t data_bytes;      /* data the copy writes (qemu-img measure) */
   uint64_t required;        /* bytes the destination must have free */
+  uint64_t written;         /* data the copy wrote (after it) */
   char *out_path, *out_tmp; /* final and temporary output files */
   char *volume;             /* libvirt volume name */
   struct v2v_ranges unused; /* disk bytes that hold nothing (ext4_unused.c) */

@@ -393,6 +393,48 @@ nginx_bytes () {
         "$NGINX_DIR/access.log"
 }
 
+# disks_data_bytes DISK...: the data bytes of the images (qemu-img map).
+disks_data_bytes () {
+    local d
+    for d in "$@"; do qemu-img map --output=json "$d"; done |
+        python3 -c 'import json,sys
+d = json.JSONDecoder(); s = sys.stdin.read().strip(); t = 0
+while s:
+    m, i = d.raw_decode(s); s = s[i:].strip()
+    t += sum(e["length"] for e in m if e["data"])
+print(t)'
+}
+
+# check_only_used LOG MAX-READ MAX-OUT DISK...: the source bytes read
+# (nginx: the -flat.vmdk files under /folder) per byte of output data
+# at most MAX-READ, and output data per byte used in the guest's
+# filesystems (the run's LOG, trim.c) at most MAX-OUT (- for no such
+# check): only used blocks were copied.
+check_only_used () {
+    local log=$1 max_read=$2 max_out=$3 read out used; shift 3
+    read=$(nginx_bytes "/folder/.*-flat\\.vmdk") out=$(disks_data_bytes "$@")
+    used=$(sed -n 's/.* filesystems trimmed, \([0-9]*\) MiB used in them.*/\1/p' "$log" | tail -1)
+    [ -n "$used" ] || fail "$log: no 'filesystems trimmed, N MiB used in them'"
+    log "source read $read bytes, output data $out, used $used MiB"
+    python3 - "$read" "$out" "$used" "$max_read" "$max_out" <<'PY' || fail "more than the used blocks copied (see above)"
+import sys
+r, o, u = (int(x) for x in sys.argv[1:4]); u <<= 20
+mr, mo = sys.argv[4], sys.argv[5]
+print("read/output %.3f (at most %s), output/used %.3f (at most %s)"
+      % (r / o, mr, o / u, mo), file=sys.stderr)
+sys.exit(r / o > float(mr) or (mo != "-" and o / u > float(mo)))
+PY
+}
+
+# check_trimmed LOG DEV...: the run trimmed each filesystem DEV.
+check_trimmed () {
+    local log=$1 dev; shift
+    for dev in "$@"; do
+        grep -q "trimmed $dev (" "$log" ||
+            { grep -i trim "$log" >&2; fail "$dev was not trimmed"; }
+    done
+}
+
 # write_ks FILE VM DESTDIR [extra source options]
 write_ks () {
     local file=$1 vm=$2 dest=$3; shift 3

@@ -26,7 +26,7 @@ pkgs=(
     virt-v2v libnbd-bin
     # make image: the bootable image, and booting it under SeaBIOS and OVMF
     libguestfs-tools busybox-static xorriso isolinux syslinux-common
-    grub-efi-amd64-bin mtools dosfstools ovmf zstd
+    grub-efi-amd64-bin mtools dosfstools ovmf zstd xfsprogs
     # make check-image: network boots (the NIC's iPXE ROM; pxelinux)
     ipxe-qemu pxelinux
 )

@@ -59,6 +59,10 @@ typedef int (*v2v_read_fn) (void *opaque, void *buf, size_t len,
 extern int v2v_ext4_unused (v2v_read_fn read, void *opaque,
                             struct v2v_ranges *r);
 
+/* xfs_log.c: 0 with *r the empty part of an XFS log, 1 if none, -1 */
+extern int v2v_xfs_log_unused (v2v_read_fn read, void *opaque,
+                               struct v2v_range *r);
+
 /* inspect_windows.c */
 extern int v2v_windows_diagnose (struct run *run);
 extern int v2v_windows_inspect (struct run *run);

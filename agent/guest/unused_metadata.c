@@ -1,5 +1,9 @@
-/* ext2/3/4 metadata that holds nothing (ext4_unused.c finds it), as
- * ranges of the disks that the copy skips.
+/* Filesystem metadata that holds nothing, so that the copy neither
+ * reads it from the source nor writes it: ext2/3/4's (ext4_unused.c),
+ * as ranges of the disks that the overlay marks as zero after the
+ * appliance stops; the empty part of an XFS log (xfs_log.c), zeroed
+ * through the appliance, as XFS is often in LVM where a device's
+ * offset on its disk is not one number.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +71,54 @@ partition_offset (guestfs_h *g, const char *dev, size_t *disk,
   return *start > 0 ? 0 : -1;
 }
 
-/* ext2/3/4 metadata that holds nothing: see ext4_unused.c. */
+#define ZERO_CHUNK (1U << 20)
+
+/* Zero [off, off+len) of dev through the appliance, whole overlay
+ * clusters only (a partial one would be read from the source).  The
+ * overlay then holds zeros there, which the copy reads locally and does
+ * not write.
+ */
+static int
+zero_device_range (guestfs_h *g, const char *dev, uint64_t off, uint64_t len)
+{
+  const uint64_t c = V2V_OVERLAY_CLUSTER;
+  uint64_t start = (off + c - 1) / c * c, end = (off + len) / c * c;
+  CLEANUP_FREE char *zeros = calloc (1, ZERO_CHUNK);
+
+  if (zeros == NULL)
+    return -1;
+  while (start < end) {
+    size_t n = end - start > ZERO_CHUNK ? ZERO_CHUNK : (size_t) (end - start);
+    int w = guestfs_pwrite_device (g, dev, zeros, n, (int64_t) start);
+    if (w <= 0)
+      return -1;
+    start += (uint64_t) w;
+  }
+  return 0;
+}
+
+/* The empty part of an XFS log: see xfs_log.c. */
+static void
+xfs_empty_log (struct run *run, const char *dev)
+{
+  struct device_reader r = { run->g, dev };
+  struct v2v_range found;
+  int ret = v2v_xfs_log_unused (read_device, &r, &found);
+
+  if (ret == -1)
+    v2v_debug ("%s: XFS log not read: copied whole", dev);
+  if (ret != 0)
+    return;
+  if (zero_device_range (run->g, dev, found.off, found.len) == -1) {
+    v2v_warning (run, "%s: cannot zero the empty part of its XFS log: %s",
+                 dev, guestfs_last_error (run->g));
+    return;
+  }
+  v2v_info (run, "%s: %" PRIu64 " MiB of empty XFS log will be neither "
+            "read nor copied", dev, found.len >> 20);
+}
+
+/* Metadata that holds nothing: see ext4_unused.c and xfs_log.c. */
 void
 v2v_guest_unused_metadata (struct run *run, char **fses)
 {
@@ -82,6 +133,10 @@ v2v_guest_unused_metadata (struct run *run, char **fses)
     uint64_t start;
     int ret;
 
+    if (strcmp (fses[i + 1], "xfs") == 0) {
+      xfs_empty_log (run, fses[i]);
+      continue;
+    }
     if (strncmp (fses[i + 1], "ext", 3) != 0 ||
         partition_offset (run->g, fses[i], &disk, &start) == -1 ||
         disk >= run->nr_disks)

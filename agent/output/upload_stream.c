@@ -250,6 +250,7 @@ send_all (struct run *run, struct disk_state *d, int i, struct ring *r,
   }
   v2v_event_copy (run, i, d->data_bytes, d->data_bytes,
                   sent / (v2v_now () - start + 1e-9));
+  d->written = sent;
   v2v_info (run, "%s: %" PRIu64 " MiB of data sent over libvirt (%" PRIu64
             " bytes), the rest as holes", d->volume, sent >> 20, sent);
   return 0;

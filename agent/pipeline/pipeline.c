@@ -439,9 +439,11 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
       v2v_source_power_check (&run, V2V_POWER_AFTER_COPY) == -1 ||
       v2v_dest_finish (&run) == -1)
     goto fail;
-  if (asprintf (&summary, "converted %s into %s in %.0f s (%" PRIu64
-                " MiB written); %s", run.name, v2v_dest_describe (&run),
-                v2v_now () - start, total >> 20,
+  for (i = 0, total = 0; i < run.nr_disks; ++i)
+    total += run.disks[i].written;
+  if (asprintf (&summary, "converted %s into %s in %.0f s (%.1f MiB of "
+                "data written); %s", run.name, v2v_dest_describe (&run),
+                v2v_now () - start, total / 1048576.0,
                 v2v_dest_next_step (&run)) == -1)
     summary = NULL;
   v2v_event_done (&run, true, summary);

@@ -13,28 +13,9 @@
 #include <string.h>
 
 #include "internal.h"
+#include "device_input.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-#define DEVICE_SIZE (1ULL << 40)
-
-struct input { const uint8_t *data; size_t size; };
-
-static int
-read_input (void *opaque, void *buf, size_t len, uint64_t off)
-{
-  const struct input *in = opaque;
-  size_t n = 0;
-
-  if (off > DEVICE_SIZE || len > DEVICE_SIZE - off)
-    return -1;
-  if (off < in->size) {
-    n = in->size - off < len ? in->size - off : len;
-    memcpy (buf, in->data + off, n);
-  }
-  memset ((char *) buf + n, 0, len - n);
-  return 0;
-}
 
 static uint32_t
 le32 (const struct input *in, size_t off)

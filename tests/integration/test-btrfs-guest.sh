@@ -6,7 +6,8 @@
 # converted into a directory, then booted on virtio-blk under SeaBIOS
 # (the domain's firmware): the converted disk boots its default kernel
 # with root, filesystem, firmware, NIC name and address, and swap; every
-# kernel's initramfs was rebuilt.  The unconverted disk must not boot on
+# kernel's initramfs was rebuilt; the copy read and wrote only used
+# blocks (source read / output data, output data / used).  The unconverted disk must not boot on
 # virtio-blk.  One conversion (3-4 min under TCG) and two boots.
 source "$(dirname "$0")/../functions.sh"
 requires which nbdkit qemu-img qemu-system-x86_64 nginx
@@ -18,6 +19,9 @@ mkdir -p "$DATASTORE/$vm"
 cached_build "$top/tests/guest/build-guest-btrfs.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
 put_vmx_on_datastore "$vm" "$mac" debian11-64
 convert_guest_vm "$vm"
+# Only used blocks: btrfs trimmed once through its device, swap recreated.
+check_trimmed "$T/run.log" /dev/sda1
+check_only_used "$T/run.log" 1.02 1.06 "$CONVERTED_DISK"
 kernels=$(grep -o 'rebuilding the initramfs of [^ ]*' "$T/run.log" | awk '{print $NF}' | sort -u)
 [ "$(wc -l <<<"$kernels")" = 2 ] || { cat "$T/run.log"; fail "not both kernels' initramfs rebuilt: $kernels"; }
 grep -q -- '-cloud-amd64' <<<"$kernels" || fail "the cloud kernel's initramfs was not rebuilt: $kernels"

@@ -17,6 +17,7 @@ targets=(
     cmdline:65536       # MAX_CMDLINE (kickstart/cmdline.c)
     ext4:1048576        # no cap: the start of a disk, zeros past it; 1 MiB
                         # holds a 16384-group GDT
+    xfs-log:1048576     # no cap: the start of a disk, zeros past it
     json:8192           # tui/progress.c's line buffer (longer lines dropped)
     registry:1048576    # no cap in registry.c (linear: a 1 MiB REG_MULTI_SZ
                         # reads in 0.2 s, test-strvec.c)

@@ -7,7 +7,9 @@
 # then booted on virtio-blk under the firmware the domain XML makes
 # libvirt pick, with fresh, empty variables as a new domain gets them:
 # the converted disk boots with its root, filesystem, firmware, NIC name
-# and address; the unconverted one stops in the UEFI shell.
+# and address; the unconverted one stops in the UEFI shell.  The copy
+# read and wrote only used blocks (every filesystem trimmed, the VG's
+# free extents and the XFS log's empty part skipped).
 # One conversion (3-4 min under TCG, 10-14 min on a loaded machine) and
 # two boots (30 s to the shell; 1-2 min to the marker, 6 min loaded).
 source "$(dirname "$0")/../functions.sh"
@@ -24,6 +26,14 @@ log "guest ready in $(( SECONDS - start )) s"
 put_vmx_on_datastore "$vm" "$mac" debian12-64
 echo 'firmware = "efi"' >>"$DATASTORE/$vm/$vm.vmx"
 convert_guest_vm "$vm"
+# Only used blocks: the ESP, /boot and / trimmed, the VG's free extents
+# discarded, the XFS log's empty part skipped.
+check_trimmed "$T/run.log" /dev/sda1 /dev/sda2 /dev/debian-vg/root
+grep -q 'VG debian-vg: [0-9]* MiB of free extents discarded' "$T/run.log" ||
+    { grep -i trim "$T/run.log"; fail "the VG's free extents were not discarded"; }
+grep -q '/dev/debian-vg/root: [0-9]* MiB of empty XFS log' "$T/run.log" ||
+    fail "the XFS log's empty part was copied"
+check_only_used "$T/run.log" 1.02 1.06 "$CONVERTED_DISK"
 grep -q 'EFI/debian/grubx64.efi copied to /boot/efi/EFI/BOOT/BOOTX64.EFI' "$T/run.log" ||
     { cat "$T/run.log"; fail "no loader copied to the removable path"; }
 grep -q '/etc/fstab: 3 disk names replaced' "$T/run.log" ||

@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "unit.h"
+#include "mem_device.h"
 
 static char dir[] = "/tmp/v2vboot-ext4.XXXXXX";
 
@@ -22,23 +23,6 @@ pread_fd (void *opaque, void *buf, size_t len, uint64_t off)
   int fd = *(int *) opaque;
 
   return pread (fd, buf, len, (off_t) off) == (ssize_t) len ? 0 : -1;
-}
-
-/* A filesystem image in memory; reads past its end fail, as a device's. */
-struct mem {
-  unsigned char *data;
-  size_t size;
-};
-
-static int
-read_mem (void *opaque, void *buf, size_t len, uint64_t off)
-{
-  const struct mem *m = opaque;
-
-  if (off > m->size || len > m->size - off)
-    return -1;
-  memcpy (buf, m->data + off, len);
-  return 0;
 }
 
 static uint16_t get16 (const unsigned char *p) { return p[0] | p[1] << 8; }
