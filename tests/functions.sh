@@ -69,6 +69,27 @@ guest_image () {
     echo "$img"
 }
 
+# cert_fingerprint CERT: its SHA-256 fingerprint, AB:CD:... as --thumbprint
+# takes it.
+cert_fingerprint () {
+    openssl x509 -in "$1" -noout -fingerprint -sha256 | cut -d= -f2
+}
+
+# wrong_fingerprint FP: a pin that differs from FP in its first byte.
+wrong_fingerprint () {
+    case $1 in
+        00*) echo "11${1#00}" ;;
+        *) echo "00${1#??}" ;;
+    esac
+}
+
+# write_password_files GOOD WRONG: a random password in GOOD, another in
+# WRONG (mode 600).
+write_password_files () {
+    (umask 077; printf 'Vmw@re-Secr3t-%s\n' "$RANDOM$RANDOM" >"$1"
+     echo 'not-the-password' >"$2")
+}
+
 # start_nginx: an ESXi-like HTTPS file server on 127.0.0.1 (each response
 # limited to $NGINX_LIMIT_RATE bytes/s if set, e.g. 10m).
 # Sets NGINX_PORT, NGINX_DIR, DATASTORE (dir of datastore "datastore1"),
@@ -86,17 +107,12 @@ start_nginx () {
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
         -addext "subjectAltName=IP:127.0.0.1,IP:10.0.2.2,DNS:localhost" \
         -keyout "$NGINX_DIR/key.pem" -out "$CERT" 2>/dev/null
-    FINGERPRINT=$(openssl x509 -in "$CERT" -noout -fingerprint -sha256 | cut -d= -f2)
-    # A pin that differs from the real fingerprint in its first byte.
-    case $FINGERPRINT in
-        00*) WRONG_FINGERPRINT=11${FINGERPRINT#00} ;;
-        *) WRONG_FINGERPRINT=00${FINGERPRINT#??} ;;
-    esac
+    FINGERPRINT=$(cert_fingerprint "$CERT")
+    WRONG_FINGERPRINT=$(wrong_fingerprint "$FINGERPRINT")
     USER=root
     PASSWORD_FILE=$NGINX_DIR/password
     WRONG_PASSWORD_FILE=$NGINX_DIR/wrong-password
-    (umask 077; printf 'Vmw@re-Secr3t-%s\n' "$RANDOM$RANDOM" >"$PASSWORD_FILE"
-     echo 'not-the-password' >"$WRONG_PASSWORD_FILE")
+    write_password_files "$PASSWORD_FILE" "$WRONG_PASSWORD_FILE"
     printf '%s:%s\n' "$USER" "$(openssl passwd -apr1 -in "$PASSWORD_FILE")" \
         >"$NGINX_DIR/htpasswd"
     cat >"$NGINX_DIR/nginx.conf" <<NGX
@@ -246,6 +262,120 @@ CFG
     fail "sshd did not start: $(cat "$d/sshd.log")"
 }
 
+# start_vcsim [esx|vcenter]: VMware's vSphere simulator (vcsim, built by
+# tests/tools/build-vcsim.sh) on 127.0.0.1: an ESXi host (esx, the
+# default: datacenter ha-datacenter, VMs ha-host_VM0 and ha-host_VM1) or a
+# vCenter (vcenter: DC0, VMs DC0_H0_VM0, DC0_H0_VM1, DC0_C0_RP0_VM0 and
+# DC0_C0_RP0_VM1), datastore LocalDS_0 in both; every VM starts powered
+# on.  Its certificate (for 127.0.0.1) is signed by a 2048-bit test CA of
+# our own: vcsim's built-in one is RSA-1024, which Debian 12's OpenSSL
+# refuses.  The API login takes VCSIM_USER with the password in
+# VCSIM_PASSWORD_FILE only (vcsim has it in its argv: a test server);
+# /folder checks no credentials at all.  Sets VCSIM_PORT, VCSIM_SERVER
+# (127.0.0.1:PORT), VCSIM_URL (the API's /sdk), VCSIM_CA (the CA's
+# certificate), VCSIM_THUMBPRINT (the server certificate's SHA-256),
+# VCSIM_WRONG_THUMBPRINT, VCSIM_USER, VCSIM_PASSWORD_FILE,
+# VCSIM_WRONG_PASSWORD_FILE, VCSIM_DC, VCSIM_VM (the first VM),
+# VCSIM_DATASTORE (LocalDS_0's directory), VCSIM_PID, VCSIM_BIN (where
+# vcsim and govc are).  A second call starts a second simulator (the
+# variables then name it); each is killed at exit.
+start_vcsim () {
+    local mode=${1:-esx} d=$T/vcsim-${1:-esx} esx=() i
+    case $mode in
+        esx) esx=(-esx) VCSIM_DC=ha-datacenter VCSIM_VM=ha-host_VM0 VCSIM_USER=root ;;
+        vcenter) VCSIM_DC=DC0 VCSIM_VM=DC0_H0_VM0 VCSIM_USER=administrator@vsphere.local ;;
+        *) fail "start_vcsim: no mode $mode" ;;
+    esac
+    # Built here if tests/setup.sh has not (a no-op when cached).
+    if ! VCSIM_BIN=$("$top/tests/tools/build-vcsim.sh"); then
+        in_ci && fail "vcsim could not be built (CI=$CI: tests/setup.sh builds it)"
+        skip "vcsim could not be built (tests/setup.sh installs what it needs)"
+    fi
+    mkdir -p "$d/tmp"
+    VCSIM_CA=$d/ca.pem
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=v2vboot test CA" \
+        -keyout "$d/ca-key.pem" -out "$VCSIM_CA" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+        -keyout "$d/key.pem" -out "$d/cert.csr" 2>/dev/null
+    printf '%s\n' subjectAltName=IP:127.0.0.1 basicConstraints=CA:FALSE \
+        extendedKeyUsage=serverAuth >"$d/cert.ext"
+    openssl x509 -req -in "$d/cert.csr" -CA "$VCSIM_CA" -CAkey "$d/ca-key.pem" \
+        -CAcreateserial -days 2 -extfile "$d/cert.ext" -out "$d/cert.pem" 2>/dev/null
+    VCSIM_THUMBPRINT=$(cert_fingerprint "$d/cert.pem")
+    VCSIM_WRONG_THUMBPRINT=$(wrong_fingerprint "$VCSIM_THUMBPRINT")
+    VCSIM_PASSWORD_FILE=$d/password VCSIM_WRONG_PASSWORD_FILE=$d/wrong-password
+    write_password_files "$VCSIM_PASSWORD_FILE" "$VCSIM_WRONG_PASSWORD_FILE"
+    VCSIM_PORT=$(free_port)
+    VCSIM_SERVER=127.0.0.1:$VCSIM_PORT
+    VCSIM_URL=https://$VCSIM_SERVER/sdk
+    # vcsim makes its datastores' directories in $TMPDIR; once serving,
+    # it prints its govc variables on stdout.
+    TMPDIR=$d/tmp "$VCSIM_BIN/vcsim" "${esx[@]}" -l "$VCSIM_SERVER" \
+        -tlscert "$d/cert.pem" -tlskey "$d/key.pem" -username "$VCSIM_USER" \
+        -password "$(head -1 "$VCSIM_PASSWORD_FILE")" >"$d/env" 2>"$d/vcsim.log" &
+    VCSIM_PID=$!
+    cleanup_fn "kill $VCSIM_PID 2>/dev/null"
+    for (( i = 0; i < 300; i++ )); do
+        grep -qs GOVC_URL "$d/env" && break
+        kill -0 $VCSIM_PID 2>/dev/null || fail "vcsim did not start: $(cat "$d/vcsim.log")"
+        sleep 0.1
+    done
+    curl -sf --cacert "$VCSIM_CA" -o /dev/null "https://$VCSIM_SERVER/about" ||
+        fail "vcsim does not answer over TLS with the test CA: $(cat "$d/vcsim.log")"
+    VCSIM_DATASTORE=$(echo "$d/tmp/govcsim-$VCSIM_DC-LocalDS_0-"*)
+    [ -d "$VCSIM_DATASTORE" ] || fail "vcsim's LocalDS_0 is not in $d/tmp"
+}
+
+# govc ARG...: VMware's CLI against the last start_vcsim's simulator
+# (the password in its environment, not its argv).
+govc () {
+    GOVC_URL=$VCSIM_URL GOVC_USERNAME=$VCSIM_USER GOVC_TLS_CA_CERTS=$VCSIM_CA \
+        GOVC_PASSWORD=$(head -1 "$VCSIM_PASSWORD_FILE") GOVC_PERSIST_SESSION=false \
+        GOVC_DATACENTER=$VCSIM_DC "$VCSIM_BIN/govc" "$@"
+}
+
+# vcsim_power VM: the VM's power state as the API has it (poweredOn,
+# poweredOff or suspended).
+vcsim_power () {
+    govc object.collect -s "/$VCSIM_DC/vm/$1" runtime.powerState
+}
+
+# vcsim_set_power VM STATE: puts the VM in STATE (as vcsim_power names it).
+vcsim_set_power () {
+    local now
+    now=$(vcsim_power "$1")
+    [ "$now" = "$2" ] && return 0
+    case $2 in
+        poweredOff) govc vm.power -off "$1" ;;
+        poweredOn) govc vm.power -on "$1" ;;
+        suspended)
+            [ "$now" = poweredOn ] || govc vm.power -on "$1"
+            govc vm.power -suspend "$1" ;;
+    esac >/dev/null
+    [ "$(vcsim_power "$1")" = "$2" ] || fail "vcsim: $1 is not $2"
+}
+
+# put_guest_on_vcsim VM: the test guest as vcsim's VM VM, powered off, in
+# the layout the API gives the VM: its disk [LocalDS_0] VM/disk1.vmdk (a
+# descriptor of disk1-flat.vmdk, the cached guest's disk) and VM/VM.vmx
+# (put_vmx_on_datastore) with the API's MAC (VCSIM_MAC) and network
+# (VCSIM_NETWORK); the API's disk size, memory and vCPUs made the .vmx's.
+# vcsim's own files there are empty.
+put_guest_on_vcsim () {
+    local vm=$1 dir=$VCSIM_DATASTORE/$1
+    vcsim_set_power "$vm" poweredOff
+    cached_build "$top/tests/guest/build-guest.sh" "$dir/disk1-flat.vmdk" >&2
+    VCSIM_MAC=$(govc device.info -json -vm "$vm" ethernet-0 |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["Devices"][0]["MacAddress"])')
+    VCSIM_NETWORK=$(govc vm.info -r "$vm" | sed -n 's/^ *Network: *//p')
+    DATASTORE=$VCSIM_DATASTORE put_vmx_on_datastore "$vm" "$VCSIM_MAC" debian12-64 disk1
+    sed -i "s/^ethernet0.networkName = .*/ethernet0.networkName = \"$VCSIM_NETWORK\"/
+            s|/vmfs/volumes/datastore1/|/vmfs/volumes/LocalDS_0/|" "$dir/$vm.vmx"
+    govc vm.disk.change -vm "$vm" -disk.filePath "[LocalDS_0] $vm/disk1.vmdk" \
+        -size "$(( $(stat -c %s "$dir/disk1-flat.vmdk") >> 10 ))KB"
+    govc vm.change -vm "$vm" -m 1536 -c 2
+}
+
 # start_libvirtd: the system libvirtd (started here, and stopped at the
 # end, unless one is already running).  Tests that use it run one at a
 # time (run-tests.sh runs two tests at once): they take a lock held until
@@ -327,10 +457,11 @@ put_guest_on_datastore () {
     cached_build "$top/tests/guest/build-guest.sh" "$DATASTORE/$vm/$vm-flat.vmdk" >&2
 }
 
-# put_vmx_on_datastore VM MAC [GUEST-OS]: a .vmx and descriptor .vmdk
-# beside the flat disk, as ESXi lays them out.
+# put_vmx_on_datastore VM MAC [GUEST-OS [DISK]]: a .vmx and descriptor
+# .vmdk beside the flat disk, as ESXi lays them out (DISK.vmdk describes
+# DISK-flat.vmdk; DISK is VM unless told).
 put_vmx_on_datastore () {
-    local vm=$1 mac=$2 dir=$DATASTORE/$1 os=${3:-debian12-64}
+    local vm=$1 mac=$2 dir=$DATASTORE/$1 os=${3:-debian12-64} disk=${4:-$1}
     cat >"$dir/$vm.vmx" <<VMX
 .encoding = "UTF-8"
 config.version = "8"
@@ -342,7 +473,7 @@ numvcpus = "2"
 scsi0.present = "TRUE"
 scsi0.virtualDev = "pvscsi"
 scsi0:0.present = "TRUE"
-scsi0:0.fileName = "$vm.vmdk"
+scsi0:0.fileName = "$disk.vmdk"
 scsi0:0.deviceType = "scsi-hardDisk"
 sata0:0.present = "TRUE"
 sata0:0.deviceType = "cdrom-image"
@@ -353,7 +484,7 @@ ethernet0.networkName = "VM Network"
 ethernet0.addressType = "static"
 ethernet0.address = "$mac"
 VMX
-    cat >"$dir/$vm.vmdk" <<VMDK
+    cat >"$dir/$disk.vmdk" <<VMDK
 # Disk DescriptorFile
 version=1
 encoding="UTF-8"
@@ -362,7 +493,7 @@ parentCID=ffffffff
 createType="vmfs"
 
 # Extent description
-RW $(( $(stat -c %s "$dir/$vm-flat.vmdk") / 512 )) VMFS "$vm-flat.vmdk"
+RW $(( $(stat -c %s "$dir/$disk-flat.vmdk") / 512 )) VMFS "$disk-flat.vmdk"
 
 # The Disk Data Base
 ddb.adapterType = "pvscsi"

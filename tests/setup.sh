@@ -29,6 +29,9 @@ pkgs=(
     grub-efi-amd64-bin mtools dosfstools ovmf zstd xfsprogs
     # make check-image: network boots (the NIC's iPXE ROM; pxelinux)
     ipxe-qemu pxelinux
+    # tests: vcsim and govc, built from source (tests/tools/build-vcsim.sh)
+    golang-go golang-github-vmware-govmomi-dev golang-github-google-uuid-dev
+    golang-github-kr-pretty-dev dpkg-dev
 )
 [ "${1:-}" = --build ] && pkgs=("${build_pkgs[@]}")
 # One dpkg-query for all: a package it does not know is missing too.
@@ -38,7 +41,9 @@ missing=()
 for p in "${pkgs[@]}"; do
     [[ " ${installed[*]} " == *" $p "* ]] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The vSphere tests' simulator: built once per version, then cached.
+build_vcsim () { [ "${1:-}" = --build ] || "$(dirname "$0")/tools/build-vcsim.sh" >/dev/null; }
+[ ${#missing[@]} -eq 0 ] && { build_vcsim "$@"; exit 0; }
 echo "setup: installing ${missing[*]}" >&2
 SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
@@ -51,3 +56,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+build_vcsim "$@"
