@@ -603,19 +603,20 @@ KS
 # boot_disk DISK FORMAT LOG [TIMEOUT]: boot on virtio-blk (virtio-scsi if
 # BOOT_BUS=scsi; with a virtio NIC of MAC $BOOT_MAC if set) until the
 # marker's last line or an initramfs shell.  Returns 0 if the marker
-# appeared.  The machine is $BOOT_MACHINE (default q35, as the domains
-# name it; pc for a legacy guest's domain).  UEFI if
-# BOOT_UEFI_CODE names the firmware code, with a
+# appeared.  The machine is $BOOT_MACHINE, by default pc for BIOS (two
+# BIOS boots on q35 timed out or panicked under TCG on a loaded machine)
+# and q35 for UEFI.  UEFI if BOOT_UEFI_CODE names the firmware code, with a
 # fresh copy of the variables template $BOOT_UEFI_VARS each boot (empty
 # variables, as a new domain gets); stops at the UEFI shell too.  With
 # BOOT_TYPE_ON=TEXT, BOOT_TYPE_TEXT and a newline are typed on the serial
 # console once TEXT appears on it (a LUKS passphrase prompt).
 boot_disk () {
-    local disk=$1 fmt=$2 log=$3 timeout=${4:-300} nic=() fw=(-machine "${BOOT_MACHINE:-q35}")
+    local disk=$1 fmt=$2 log=$3 timeout=${4:-300} nic=() fw=(-machine "${BOOT_MACHINE:-pc}")
     local serial=(-serial "file:$log") fifo=$T/boot-serial typed= reader=
     if [ -n "${BOOT_UEFI_CODE:-}" ]; then
         cp "$BOOT_UEFI_VARS" "$T/boot-vars.fd"
-        fw+=(-drive "if=pflash,format=raw,readonly=on,file=$BOOT_UEFI_CODE"
+        fw=(-machine "${BOOT_MACHINE:-q35}"
+            -drive "if=pflash,format=raw,readonly=on,file=$BOOT_UEFI_CODE"
             -drive "if=pflash,format=raw,file=$T/boot-vars.fd")
     fi
     local drive=(-drive "file=$disk,format=$fmt,if=virtio,snapshot=on")
