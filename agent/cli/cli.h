@@ -33,6 +33,8 @@ struct cli_output {
 extern struct cli_output cli_out;
 extern void cli_progress (const struct v2v_event *ev, void *opaque);
 extern void cli_json_string (FILE *f, const char *s);
+/* The engine's last error, on stderr and (--machine-readable) as an event. */
+extern void cli_error (void);
 /* A line for the operator: stderr, and the log sinks. */
 extern void cli_say (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));

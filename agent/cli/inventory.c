@@ -73,7 +73,7 @@ cli_expand_inventory (const struct ks_file *ks, struct ks_file *out)
     e.from = v;
     before = e.vms.len;
     if (v2v_vsphere_find (&cfg, v->vm.inventory, add_found, &e) == -1) {
-      fprintf (stderr, "v2vboot-agent: error: %s\n", v2v_last_error ());
+      cli_error ();
       goto fail;
     }
     if (e.vms.len > before + 1)

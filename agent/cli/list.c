@@ -163,7 +163,7 @@ cli_list (const char *what, const struct ks_file *ks)
     r = v2v_list_destination (&cfg, print_target, NULL);
   }
   if (r == -1) {
-    fprintf (stderr, "v2vboot-agent: error: %s\n", v2v_last_error ());
+    cli_error ();
     return 1;
   }
   return 0;

@@ -254,6 +254,33 @@ copy_line (const struct v2v_event *ev)
   }
 }
 
+/* An error of the front end's own engine call (resolving vm --inventory,
+ * listing): on stderr, and with --machine-readable as an error event too,
+ * so that a reader of the events learns why (and its kind) as it does for
+ * a run's errors.
+ */
+void
+cli_error (void)
+{
+  const char *last = v2v_last_error () ? v2v_last_error () : "failed";
+  char *masked = ks_mask_urls (last);
+  const char *e = masked ? masked : last;
+  const char *colon = strstr (e, ": ");
+  char *stage = colon ? strndup (e, (size_t) (colon - e)) : NULL;
+  struct v2v_event ev = {
+    .type = V2V_EVENT_ERROR, .disk = -1,
+    .stage = stage ? stage : "", .message = colon ? colon + 2 : e,
+  };
+
+  fprintf (stderr, "v2vboot-agent: error: %s\n", e);
+  if (cli_out.machine_readable) {
+    print_json (&ev);
+    fflush (stdout);
+  }
+  free (stage);
+  free (masked);
+}
+
 /* Human lines go to stderr in both modes (with --machine-readable the
  * JSON goes to stdout as well).
  */

@@ -50,13 +50,21 @@ PY
     [ -z "$(ls -A "$T/out" "$T/wd" | grep -v :)" ] || fail "$name: something was written"
 }
 
-# inventory_fails NAME PATTERN: check with $T/NAME.ks exits 1 with an
-# error matching PATTERN (grep -E) on stderr, nothing written.
+# inventory_fails NAME KIND PATTERN: check with $T/NAME.ks exits 1 with an
+# error matching PATTERN (grep -E) on stderr and one error event of KIND,
+# nothing written.
 inventory_fails () {
     local r=0
-    "$agent" check -k "$T/$1.ks" --workdir "$T/wd" >/dev/null 2>"$T/$1.err" || r=$?
-    [ $r = 1 ] && grep -qE "^v2vboot-agent: error: .*$2" "$T/$1.err" ||
-        { cat "$T/$1.err"; fail "$1: exit $r, or no error matching: $2"; }
+    "$agent" check -k "$T/$1.ks" --workdir "$T/wd" --machine-readable \
+        >"$T/$1.json" 2>"$T/$1.err" || r=$?
+    [ $r = 1 ] && grep -qE "^v2vboot-agent: error: .*$3" "$T/$1.err" ||
+        { cat "$T/$1.err"; fail "$1: exit $r, or no error matching: $3"; }
+    python3 - "$T/$1.json" "$2" <<'PY' ||
+import json, sys
+errs = [e for e in map(json.loads, open(sys.argv[1])) if e["event"] == "error"]
+assert len(errs) == 1 and errs[0]["kind"] == sys.argv[2], errs
+PY
+        { cat "$T/$1.json"; fail "$1: not one error event of kind $2"; }
     [ -z "$(ls -A "$T/out" "$T/wd" | grep -v :)" ] || fail "$1: something was written"
 }
 
@@ -143,17 +151,17 @@ ks novmxdc --cacert="$VCSIM_CA" "$vmx0 --datacenter=NODC"
 check_fails novmxdc not-found "the API knows no VM .* in datacenter NODC"
 # Names are resolved before the batch starts.
 PASSWORD_FILE=$VCSIM_WRONG_PASSWORD_FILE ks invwrongpw --cacert="$VCSIM_CA" "vm --inventory=$vm0"
-inventory_fails invwrongpw "vSphere login refused: wrong user or password for 'root'"
+inventory_fails invwrongpw auth "vSphere login refused: wrong user or password for 'root'"
 ks invwrongpin --thumbprint="$VCSIM_WRONG_THUMBPRINT" "vm --inventory=$vm0"
-inventory_fails invwrongpin "fingerprint $VCSIM_THUMBPRINT does not match the pinned --thumbprint"
+inventory_fails invwrongpin other "fingerprint $VCSIM_THUMBPRINT does not match the pinned --thumbprint"
 ks novm --cacert="$VCSIM_CA" "vm --inventory=/$dc/vm/nosuch"
-inventory_fails novm "vm --inventory=/$dc/vm/nosuch: no such VM"
+inventory_fails novm not-found "vm --inventory=/$dc/vm/nosuch: no such VM"
 ks noname --cacert="$VCSIM_CA" "vm --inventory=nosuch"
-inventory_fails noname "vm --inventory=nosuch: no such VM"
+inventory_fails noname not-found "vm --inventory=nosuch: no such VM"
 ks nodc --cacert="$VCSIM_CA" "vm --inventory=/NODC/vm/$vm0"
-inventory_fails nodc "vm --inventory=/NODC/vm/$vm0: no such datacenter"
+inventory_fails nodc not-found "vm --inventory=/NODC/vm/$vm0: no such datacenter"
 ks nofolder --cacert="$VCSIM_CA" "vm --inventory=/$dc/vm/nofolder/"
-inventory_fails nofolder "vm --inventory=/$dc/vm/nofolder/: no such folder"
+inventory_fails nofolder not-found "vm --inventory=/$dc/vm/nofolder/: no such folder"
 [ "$(sessions_left)" = 0 ] || { govc session.ls; fail "ESXi: API sessions left open"; }
 esx_password=$(head -1 "$VCSIM_PASSWORD_FILE")
 
@@ -187,9 +195,9 @@ PASSWORD_FILE=$VCSIM_WRONG_PASSWORD_FILE ks vcwrongpw --cacert="$VCSIM_CA" \
     'vm --vmx="[LocalDS_0] DC0_H0_VM0/DC0_H0_VM0.vmx"'
 check_fails vcwrongpw auth "wrong user or password for 'administrator@vsphere.local' \(InvalidLogin\)"
 ks vcnodc --cacert="$VCSIM_CA" "vm --inventory=/DC9/vm/DC0_H0_VM0"
-inventory_fails vcnodc "vm --inventory=/DC9/vm/DC0_H0_VM0: no such datacenter"
+inventory_fails vcnodc not-found "vm --inventory=/DC9/vm/DC0_H0_VM0: no such datacenter"
 ks vcnovm --cacert="$VCSIM_CA" "vm --inventory=/DC0/vm/DC0_H0_VM9"
-inventory_fails vcnovm "vm --inventory=/DC0/vm/DC0_H0_VM9: no such VM"
+inventory_fails vcnovm not-found "vm --inventory=/DC0/vm/DC0_H0_VM9: no such VM"
 [ "$(sessions_left)" = 0 ] || { govc session.ls; fail "vCenter: API sessions left open"; }
 
 log "no password in any event or log"
