@@ -53,7 +53,7 @@ SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g \
               -fno-omit-frame-pointer -Iagent -Ikickstart $(PKG_CFLAGS)
 
 # The engine, a folder per pipeline stage (docs/hacking.md).
-ENGINE_DIRS := common pipeline source guest convert output
+ENGINE_DIRS := common pipeline source guest convert output verify
 ENGINE_SRCS := $(wildcard $(patsubst %,agent/%/*.c,$(ENGINE_DIRS)))
 CLI_SRCS := $(wildcard agent/cli/*.c)
 CLI_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRCS))

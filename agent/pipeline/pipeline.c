@@ -4,6 +4,7 @@
  *
  *   destination -> source -> overlay -> inspect -> convert -> fstrim
  *     -> size-check -> [check mode stops here] -> copy -> define
+ *     -> [verify, with --verify-boot]
  */
 #include <dirent.h>
 #include <errno.h>
@@ -434,14 +435,32 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
   if (v2v_event_stage (&run, "define", -1) == -1 ||
       v2v_dest_finish (&run) == -1)
     goto fail;
+  /* From here the converted VM stays, whatever happens. */
+  if (cfg->options.verify_boot &&
+      (v2v_event_stage (&run, "verify", -1) == -1 ||
+       v2v_verify_boot (&run) == -1))
+    goto failed_verify;
   if (asprintf (&summary, "converted %s into %s in %.0f s (%" PRIu64
-                " MiB written); %s", run.name, v2v_dest_describe (&run),
+                " MiB written); %s%s%s", run.name, v2v_dest_describe (&run),
                 v2v_now () - start, total >> 20,
-                v2v_dest_next_step (&run)) == -1)
+                v2v_dest_next_step (&run),
+                run.verify_text ? "; verify: " : "",
+                run.verify_text ? run.verify_text : "") == -1)
     summary = NULL;
   v2v_event_done (&run, true, summary);
   v2v_run_cleanup (&run, false);
+  free (run.verify_text);
+  free (run.screenshot);
   return 0;
+
+ failed_verify:
+  v2v_dest_describe (&run);
+  v2v_event_error (&run);
+  v2v_run_cleanup (&run, false);
+  v2v_event_done (&run, false, v2v_last_error ());
+  free (run.verify_text);
+  free (run.screenshot);
+  return -1;
 
  fail:
   if (v2v_cancelled ()) {
