@@ -110,6 +110,7 @@ event (struct wizard *w, struct progress *p, const char *line)
   }
   else if (strcmp (ev, "done") == 0) {
     json_get_bool (line, "ok", &w->ok);
+    json_get_string (line, "verify", w->verify, sizeof w->verify);
     if (w->ok) {
       json_get_string (line, "message", w->result, sizeof w->result);
       json_get_string (line, "name", w->new_name, sizeof w->new_name);

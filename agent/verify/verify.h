@@ -69,7 +69,8 @@ extern int v2v_pcap_count (struct v2v_pcap_count *c, const char *buf,
 struct v2v_console_scan {
   char tail[64];            /* the end of what was scanned, for matches
                                across reads */
-  bool login;
+  bool login;               /* a login prompt is (or was) on the console */
+  bool login_seen;          /* a whole line with one was */
   const char *death;
 };
 extern void v2v_console_scan (struct v2v_console_scan *s, const char *buf,

@@ -61,22 +61,27 @@ static const char *const deaths[][2] = {
   { "No bootable device", "the BIOS found no bootable disk" },
 };
 
-/* A login prompt: "login:" at the end of a line's text, as getty writes
- * "HOST login: ".
+/* A login prompt: "login:" and spaces, then the end of a line (seen: it
+ * stays) or the end of what the console has written so far (*at_end:
+ * it holds only while nothing follows, as getty waits after its prompt).
  */
 static bool
-has_login (const char *s)
+has_login (const char *s, bool *at_end)
 {
   const char *p;
+  bool line = false;
 
+  *at_end = false;
   for (p = strstr (s, "login:"); p; p = strstr (p + 1, "login:")) {
     const char *q = p + 6;
     while (*q == ' ')
       q++;
-    if (*q == '\0' || *q == '\r' || *q == '\n')
-      return true;
+    if (*q == '\r' || *q == '\n')
+      line = true;
+    else if (*q == '\0')
+      *at_end = true;
   }
-  return false;
+  return line;
 }
 
 /* Scans len more bytes of the console (any bytes, NULs included). */
@@ -85,6 +90,7 @@ v2v_console_scan (struct v2v_console_scan *s, const char *buf, size_t len)
 {
   char chunk[4096 + sizeof s->tail];
   size_t t, n, i;
+  bool at_end;
 
   while (len > 0) {
     t = strlen (s->tail);
@@ -93,8 +99,9 @@ v2v_console_scan (struct v2v_console_scan *s, const char *buf, size_t len)
     for (i = 0; i < n; ++i)
       chunk[t + i] = buf[i] ? buf[i] : ' ';
     chunk[t + n] = '\0';
-    if (has_login (chunk))
-      s->login = true;
+    if (has_login (chunk, &at_end))
+      s->login_seen = true;
+    s->login = s->login_seen || at_end;
     for (i = 0; s->death == NULL && i < sizeof deaths / sizeof deaths[0]; ++i)
       if (strstr (chunk, deaths[i][0]))
         s->death = deaths[i][1];
