@@ -25,6 +25,7 @@ targets=(
     ks-quote:4096       # KS_MAX_WORD (kickstart/kickstart.h), and past it
     vsphere:262144      # V2V_VS_MAX_ANSWER is 32 MiB; the corpus's inventory
                         # answers are under 40 KiB
+    verify-signs:1048576  # READ_CAP (agent/verify/verify_watch.c)
 )
 
 # The list and tests/fuzz/ agree: no target is left out.
