@@ -90,7 +90,10 @@ main (void)
   }
   /* NULs and binary noise do not stop the scan. */
   s = (struct v2v_console_scan) { 0 };
-  v2v_console_scan (&s, "\0\0\xff\x01 host login: ", 19);
+  {
+    static const char noisy[] = "\0\0\xff\x01 host login: ";
+    v2v_console_scan (&s, noisy, sizeof noisy - 1);
+  }
   CHECK (s.login);
 
   signs.packets = 12;
