@@ -50,6 +50,8 @@ draw (const struct wizard *w, const struct progress *p)
   row++;
   for (i = 0; v2v_stages[i].name; ++i) {
     const char *mark = i < p->stage ? "[x]" : i == p->stage ? "[>]" : "[ ]";
+    if (strcmp (v2v_stages[i].name, "verify") == 0 && !w->verify_boot)
+      continue;                 /* only with options --verify-boot */
     if (i == p->stage)
       attron (A_BOLD);
     mvprintw (row++, 4, "%s %s", mark, v2v_stages[i].text);
