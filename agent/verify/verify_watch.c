@@ -185,7 +185,8 @@ v2v_verify_watch (struct run *run, const struct v2v_verify_vm *vm,
     signs->seconds = v2v_now () - start;
     if (decided (signs, vm->dom->nr_nics) || signs->seconds >= timeout)
       break;
-    v2v_qmp_read (w.qmp, 1, qmp_line, &w);
+    if (w.qmp == NULL || v2v_qmp_read (w.qmp, 1, qmp_line, &w) == -1)
+      usleep (500000);   /* QMP gone: qemu is ending, the reap sees it */
   }
   if (v2v_cancelled ()) {
     v2v_error ("cancelled while the VM was booting");
