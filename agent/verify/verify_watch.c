@@ -192,7 +192,10 @@ v2v_verify_watch (struct run *run, const struct v2v_verify_vm *vm,
     v2v_error ("cancelled while the VM was booting");
     goto out;
   }
-  if (pid > 0 && screenshot &&
+  /* (the path goes into QMP's JSON as it is: a work directory whose
+   * name needs escaping gets no screenshot)
+   */
+  if (pid > 0 && screenshot && !strpbrk (screenshot, "\"\\") &&
       asprintf (&dump, "{\"execute\":\"screendump\",\"arguments\":"
                 "{\"filename\":\"%s\",\"format\":\"png\"}}\n",
                 screenshot) != -1 &&
