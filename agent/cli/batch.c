@@ -82,6 +82,8 @@ child_progress (const struct v2v_event *ev, void *opaque)
   if (ev->type == V2V_EVENT_DONE && ev->ok) {
     done_name = ev->vm_name ? strdup (ev->vm_name) : NULL;
     done_output = ev->output ? strdup (ev->output) : NULL;
+  }
+  if (ev->type == V2V_EVENT_DONE) {   /* a VM that did not boot too */
     done_verify = ev->verify ? strdup (ev->verify) : NULL;
     done_screenshot = ev->screenshot ? strdup (ev->screenshot) : NULL;
     done_booted = ev->verify_ok;
