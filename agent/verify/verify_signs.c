@@ -76,8 +76,10 @@ has_login (const char *s, bool *at_end)
     const char *q = p + 6;
     while (*q == ' ')
       q++;
-    if (*q == '\r' || *q == '\n')
-      line = true;
+    if (p - s >= 5 && memcmp (p - 5, "Last ", 5) == 0)
+      continue;                 /* "Last login: ...": after a login */
+    if (*q == '\r' || *q == '\n' || *q == '[')
+      line = true;              /* '[': the kernel's next line cut in */
     else if (*q == '\0')
       *at_end = true;
   }

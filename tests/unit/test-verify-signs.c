@@ -79,6 +79,8 @@ main (void)
   for (size_t step = 1; step < 40; step += 3) {
     s = scan_in_steps ("[  OK  ] Started getty.\r\n\r\ndebian login: ", step);
     CHECK (s.login && s.death == NULL);
+    s = scan_in_steps ("v2v-test-guest login: [   30.551338] fbcon: virtio\r\n", step);
+    CHECK (s.login);
     s = scan_in_steps ("Last login: Mon Dec  1 10:00 on ttyS0\r\n$ ", step);
     CHECK (!s.login);
     s = scan_in_steps ("Gave up waiting for root file system device.\r\n"
