@@ -53,7 +53,7 @@ SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g \
               -fno-omit-frame-pointer -Iagent -Ikickstart $(PKG_CFLAGS)
 
 # The engine, a folder per pipeline stage (docs/hacking.md).
-ENGINE_DIRS := common pipeline source guest convert output
+ENGINE_DIRS := common pipeline source guest convert output verify
 ENGINE_SRCS := $(wildcard $(patsubst %,agent/%/*.c,$(ENGINE_DIRS)))
 CLI_SRCS := $(wildcard agent/cli/*.c)
 CLI_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRCS))
@@ -185,6 +185,11 @@ $(B)/fuzz/fuzz-listing: tests/fuzz/fuzz-listing.c agent/source/listing.c $(HDRS)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-listing.c agent/source/listing.c
 
+$(B)/fuzz/fuzz-verify-signs: tests/fuzz/fuzz-verify-signs.c agent/verify/verify_signs.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-verify-signs.c agent/verify/verify_signs.c
+
 $(B)/fuzz/fuzz-ks-quote: tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/pipeline/config.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
@@ -202,7 +207,7 @@ $(B)/fuzz/fuzz-vsphere: tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) -lxml2
-FUZZ_TARGETS := vmx kickstart cmdline ext4 xfs-log json registry listing ks-quote vsphere vimcmd
+FUZZ_TARGETS := vmx kickstart cmdline ext4 xfs-log json registry listing ks-quote vsphere vimcmd verify-signs
 fuzz-targets: $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
 fuzz: setup

@@ -126,6 +126,13 @@ struct run {
   int claim_fd;
   /* output_libvirt.c: the claim domain NAME.v2vboot-claim. */
   struct _virDomain *claim_dom;
+  /* The guest has (or installs at first boot) the qemu guest agent; has
+   * a virtio RNG driver (the conversions set them, the domain uses them).
+   */
+  bool guest_agent, guest_rng;
+  /* verify.c: the report, the screenshot (or NULL), the verdict. */
+  char *verify_text, *screenshot;
+  bool verify_ok;
 };
 
 #include "common/common.h"
@@ -134,5 +141,6 @@ struct run {
 #include "guest/guest.h"
 #include "convert/convert.h"
 #include "output/output.h"
+#include "verify/verify.h"
 
 #endif

@@ -99,6 +99,9 @@ struct v2v_options {
   unsigned shutdown_timeout;  /* seconds for its guest shutdown; 0: 300 */
   bool hard_power_off;      /* then power it off if it is still on */
   unsigned connections;     /* source reads at once per disk, 0 = default */
+  bool verify_boot;         /* boot the converted VM once, isolated */
+  unsigned verify_timeout;  /* seconds it has to show life (0 = 300) */
+  bool verify_report_only;  /* a failed verification does not fail the run */
 };
 
 struct v2v_config {
@@ -137,6 +140,9 @@ struct v2v_event {
   const char *vm_name;      /* DONE (ok): the converted VM's name */
   const char *output;       /* DONE (ok): its directory or libvirt URI */
   const char *next;         /* DONE (ok, run): what the operator does next */
+  const char *verify;       /* DONE: "booted in 31 s (...)", or NULL */
+  const char *screenshot;   /* DONE: the verification's PNG, or NULL */
+  bool verify_ok;           /* DONE, with verify: it booted */
 };
 
 typedef void (*v2v_progress_fn) (const struct v2v_event *ev, void *opaque);

@@ -542,6 +542,13 @@ static const struct ks_option options_opts[] = {
   UINT (ks_options, o.connections, "connections", 1, 16, "N",
         "read each disk over up to N connections to the source at once "
         "(default 4)"),
+  OPT (ks_options, o.verify_boot, "verify-boot", KS_FLAG, NULL,
+       "boot the converted VM once, isolated, and report whether it "
+       "booted (a failure fails the run)"),
+  UINT (ks_options, o.verify_timeout, "verify-timeout", 30, 3600, "SECONDS",
+        "--verify-boot: how long the VM has to show life (default 300)"),
+  OPT (ks_options, o.verify_report_only, "verify-report-only", KS_FLAG, NULL,
+       "--verify-boot: report a failed verification, do not fail the run"),
   UINT (ks_options, parallel, "parallel", 1, 16, "N",
         "convert up to N VMs of the file at once (default 1)"),
   { NULL }

@@ -180,7 +180,9 @@ dump (const struct ks_file *ks, FILE *out, bool for_log)
     struct ks_options opts = { ks->base.options, ks->parallel };
     if (opts.o.no_fstrim || opts.o.keep_vmware_tools ||
         opts.o.block_driver || opts.o.virtio_win || opts.parallel ||
-        opts.o.shutdown_source)
+        opts.o.shutdown_source || opts.o.connections ||
+        opts.o.verify_boot || opts.o.verify_timeout ||
+        opts.o.verify_report_only)
       r |= print_command (out, "options", &opts, for_log);
   }
   if (ks->base.luks.key_file || ks->base.luks.key)

@@ -50,6 +50,8 @@ draw (const struct wizard *w, const struct progress *p)
   row++;
   for (i = 0; v2v_stages[i].name; ++i) {
     const char *mark = i < p->stage ? "[x]" : i == p->stage ? "[>]" : "[ ]";
+    if (strcmp (v2v_stages[i].name, "verify") == 0 && !w->verify_boot)
+      continue;                 /* only with options --verify-boot */
     if (i == p->stage)
       attron (A_BOLD);
     mvprintw (row++, 4, "%s %s", mark, v2v_stages[i].text);
@@ -110,6 +112,7 @@ event (struct wizard *w, struct progress *p, const char *line)
   }
   else if (strcmp (ev, "done") == 0) {
     json_get_bool (line, "ok", &w->ok);
+    json_get_string (line, "verify", w->verify, sizeof w->verify);
     if (w->ok) {
       json_get_string (line, "message", w->result, sizeof w->result);
       json_get_string (line, "name", w->new_name, sizeof w->new_name);

@@ -18,6 +18,8 @@ draw_made (const struct wizard *w, int row)
   mvprintw (row++, 4, "New VM:  %.66s", w->new_name);
   mvprintw (row++, 4, "Written: %.66s", w->output);
   mvprintw (row++, 4, "Took:    %.0f s", w->seconds);
+  if (w->verify[0])
+    mvprintw (row++, 4, "Verify:  %.66s", w->verify);
   if (colon) {                  /* "define it with: virsh define ..." */
     mvprintw (row++, 4, "Next:    %.*s:", (int) (colon - w->next),
               w->next);
@@ -84,6 +86,8 @@ screen_result (struct wizard *w)
     ui_frame (w->ok ? "Converted" : "Failed", 0, "Tab move  Enter press");
     attron (A_BOLD);
     mvprintw (row++, 2, "%s", w->ok ? "The VM was converted."
+              : strcmp (w->failed_stage, "verify") == 0
+              ? "The VM was converted, and kept, but it did not boot."
               : "The conversion failed.");
     attroff (A_BOLD);
     row++;

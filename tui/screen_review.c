@@ -10,6 +10,10 @@
 
 enum { ACT_SAVE = 100, ACT_START };
 
+static const char *const verify_choices[] = {
+  "no", "yes: boot it once, isolated, and report", NULL
+};
+
 /* The answers, from row 2; the row after them. */
 static int
 draw_answers (const struct wizard *w)
@@ -41,6 +45,9 @@ draw_answers (const struct wizard *w)
   mvprintw (row++, 4, "the guest's OS and free space; the converted size "
             "against free space.");
   mvprintw (row++, 2, "The source is only read.");
+  if (w->verify_boot && w->dest_type != DEST_LIBVIRT)
+    mvprintw (row++, 2, "Then the new VM boots once, off the network, to "
+              "show that it boots.");
   return row;
 }
 
@@ -72,6 +79,8 @@ screen_review (struct wizard *w)
     { "Back", F_BUTTON, NULL, NULL, NULL, false, ACT_BACK },
     { "Save as kickstart", F_BUTTON, NULL, NULL, NULL, false, ACT_SAVE },
     { "Start the conversion", F_BUTTON, NULL, NULL, NULL, false, ACT_START },
+    { "Verify it boots", F_CHOICE, NULL, &w->verify_boot, verify_choices,
+      w->dest_type == DEST_LIBVIRT, 0 },
   };
   int focus = 2;
   char note[FIELD * 2] = "";
@@ -82,7 +91,7 @@ screen_review (struct wizard *w)
               "Esc Cancel");
     row = draw_answers (w);
     mvprintw (LINES - 6, 2, "%.76s", note);
-    a = ui_form (f, 3, row + 1, &focus);
+    a = ui_form (f, 4, row + 1, &focus);
     if (a == ACT_BACK)
       return SCR_DEST;
     if (a == ACT_CANCEL) {

@@ -125,10 +125,12 @@ struct wizard {
   char netmap_from[MAX_NETMAPS][FIELD], netmap_to[MAX_NETMAPS][FIELD];
   size_t nr_netmaps;
   enum v2v_format format;
+  int verify_boot;          /* review: 1 = options --verify-boot */
   /* result */
   bool ok;
   char result[1024], failed_stage[64];
   char new_name[FIELD], output[FIELD], next[512];
+  char verify[512];         /* --verify-boot: what it saw, or "" */
   double seconds;
   char ks_path[FIELD];
   /* the screens' own state */

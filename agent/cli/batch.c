@@ -32,6 +32,8 @@ struct vm_result {
   bool result_in;           /* its pipe is readable: it is about to exit */
   volatile sig_atomic_t exited;  /* a zombie or reaped: never signal it */
   char *name, *stage, *error, *output;
+  char *verify, *screenshot;  /* --verify-boot: the report, the PNG */
+  bool booted;
   double seconds;
 };
 
@@ -71,7 +73,8 @@ now (void)
 }
 
 /* From the done event, for the result line. */
-static char *done_name, *done_output;
+static char *done_name, *done_output, *done_verify, *done_screenshot;
+static bool done_booted;
 
 static void
 child_progress (const struct v2v_event *ev, void *opaque)
@@ -79,6 +82,11 @@ child_progress (const struct v2v_event *ev, void *opaque)
   if (ev->type == V2V_EVENT_DONE && ev->ok) {
     done_name = ev->vm_name ? strdup (ev->vm_name) : NULL;
     done_output = ev->output ? strdup (ev->output) : NULL;
+  }
+  if (ev->type == V2V_EVENT_DONE) {   /* a VM that did not boot too */
+    done_verify = ev->verify ? strdup (ev->verify) : NULL;
+    done_screenshot = ev->screenshot ? strdup (ev->screenshot) : NULL;
+    done_booted = ev->verify_ok;
   }
   cli_progress (ev, opaque);
 }
@@ -131,6 +139,9 @@ child (const struct ks_file *ks, size_t i, enum v2v_mode mode, int fd,
     free (stage);
     free (masked);
   }
+  fputs (done_booted ? "1\t" : "0\t", f);
+  put_field (f, done_verify);
+  put_field (f, done_screenshot);
   fprintf (f, "%.1f\n", now () - start);
   fclose (f);
   fflush (stdout);
@@ -182,6 +193,13 @@ collect (struct vm_result *v, int status)
                   WIFSIGNALED (status) ? WTERMSIG (status)
                   : WEXITSTATUS (status)) == -1)
       v->error = NULL;
+  }
+  if (kind && (strcmp (kind, "ok") == 0 || strcmp (kind, "error") == 0)) {
+    char *booted = next_field (&p);
+    v->booted = booted && strcmp (booted, "1") == 0;
+    free (booted);
+    v->verify = next_field (&p);
+    v->screenshot = next_field (&p);
   }
   v->seconds = strtod (p, NULL);
   free (kind);
@@ -405,6 +423,14 @@ write_summary (FILE *out, const struct ks_file *ks, enum v2v_mode mode,
       fputs (",\"error\":", out);
       cli_json_string (out, v->error ? v->error : "");
     }
+    if (v->verify) {
+      fprintf (out, ",\"booted\":%s,\"verify\":", v->booted ? "true" : "false");
+      cli_json_string (out, v->verify);
+    }
+    if (v->screenshot) {
+      fputs (",\"screenshot\":", out);
+      cli_json_string (out, v->screenshot);
+    }
     fprintf (out, ",\"seconds\":%.1f}", v->seconds);
   }
   fputs ("]}\n", out);
@@ -573,6 +599,7 @@ run_batch (const struct ks_file *ks, const char *kickstart,
   for (i = 0; i < ks->nr_vms; ++i) {
     struct vm_result *v = &running_results[i];
     free (v->name); free (v->stage); free (v->error); free (v->output);
+    free (v->verify); free (v->screenshot);
   }
   running_n = 0;                /* first: a signal now cancels nothing */
   free (running_results);

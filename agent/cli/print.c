@@ -171,6 +171,14 @@ print_json (const struct v2v_event *ev)
         cli_json_string (stdout, ev->next);
       }
     }
+    if (ev->verify) {
+      printf (",\"booted\":%s,\"verify\":", ev->verify_ok ? "true" : "false");
+      cli_json_string (stdout, ev->verify);
+    }
+    if (ev->screenshot) {
+      fputs (",\"screenshot\":", stdout);
+      cli_json_string (stdout, ev->screenshot);
+    }
     break;
   }
   fputs ("}\n", stdout);

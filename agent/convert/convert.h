@@ -128,4 +128,9 @@ extern int v2v_linux_efi_fallback (struct run *run);
 /* convert_linux.c */
 extern int v2v_convert_linux (struct run *run);
 
+/* linux_devices.c: what the domain may give the guest (agent, RNG). */
+extern void v2v_linux_devices (struct run *run, char **kernels);
+extern bool v2v_kernel_has_module (struct guestfs_h *g, const char *kver,
+                                   const char *pattern);
+
 #endif

@@ -363,22 +363,7 @@ remove_vmware_tools (struct run *run)
 static bool
 kernel_has_virtio (guestfs_h *g, const char *kver)
 {
-  static const char *const files[] = { "modules.dep", "modules.builtin",
-                                        NULL };
-  size_t i;
-
-  for (i = 0; files[i]; ++i) {
-    CLEANUP_FREE char *path = NULL;
-    CLEANUP_FREE_STRV char **lines = NULL;
-    if (v2v_asprintf (&path, "/lib/modules/%s/%s", kver, files[i]) == -1)
-      return false;
-    if (!v2v_guest_exists (g, path))
-      continue;
-    lines = guestfs_grep (g, "/virtio_blk\\.ko", path);
-    if (lines && lines[0])
-      return true;
-  }
-  return false;
+  return v2v_kernel_has_module (g, kver, "/virtio_blk\\.ko");
 }
 
 /* Kernels that can boot: a vmlinuz in /boot with its modules.  NULL
@@ -622,6 +607,7 @@ v2v_convert_linux (struct run *run)
       rewrite_grubenvs (run, umap, nu) == -1)
     goto out;
   verify_boot_path (run);
+  v2v_linux_devices (run, kernels);
   selinux_relabel (run);
   ret = 0;
  out:

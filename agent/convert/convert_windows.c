@@ -279,6 +279,7 @@ v2v_convert_windows (struct run *run)
       (driver_dir && edit_software (run) == -1) ||
       write_firstboot (run, driver_dir != NULL, guest_agent) == -1)
     return -1;
+  run->guest_agent = guest_agent != NULL;   /* installed at first boot */
   if (run->cfg->options.keep_vmware_tools)
     v2v_info (run, "VMware Tools left installed (options --keep-vmware-tools)");
   v2v_info (run, "first boot: \\v2vboot\\firstboot.ps1 runs once and logs "

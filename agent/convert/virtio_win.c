@@ -351,6 +351,8 @@ v2v_virtio_win_install (struct run *run, const char *driver_dir,
         have_boot = true;
       if (strcmp (drivers[i], "netkvm") == 0)
         w->virtio_net = true;
+      if (strcmp (drivers[i], "viorng") == 0)
+        run->guest_rng = true;
     }
   }
   found_text = v2v_sb_finish (&found);

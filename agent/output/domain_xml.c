@@ -1,7 +1,8 @@
 /* The libvirt domain XML of the converted guest: virtio-blk (or
  * virtio-scsi, or SATA) disks, NICs with their MACs, memory, vCPUs, BIOS
  * or UEFI; for Windows the local clock, Hyper-V enlightenments and the
- * machine type its version runs on.
+ * machine type its version runs on; the guest agent's channel and a
+ * virtio RNG when the guest can use them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,11 +151,19 @@ v2v_domain_xml (const struct v2v_domain *dom)
                "    <video>\n      <model type='");
   /* Windows has no virtio-gpu driver of its own; every Windows drives VGA. */
   v2v_sb_puts (&sb, dom->windows ? "vga" : "virtio");
-  v2v_sb_puts (&sb, "'/>\n    </video>\n"
-               "    <rng model='virtio'>\n"
-               "      <backend model='random'>/dev/urandom</backend>\n"
-               "    </rng>\n"
-               "    <memballoon model='virtio'/>\n"
+  v2v_sb_puts (&sb, "'/>\n    </video>\n");
+  /* The guest agent's channel when the guest has (or installs) qemu-ga;
+   * a virtio RNG only for a guest that has its driver.
+   */
+  if (dom->guest_agent)
+    v2v_sb_puts (&sb, "    <channel type='unix'>\n"
+                 "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
+                 "    </channel>\n");
+  if (dom->rng)
+    v2v_sb_puts (&sb, "    <rng model='virtio'>\n"
+                 "      <backend model='random'>/dev/urandom</backend>\n"
+                 "    </rng>\n");
+  v2v_sb_puts (&sb, "    <memballoon model='virtio'/>\n"
                "  </devices>\n"
                "</domain>\n");
   return v2v_sb_finish (&sb);

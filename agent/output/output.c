@@ -91,37 +91,55 @@ v2v_dest_list (struct run *run, v2v_found_target_fn fn, void *opaque)
   return o ? o->list (run, fn, opaque) : -1;
 }
 
+/* The domain of the converted VM, its disks in *disks (caller frees;
+ * dom points into run and *disks).  -1 (error set) if out of memory.
+ */
+int
+v2v_output_domain (struct run *run, struct v2v_domain *dom,
+                   struct v2v_domain_disk **disks)
+{
+  size_t i;
+
+  memset (dom, 0, sizeof *dom);
+  *disks = calloc (run->nr_disks + 1, sizeof **disks);
+  if (*disks == NULL) {
+    v2v_error ("out of memory");
+    return -1;
+  }
+  for (i = 0; i < run->nr_disks; ++i) {
+    (*disks)[i].path = run->disks[i].out_path;
+    (*disks)[i].format = run->raw_disks ? V2V_FORMAT_RAW : V2V_FORMAT_QCOW2;
+  }
+  dom->name = run->name;
+  dom->memory_mib = run->memory_mib;
+  dom->vcpus = run->vcpus;
+  dom->firmware = run->firmware != V2V_FW_AUTO ? run->firmware
+    : run->guest.firmware;
+  dom->disks = *disks;
+  dom->nr_disks = run->nr_disks;
+  dom->block_driver = run->block_driver;
+  dom->nics = run->nics;
+  dom->nr_nics = run->nr_nics;
+  dom->windows = run->guest.type && strcmp (run->guest.type, "windows") == 0;
+  dom->legacy_machine = dom->windows && (run->guest.major < 6 ||
+                                         (run->guest.major == 6 &&
+                                          run->guest.minor < 2));
+  dom->nic_model = !dom->windows || run->win.virtio_net ? "virtio"
+    : dom->legacy_machine ? "e1000" : "e1000e";
+  dom->guest_agent = run->guest_agent;
+  dom->rng = run->guest_rng;
+  return 0;
+}
+
 /* The domain XML of the converted VM.  Caller frees. */
 char *
 v2v_output_domain_xml (struct run *run)
 {
-  struct v2v_domain dom = { 0 };
+  struct v2v_domain dom;
   CLEANUP_FREE struct v2v_domain_disk *disks = NULL;
-  size_t i;
 
-  disks = calloc (run->nr_disks, sizeof *disks);
-  if (disks == NULL)
+  if (v2v_output_domain (run, &dom, &disks) == -1)
     return NULL;
-  for (i = 0; i < run->nr_disks; ++i) {
-    disks[i].path = run->disks[i].out_path;
-    disks[i].format = run->raw_disks ? V2V_FORMAT_RAW : V2V_FORMAT_QCOW2;
-  }
-  dom.name = run->name;
-  dom.memory_mib = run->memory_mib;
-  dom.vcpus = run->vcpus;
-  dom.firmware = run->firmware != V2V_FW_AUTO ? run->firmware
-    : run->guest.firmware;
-  dom.disks = disks;
-  dom.nr_disks = run->nr_disks;
-  dom.block_driver = run->block_driver;
-  dom.nics = run->nics;
-  dom.nr_nics = run->nr_nics;
-  dom.windows = run->guest.type && strcmp (run->guest.type, "windows") == 0;
-  dom.legacy_machine = dom.windows && (run->guest.major < 6 ||
-                                       (run->guest.major == 6 &&
-                                        run->guest.minor < 2));
-  dom.nic_model = !dom.windows || run->win.virtio_net ? "virtio"
-    : dom.legacy_machine ? "e1000" : "e1000e";
   return v2v_domain_xml (&dom);
 }
 

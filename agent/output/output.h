@@ -21,6 +21,8 @@ struct v2v_domain {
   bool windows;             /* local clock, Hyper-V enlightenments */
   bool legacy_machine;      /* i440fx: Windows 7 / 2008 R2 and older */
   const char *nic_model;    /* "virtio", "e1000e", "e1000" */
+  bool guest_agent;         /* has (or installs at first boot) qemu-ga */
+  bool rng;                 /* has a virtio RNG driver */
 };
 extern char *v2v_domain_xml (const struct v2v_domain *dom);
 extern int v2v_drive_name (const char *prefix, size_t i, char *buf,
@@ -79,6 +81,8 @@ extern int v2v_dest_list (struct run *run, v2v_found_target_fn fn,
                           void *opaque);
 extern const char *v2v_dest_describe (struct run *run);
 extern const char *v2v_dest_next_step (struct run *run);
+extern int v2v_output_domain (struct run *run, struct v2v_domain *dom,
+                              struct v2v_domain_disk **disks);
 extern char *v2v_output_domain_xml (struct run *run);
 
 /* output_local.c: a directory. */

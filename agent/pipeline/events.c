@@ -95,6 +95,9 @@ v2v_event_done (struct run *run, bool ok, const char *summary)
     ev.output = run->dest_text ? run->dest_text : "the destination";
     ev.next = run->next_text;
   }
+  ev.verify = run->verify_text;
+  ev.verify_ok = run->verify_ok;
+  ev.screenshot = run->screenshot;
   emit (run, &ev);
 }
 

@@ -4,6 +4,7 @@
  *
  *   destination -> source -> overlay -> inspect -> convert -> fstrim
  *     -> size-check -> [check mode stops here] -> copy -> define
+ *     -> [verify, with --verify-boot]
  */
 #include <dirent.h>
 #include <errno.h>
@@ -410,9 +411,16 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
   if (stage_source (&run) == -1 || stage_overlay (&run) == -1 ||
       stage_inspect (&run) == -1)
     goto fail;
-  if (v2v_event_stage (&run, "convert", -1) == -1 ||
-      (strcmp (run.guest.type, "windows") == 0 ? v2v_convert_windows (&run)
-       : v2v_convert_linux (&run)) == -1)
+  if (v2v_event_stage (&run, "convert", -1) == -1)
+    goto fail;
+  /* For the negative test of --verify-boot only: a VM left as VMware had
+   * it, which must not verify as booted.
+   */
+  if (getenv ("V2VBOOT_TEST_SKIP_CONVERT"))
+    v2v_warning (&run, "the conversion is skipped (V2VBOOT_TEST_SKIP_CONVERT, "
+                 "for tests): this VM will not boot on virtio");
+  else if ((strcmp (run.guest.type, "windows") == 0
+            ? v2v_convert_windows (&run) : v2v_convert_linux (&run)) == -1)
     goto fail;
   if (v2v_event_stage (&run, "fstrim", -1) == -1 ||
       v2v_guest_trim (&run) == -1)
@@ -422,8 +430,10 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
 
   if (mode == V2V_MODE_CHECK) {
     if (asprintf (&summary, "all checks passed: %s would be written to %s "
-                  "(%" PRIu64 " MiB)", run.name, v2v_dest_describe (&run),
-                  total >> 20) == -1)
+                  "(%" PRIu64 " MiB)%s", run.name, v2v_dest_describe (&run),
+                  total >> 20, cfg->options.verify_boot
+                  ? ", then booted once, isolated, to verify it boots"
+                  : "") == -1)
       summary = NULL;
     v2v_event_done (&run, true, summary);
     v2v_run_cleanup (&run, false);
@@ -441,14 +451,32 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
     goto fail;
   for (i = 0, total = 0; i < run.nr_disks; ++i)
     total += run.disks[i].written;
+  /* From here the converted VM stays, whatever happens. */
+  if (cfg->options.verify_boot &&
+      (v2v_event_stage (&run, "verify", -1) == -1 ||
+       v2v_verify_boot (&run) == -1))
+    goto failed_verify;
   if (asprintf (&summary, "converted %s into %s in %.0f s (%.1f MiB of "
-                "data written); %s", run.name, v2v_dest_describe (&run),
+                "data written); %s%s%s", run.name, v2v_dest_describe (&run),
                 v2v_now () - start, total / 1048576.0,
-                v2v_dest_next_step (&run)) == -1)
+                v2v_dest_next_step (&run),
+                run.verify_text ? "; verify: " : "",
+                run.verify_text ? run.verify_text : "") == -1)
     summary = NULL;
   v2v_event_done (&run, true, summary);
   v2v_run_cleanup (&run, false);
+  free (run.verify_text);
+  free (run.screenshot);
   return 0;
+
+ failed_verify:
+  v2v_dest_describe (&run);
+  v2v_event_error (&run);
+  v2v_run_cleanup (&run, false);
+  v2v_event_done (&run, false, v2v_last_error ());
+  free (run.verify_text);
+  free (run.screenshot);
+  return -1;
 
  fail:
   if (v2v_cancelled ()) {

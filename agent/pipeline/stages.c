@@ -15,5 +15,6 @@ const struct v2v_stage_info v2v_stages[] = {
   { "size-check", "check the size" },
   { "copy", "copy the disks" },
   { "define", "define the VM" },
+  { "verify", "boot the VM once, isolated (--verify-boot)" },
   { NULL, NULL },
 };

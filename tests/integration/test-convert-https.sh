@@ -3,7 +3,10 @@
 # (CA file, basic auth) into a directory as qcow2.  Proves: exit 0, JSON
 # events, the converted disk boots on virtio-blk with its NIC name, the
 # boot path names no old disk, VMware Tools are gone, the source is
-# unchanged, and the password never shows in ps, logs or events.
+# unchanged, and the password never shows in ps, logs or events.  With
+# --verify-boot: the verification finds it booted (NIC frames, login
+# prompt), leaves its screenshot beside it, and leaves the converted disk
+# as it was when the verify stage began (checksums).
 source "$(dirname "$0")/../functions.sh"
 requires which nbdkit qemu-img qemu-system-x86_64 nginx virt-xml-validate
 
@@ -13,6 +16,7 @@ src=$DATASTORE/testvm/testvm-flat.vmdk
 before=$(sha256sum <"$src")
 dest=$T/out; mkdir -p "$dest" "$T/wd"
 write_ks "$T/ks" testvm "$dest" --cacert="$CERT"
+echo "options --verify-boot --verify-timeout=240" >>"$T/ks"
 password=$(cat "$PASSWORD_FILE")
 
 log "converting"
@@ -20,8 +24,20 @@ log "converting"
     >"$T/events.json" 2>"$T/agent.log" &
 pid=$!
 # Watch every process's argv while the conversion runs.
-while kill -0 $pid 2>/dev/null; do ps -eo args >>"$T/ps.log"; sleep 0.5; done
+# The converted disk as the verify stage finds it (the boot takes tens of
+# seconds to reach the kernel: the checksum is taken before it could write).
+disk=$dest/testvm-kvm-sda.qcow2 at_verify=
+while kill -0 $pid 2>/dev/null; do
+    ps -eo args >>"$T/ps.log"
+    if [ -z "$at_verify" ] && grep -q '"stage":"verify"' "$T/events.json"; then
+        at_verify=$(sha256sum <"$disk")
+    fi
+    sleep 0.5
+done
 wait $pid || { tail -20 "$T/agent.log"; fail "agent exited $?"; }
+[ -n "$at_verify" ] || fail "no verify stage seen"
+[ "$(sha256sum <"$disk")" = "$at_verify" ] || fail "the verification changed the converted disk"
+
 
 log "no secret anywhere"
 grep -qF -- "$password" "$T/ps.log" && fail "password in ps output"
@@ -34,17 +50,26 @@ import json, sys
 evs = [json.loads(l) for l in open(sys.argv[1])]
 stages = [e["stage"] for e in evs if e["event"] == "stage"]
 want = ["destination", "source", "overlay", "inspect", "convert", "fstrim",
-        "size-check", "copy", "define"]
+        "size-check", "copy", "define", "verify"]
 assert stages == want, stages
 copies = [e for e in evs if e["event"] == "copy"]
 assert copies and copies[-1]["done"] == copies[-1]["total"] > 100 << 20, copies[-1:]
 assert evs[-2]["event"] == "done" and evs[-2]["ok"] is True, evs[-2]
 assert evs[-1]["event"] == "summary" and evs[-1]["ok"] is True, evs[-1]
 assert evs[-1]["converted"] == 1 and evs[-1]["vms"][0]["name"] == "testvm-kvm", evs[-1]
+done, vm = evs[-2], evs[-1]["vms"][0]
+assert done["booted"] is True and vm["booted"] is True, (done, vm)
+assert done["verify"].startswith("booted in ") and "login prompt on ttyS0" in done["verify"], done
+sent = int(done["verify"].split("NIC sent ")[1].split()[0])
+assert sent > 0, done
+assert "verify: booted in" in done["message"], done
+assert vm["screenshot"] == done["screenshot"] and done["screenshot"].endswith("/testvm-kvm-verify.png"), (done, vm)
+print("verify:", done["verify"])
 PY
+file "$dest/testvm-kvm-verify.png" | grep -q 'PNG image data' || fail "no PNG screenshot"
 
 log "destination holds exactly the disk and the XML"
-[ "$(ls -A "$dest" | sort | tr '\n' ' ')" = "testvm-kvm-sda.qcow2 testvm-kvm.xml " ] ||
+[ "$(ls -A "$dest" | sort | tr '\n' ' ')" = "testvm-kvm-sda.qcow2 testvm-kvm-verify.png testvm-kvm.xml " ] ||
     fail "unexpected files: $(ls -A "$dest")"
 [ -z "$(ls -A "$T/wd")" ] || fail "work directory left behind: $(ls -A "$T/wd")"
 virt-xml-validate "$dest/testvm-kvm.xml" domain >&2 || fail "invalid domain XML"

@@ -28,6 +28,7 @@ targets=(
                         # answers are under 40 KiB
     vimcmd:65536        # MAX_OUTPUT (source_ssh_power.c) is 1 MiB; lines
                         # are capped at 4 KiB, so 64 KiB covers every shape
+    verify-signs:1048576  # READ_CAP (agent/verify/verify_watch.c)
 )
 
 # The list and tests/fuzz/ agree: no target is left out.

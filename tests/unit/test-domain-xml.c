@@ -70,7 +70,24 @@ main (void)
   CHECK_CONTAINS (xml, "machine='q35'");
   CHECK_CONTAINS (xml, "<clock offset='utc'/>");
   CHECK (strstr (xml, "hyperv") == NULL);
+  /* No guest agent, no RNG driver: neither device. */
+  CHECK (strstr (xml, "<channel") == NULL);
+  CHECK (strstr (xml, "<rng") == NULL);
   free (xml);
+  dom.guest_agent = true;
+  xml = v2v_domain_xml (&dom);
+  CHECK_CONTAINS (xml, "<channel type='unix'>\n      <target type='virtio' "
+                  "name='org.qemu.guest_agent.0'/>\n    </channel>\n");
+  CHECK (strstr (xml, "<rng") == NULL);
+  free (xml);
+  dom.guest_agent = false;
+  dom.rng = true;
+  xml = v2v_domain_xml (&dom);
+  CHECK_CONTAINS (xml, "<rng model='virtio'>\n      <backend model='random'>"
+                  "/dev/urandom</backend>\n    </rng>\n");
+  CHECK (strstr (xml, "<channel") == NULL);
+  free (xml);
+  dom.rng = false;
 
   /* disks keep the names the guest knew: sda ... sdz, sdaa ... */
   {

@@ -1,0 +1,97 @@
+/* The verify stage (kickstart options --verify-boot): the converted VM,
+ * just defined, booted once on this host with qemu, as the defined
+ * domain describes it but behind throwaway overlays and with its NICs
+ * isolated; booted or not from signs that need nothing inside the guest
+ * (verify_report.c).  The converted disks are only read; the overlays,
+ * sockets and captures go on every exit path; the VM is never removed.
+ * The report goes to run->verify_text, the screenshot beside the VM
+ * (run->screenshot).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Where the screenshot goes: beside the converted VM in a directory,
+ * else in the work directories' parent.  Caller frees.
+ */
+static char *
+screenshot_path (struct run *run)
+{
+  const char *dir = run->dest_dir;
+  CLEANUP_FREE char *parent = NULL;
+  char *path;
+
+  if (dir == NULL) {
+    parent = strdup (run->workdir);
+    if (parent && strrchr (parent, '/'))
+      *strrchr (parent, '/') = '\0';
+    dir = parent && *parent ? parent : "/var/tmp";
+  }
+  if (asprintf (&path, "%s/%s-verify.png", dir, run->name) == -1)
+    return NULL;
+  return path;
+}
+
+int
+v2v_verify_boot (struct run *run)
+{
+  const struct v2v_options *o = &run->cfg->options;
+  unsigned timeout = o->verify_timeout ? o->verify_timeout
+                     : V2V_VERIFY_DEFAULT_TIMEOUT;
+  CLEANUP_FREE struct v2v_domain_disk *disks = NULL;
+  CLEANUP_FREE char *code = NULL, *vars = NULL, *shot = NULL, *dest = NULL;
+  struct v2v_verify_signs signs = { 0 };
+  struct v2v_domain dom;
+  struct v2v_verify_vm vm = { .dom = &dom, .workdir = run->workdir };
+  int r = -1;
+
+  if (v2v_output_domain (run, &dom, &disks) == -1)
+    return -1;
+  vm.kvm = v2v_verify_use_kvm ();
+  if (dom.firmware == V2V_FW_UEFI && v2v_verify_uefi (run, &code, &vars) == -1)
+    return -1;
+  vm.code = code;
+  vm.vars = vars;
+  vm.overlays = v2v_verify_overlays (run);
+  if (vm.overlays == NULL)
+    goto out;
+  if (asprintf (&shot, "%s/verify-screen.png", run->workdir) == -1 ||
+      (dest = screenshot_path (run)) == NULL) {
+    v2v_error ("out of memory");
+    goto out;
+  }
+  if (v2v_verify_watch (run, &vm, timeout, shot, &signs) == -1)
+    goto out;
+  free (run->screenshot);
+  run->screenshot = NULL;
+  if (access (shot, F_OK) == 0) {
+    if (v2v_verify_copy_file (shot, dest) == 0) {
+      run->screenshot = dest;
+      dest = NULL;
+    }
+    else
+      v2v_warning (run, "cannot write the screenshot %s: %m", dest);
+  }
+  free (run->verify_text);
+  run->verify_text = v2v_verify_report (&signs, dom.nr_nics, run->screenshot);
+  if (run->verify_text == NULL) {
+    v2v_error ("out of memory");
+    goto out;
+  }
+  run->verify_ok = v2v_verify_booted (&signs, dom.nr_nics);
+  if (run->verify_ok || o->verify_report_only) {
+    (run->verify_ok ? v2v_info : v2v_warning) (run, "%s", run->verify_text);
+    r = 0;
+  }
+  else
+    v2v_error ("%s; the converted VM is left as it is", run->verify_text);
+
+ out:
+  v2v_verify_remove_overlays (vm.overlays);
+  if (vars)
+    unlink (vars);
+  return r;
+}
