@@ -46,6 +46,7 @@ done
 sed -i "s|$T|@T@|g" "$T/dumps"
 if [ -n "${V2VBOOT_UPDATE_EXPECTED:-}" ]; then no_update_in_ci; cp "$T/dumps" "$expected"; fi
 diff -u "$expected" "$T/dumps" || fail "dump-config of the examples differs from $expected"
-for f in v2vboot-agent.1.md kickstart.md data-path.md hacking.md wizard.md bench.md windows.md; do
+for f in v2vboot-agent.1.md kickstart.md data-path.md hacking.md wizard.md bench.md windows.md \
+         linux.md events.md image.md vmx.md vsphere.md verify.md; do
     [ -s "$top/docs/$f" ] || fail "docs/$f missing"
 done
