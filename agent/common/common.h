@@ -44,10 +44,15 @@ extern char *v2v_read_file_tail (const char *path, size_t max);
  */
 DEFINE_VECTOR_TYPE (v2v_string_vector, char *);
 extern int v2v_strvec_add (struct v2v_string_vector *v, const char *s);
+extern int v2v_strvec_addf (struct v2v_string_vector *v, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
 extern char **v2v_strvec_take (struct v2v_string_vector *v);
 extern void v2v_strvec_free (struct v2v_string_vector *v);
 #define CLEANUP_FREE_STRVEC __attribute__ ((cleanup (v2v_strvec_free)))
 extern char **v2v_strv_append (char **strv, const char *s);
+
+/* kvm.c */
+extern bool v2v_kvm_opens (void);
 
 /* command.c */
 typedef void (*v2v_line_fn) (const char *line, void *opaque);

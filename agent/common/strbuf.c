@@ -113,6 +113,23 @@ v2v_strvec_add (struct v2v_string_vector *v, const char *s)
  * list when nothing was added), v empty again.  NULL when out of memory,
  * with v unchanged.
  */
+int
+v2v_strvec_addf (struct v2v_string_vector *v, const char *fmt, ...)
+{
+  va_list ap;
+  char *s;
+  int r;
+
+  va_start (ap, fmt);
+  r = vasprintf (&s, fmt, ap);
+  va_end (ap);
+  if (r == -1)
+    return -1;
+  r = v2v_strvec_add (v, s);
+  free (s);
+  return r;
+}
+
 char **
 v2v_strvec_take (struct v2v_string_vector *v)
 {

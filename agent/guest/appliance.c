@@ -18,15 +18,10 @@ static bool
 appliance_uses_kvm (guestfs_h *g)
 {
   CLEANUP_FREE char *tcg = guestfs_get_backend_setting (g, "force_tcg");
-  int fd;
 
   if (tcg != NULL)
     return false;
-  fd = open ("/dev/kvm", O_RDWR | O_CLOEXEC);
-  if (fd == -1)
-    return false;
-  close (fd);
-  return true;
+  return v2v_kvm_opens ();
 }
 
 /* Two vCPUs (the initramfs rebuilds and grub-mkconfig run side by

@@ -2,10 +2,8 @@
  * the operator (or a test) refuses it: V2VBOOT_VERIFY_ACCEL=tcg, or
  * libguestfs's own force_tcg in LIBGUESTFS_BACKEND_SETTINGS.
  */
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -14,16 +12,11 @@ v2v_verify_use_kvm (void)
 {
   const char *accel = getenv ("V2VBOOT_VERIFY_ACCEL");
   const char *lg = getenv ("LIBGUESTFS_BACKEND_SETTINGS");
-  int fd;
 
   if (accel && strcmp (accel, "tcg") == 0)
     return false;
   if (!(accel && strcmp (accel, "kvm") == 0) && lg &&
       strstr (lg, "force_tcg"))
     return false;
-  fd = open ("/dev/kvm", O_RDWR | O_CLOEXEC);
-  if (fd == -1)
-    return false;
-  close (fd);
-  return true;
+  return v2v_kvm_opens ();
 }

@@ -7,39 +7,15 @@
  * that transmits), the serial console to a file, QMP and the guest
  * agent's channel on sockets in the work directory.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-static int
-add (struct v2v_string_vector *v, const char *s)
-{
-  return v2v_strvec_add (v, s);
-}
-
-static int
-addf (struct v2v_string_vector *v, const char *fmt, ...)
-  __attribute__ ((format (printf, 2, 3)));
-
-static int
-addf (struct v2v_string_vector *v, const char *fmt, ...)
-{
-  va_list ap;
-  char *s;
-  int r;
-
-  va_start (ap, fmt);
-  r = vasprintf (&s, fmt, ap);
-  va_end (ap);
-  if (r == -1)
-    return -1;
-  r = v2v_strvec_add (v, s);
-  free (s);
-  return r;
-}
+/* Short names: the command line is long. */
+#define add v2v_strvec_add
+#define addf v2v_strvec_addf
 
 static int
 add_disks (struct v2v_string_vector *v, const struct v2v_verify_vm *vm)
