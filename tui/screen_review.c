@@ -79,7 +79,7 @@ screen_review (struct wizard *w)
     { "Back", F_BUTTON, NULL, NULL, NULL, false, ACT_BACK },
     { "Save as kickstart", F_BUTTON, NULL, NULL, NULL, false, ACT_SAVE },
     { "Start the conversion", F_BUTTON, NULL, NULL, NULL, false, ACT_START },
-    { "Verify it boots", F_CHOICE, NULL, &w->verify_boot, verify_choices,
+    { "Verify boot", F_CHOICE, NULL, &w->verify_boot, verify_choices,
       w->dest_type == DEST_LIBVIRT, 0 },
   };
   int focus = 2;
