@@ -76,7 +76,7 @@ check good -v
 # the samples saw nbdkit, and nbdkit's log was copied.
 grep -qE '"GET /folder/logged/logged-flat.vmdk\?[^"]*" 20[06] ' "$NGINX_DIR/access.log" ||
     fail "nginx served no authenticated read of the disk (test is blind)"
-grep -q '^nbdkit .* curl .*password=+' "$T/ps.txt" || fail "ps sampling did not see nbdkit (test is blind)"
+grep -qE '^nbdkit .* [^ ]*v2vhttps[^ ]* .*password=\+' "$T/ps.txt" || fail "ps sampling did not see nbdkit (test is blind)"
 [ -f "$T/wdlogs/good-nbdkit-disk0.log" ] || fail "nbdkit's log was not copied (test is blind)"
 
 log "check with a wrong password: the 401 is logged"
