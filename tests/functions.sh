@@ -609,8 +609,21 @@ KS
 # fresh copy of the variables template $BOOT_UEFI_VARS each boot (empty
 # variables, as a new domain gets); stops at the UEFI shell too.  With
 # BOOT_TYPE_ON=TEXT, BOOT_TYPE_TEXT and a newline are typed on the serial
-# console once TEXT appears on it (a LUKS passphrase prompt).
+# console once TEXT appears on it (a LUKS passphrase prompt).  A kernel
+# that panics at its timer check ("IO-APIC + timer doesn't work", a TCG
+# vCPU starved on a loaded machine, before anything of the conversion
+# matters) is booted again, twice at most; the boot log keeps every try.
 boot_disk () {
+    local try
+    for try in 1 2 3; do
+        boot_disk_once "$@" && return 0
+        grep -q "IO-APIC + timer doesn't work" "$3" || return 1
+        log "boot $try: the kernel's timer check failed under TCG (load $(cut -d' ' -f1 /proc/loadavg)): booting again"
+        cp "$3" "$3.try$try"
+    done
+    return 1
+}
+boot_disk_once () {
     local disk=$1 fmt=$2 log=$3 timeout=${4:-300} nic=() fw=(-machine "${BOOT_MACHINE:-pc}")
     local serial=(-serial "file:$log") fifo=$T/boot-serial typed= reader=
     if [ -n "${BOOT_UEFI_CODE:-}" ]; then

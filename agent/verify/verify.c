@@ -46,6 +46,7 @@ v2v_verify_boot (struct run *run)
   struct v2v_verify_signs signs = { 0 };
   struct v2v_domain dom;
   struct v2v_verify_vm vm = { .dom = &dom, .workdir = run->workdir };
+  unsigned tries;
   int r = -1;
 
   if (v2v_output_domain (run, &dom, &disks) == -1)
@@ -63,8 +64,21 @@ v2v_verify_boot (struct run *run)
     v2v_error ("out of memory");
     goto out;
   }
-  if (v2v_verify_watch (run, &vm, timeout, shot, &signs) == -1)
-    goto out;
+  for (tries = 1; ; ++tries) {
+    if (v2v_verify_watch (run, &vm, timeout, shot, &signs) == -1)
+      goto out;
+    if (vm.kvm || signs.death == NULL ||
+        strcmp (signs.death, V2V_VERIFY_TIMER_PANIC) != 0 ||
+        tries == V2V_VERIFY_TCG_TRIES)
+      break;
+    v2v_info (run, "verify: %s after %.0f s under TCG (the emulated CPU was "
+              "starved): booting again", signs.death, signs.seconds);
+    v2v_verify_remove_overlays (vm.overlays);
+    vm.overlays = v2v_verify_overlays (run);
+    if (vm.overlays == NULL)
+      goto out;
+    memset (&signs, 0, sizeof signs);
+  }
   free (run->screenshot);
   run->screenshot = NULL;
   if (access (shot, F_OK) == 0) {

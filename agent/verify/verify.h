@@ -8,6 +8,13 @@
 #define V2V_VERIFY_DEFAULT_TIMEOUT 300  /* seconds: TCG boots take ~1 min */
 
 /* What one boot showed (verify_watch.c fills it, verify_report.c says it). */
+/* The death of a kernel whose timer check failed: under TCG, an emulated
+ * CPU starved by a loaded host (never the conversion's doing), so the
+ * stage boots again.
+ */
+#define V2V_VERIFY_TIMER_PANIC "a kernel panic at its timer check"
+#define V2V_VERIFY_TCG_TRIES 3
+
 struct v2v_verify_signs {
   uint64_t packets;         /* frames the guest's NICs sent */
   unsigned resets;          /* resets the guest asked for */

@@ -107,6 +107,9 @@ v2v_console_scan (struct v2v_console_scan *s, const char *buf, size_t len)
     for (i = 0; s->death == NULL && i < sizeof deaths / sizeof deaths[0]; ++i)
       if (strstr (chunk, deaths[i][0]))
         s->death = deaths[i][1];
+    /* The panic's reason follows it, maybe in a later read. */
+    if (strstr (chunk, "IO-APIC + timer doesn't work"))
+      s->death = V2V_VERIFY_TIMER_PANIC;
     /* keep the end: a prompt or a sign cut in two by the reads */
     i = t + n < sizeof s->tail - 1 ? 0 : t + n - (sizeof s->tail - 1);
     memmove (s->tail, chunk + i, t + n - i + 1);

@@ -89,6 +89,9 @@ main (void)
     CHECK (s.death && strstr (s.death, "initramfs") && !s.login);
     s = scan_in_steps ("[ 1.0] Kernel panic - not syncing: VFS", step);
     CHECK (s.death && strcmp (s.death, "a kernel panic") == 0);
+    s = scan_in_steps ("[ 0.05] Kernel panic - not syncing: IO-APIC + timer "
+                       "doesn't work!  Boot with apic=debug", step);
+    CHECK (s.death && strcmp (s.death, V2V_VERIFY_TIMER_PANIC) == 0);
   }
   /* NULs and binary noise do not stop the scan. */
   s = (struct v2v_console_scan) { 0 };
