@@ -609,7 +609,8 @@ KS
 # fresh copy of the variables template $BOOT_UEFI_VARS each boot (empty
 # variables, as a new domain gets); stops at the UEFI shell too.  With
 # BOOT_TYPE_ON=TEXT, BOOT_TYPE_TEXT and a newline are typed on the serial
-# console once TEXT appears on it (a LUKS passphrase prompt).
+# console once TEXT appears on it (a LUKS passphrase prompt).  The
+# disks in BOOT_MORE_DISKS (of FORMAT, space-separated) come after DISK.
 boot_disk () {
     local disk=$1 fmt=$2 log=$3 timeout=${4:-300} nic=() fw=(-machine "${BOOT_MACHINE:-pc}")
     local serial=(-serial "file:$log") fifo=$T/boot-serial typed= reader=
@@ -619,7 +620,8 @@ boot_disk () {
             -drive "if=pflash,format=raw,readonly=on,file=$BOOT_UEFI_CODE"
             -drive "if=pflash,format=raw,file=$T/boot-vars.fd")
     fi
-    local drive=(-drive "file=$disk,format=$fmt,if=virtio,snapshot=on")
+    local drive=(-drive "file=$disk,format=$fmt,if=virtio,snapshot=on") more
+    for more in ${BOOT_MORE_DISKS:-}; do drive+=(-drive "file=$more,format=$fmt,if=virtio,snapshot=on"); done
     [ -n "${BOOT_MAC:-}" ] && nic=(-netdev user,id=n0 -device "virtio-net-pci,netdev=n0,mac=$BOOT_MAC")
     [ "${BOOT_BUS:-}" = scsi ] && drive=(-device virtio-scsi-pci,id=scsi0
         -drive "file=$disk,format=$fmt,if=none,id=d0,snapshot=on" -device scsi-hd,drive=d0)
