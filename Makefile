@@ -4,7 +4,8 @@
 #   make check    unit tests (also under ASan+UBSan), then the integration
 #                 tests with a real guest, nginx and qemu (docs/hacking.md)
 #   make bench    v2vboot against virt-v2v on the same source (tests/bench);
-#                 its guest matrix alone: make bench-matrix (BENCH_MATRIX)
+#                 its guest matrix alone: make bench-matrix (BENCH_MATRIX);
+#                 the scale rows alone: make bench-scale (BENCH_SCALE)
 #   make image    build/v2vboot.iso and build/pxe/ (appliance/)
 #   make check-image  boot the image under qemu; the PXE image converts
 #                 the test guest into a libvirt pool (tests/image)
@@ -70,7 +71,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRCS))
 
 .PHONY: all programs setup setup-build fuzz fuzz-targets unit-tests check check-unit \
-        check-integration bench bench-matrix example clean image check-image example-agent
+        check-integration bench bench-matrix bench-scale example clean image check-image example-agent
 all: setup-build
 	@$(MAKE) --no-print-directory programs
 
@@ -243,10 +244,15 @@ bench: setup
 	tests/bench/bench-libvirt.sh
 	tests/bench/bench-image.sh
 	tests/bench/bench-matrix.sh
+	tests/bench/bench-scale.sh --from-bench
 
 bench-matrix: setup
 	@$(MAKE) --no-print-directory programs
 	tests/bench/bench-matrix.sh
+
+bench-scale: setup
+	@$(MAKE) --no-print-directory programs
+	tests/bench/bench-scale.sh
 
 # The bootable image (appliance/build-image.sh): build/v2vboot.iso and
 # build/pxe/.  check-image boots it under qemu (slow: run by .ci/run

@@ -603,16 +603,18 @@ KS
 # boot_disk DISK FORMAT LOG [TIMEOUT]: boot on virtio-blk (virtio-scsi if
 # BOOT_BUS=scsi; with a virtio NIC of MAC $BOOT_MAC if set) until the
 # marker's last line or an initramfs shell.  Returns 0 if the marker
-# appeared.  The machine is $BOOT_MACHINE, by default pc for BIOS (two
-# BIOS boots on q35 timed out or panicked under TCG on a loaded machine)
-# and q35 for UEFI.  UEFI if BOOT_UEFI_CODE names the firmware code, with a
+# appeared.  The machine is $BOOT_MACHINE, by default pc for BIOS (the
+# machine these proofs have always used; the domains name q35, which the
+# verify stage boots) and q35 for UEFI.  UEFI if BOOT_UEFI_CODE names the firmware code, with a
 # fresh copy of the variables template $BOOT_UEFI_VARS each boot (empty
 # variables, as a new domain gets); stops at the UEFI shell too.  With
 # BOOT_TYPE_ON=TEXT, BOOT_TYPE_TEXT and a newline are typed on the serial
-# console once TEXT appears on it (a LUKS passphrase prompt).  A kernel
-# that panics at its timer check ("IO-APIC + timer doesn't work", a TCG
-# vCPU starved on a loaded machine, before anything of the conversion
-# matters) is booted again, twice at most; the boot log keeps every try.
+# console once TEXT appears on it (a LUKS passphrase prompt).  The
+# disks in BOOT_MORE_DISKS (of FORMAT, space-separated) come after DISK.
+# A kernel that panics at its timer check ("IO-APIC + timer doesn't
+# work", a TCG vCPU starved on a loaded machine, before anything of the
+# conversion matters) is booted again, twice at most; the boot log keeps
+# every try.
 boot_disk () {
     local try
     for try in 1 2 3; do
@@ -632,7 +634,8 @@ boot_disk_once () {
             -drive "if=pflash,format=raw,readonly=on,file=$BOOT_UEFI_CODE"
             -drive "if=pflash,format=raw,file=$T/boot-vars.fd")
     fi
-    local drive=(-drive "file=$disk,format=$fmt,if=virtio,snapshot=on")
+    local drive=(-drive "file=$disk,format=$fmt,if=virtio,snapshot=on") more
+    for more in ${BOOT_MORE_DISKS:-}; do drive+=(-drive "file=$more,format=$fmt,if=virtio,snapshot=on"); done
     [ -n "${BOOT_MAC:-}" ] && nic=(-netdev user,id=n0 -device "virtio-net-pci,netdev=n0,mac=$BOOT_MAC")
     [ "${BOOT_BUS:-}" = scsi ] && drive=(-device virtio-scsi-pci,id=scsi0
         -drive "file=$disk,format=$fmt,if=none,id=d0,snapshot=on" -device scsi-hd,drive=d0)
