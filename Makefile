@@ -223,8 +223,10 @@ unit-tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(B)/v2vboot-agent
 # Two integration tests at a time: each is mostly one single-threaded
 # qemu under TCG (tests/run-tests.sh).
 # The longest first, so that the two slots end together.
-SLOW_TESTS := $(patsubst %,tests/integration/test-%.sh,luks-guest uefi-guest btrfs-guest wizard \
-              ssh-drop log libvirt-cleanup windows cancel two-disks batch)
+SLOW_TESTS := $(patsubst %,tests/integration/test-%.sh,luks-guest source-faults \
+              ssh-source windows vmx-https convert-https uefi-guest wizard \
+              vsphere-convert btrfs-guest two-disks ssh-drop log \
+              libvirt-cleanup cancel batch)
 INTEGRATION_TESTS := $(SLOW_TESTS) \
     $(filter-out $(SLOW_TESTS),$(sort $(wildcard tests/integration/test-*.sh)))
 check-integration: setup
