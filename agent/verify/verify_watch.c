@@ -127,13 +127,21 @@ look (struct watch *w)
   }
 }
 
-/* Seen enough to decide before the timeout? */
+/* How long a guest that shows its login prompt (or agent) may take to
+ * send on its NICs before the watch stops waiting for it.
+ */
+#define NIC_GRACE 30
+
+/* Seen enough to decide before the timeout?  alive_at: when the login
+ * prompt or the agent was first seen, or 0.
+ */
 static bool
-decided (const struct v2v_verify_signs *s, size_t nr_nics)
+decided (const struct v2v_verify_signs *s, size_t nr_nics, double alive_at)
 {
   if (s->death || s->shutdown || s->qemu_died || s->resets >= RESET_LOOP)
     return true;
-  return (s->login || s->agent) && (nr_nics == 0 || s->packets > 0);
+  return (s->login || s->agent) &&
+    (nr_nics == 0 || s->packets > 0 || s->seconds - alive_at >= NIC_GRACE);
 }
 
 static int
@@ -152,7 +160,7 @@ v2v_verify_watch (struct run *run, const struct v2v_verify_vm *vm,
   CLEANUP_FREE_STRV char **argv = v2v_verify_qemu_argv (vm);
   CLEANUP_FREE char *log = NULL, *sock = NULL, *dump = NULL;
   struct watch w = { .vm = vm, .signs = signs };
-  double start;
+  double start, alive_at = 0;
   pid_t pid;
   int status, r = -1;
 
@@ -183,7 +191,10 @@ v2v_verify_watch (struct run *run, const struct v2v_verify_vm *vm,
       signs->qemu_died = true;
     }
     signs->seconds = v2v_now () - start;
-    if (decided (signs, vm->dom->nr_nics) || signs->seconds >= timeout)
+    if ((signs->login || signs->agent) && alive_at == 0)
+      alive_at = signs->seconds;
+    if (decided (signs, vm->dom->nr_nics, alive_at) ||
+        signs->seconds >= timeout)
       break;
     if (w.qmp == NULL || v2v_qmp_read (w.qmp, 1, qmp_line, &w) == -1)
       usleep (500000);   /* QMP gone: qemu is ending, the reap sees it */

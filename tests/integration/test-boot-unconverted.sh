@@ -52,19 +52,21 @@ echo "options --verify-boot --verify-timeout=600" >>"$T/ks2"
 "$agent" run -k "$T/ks2" --workdir "$T/wd" --machine-readable \
     >"$T/events2.json" 2>"$T/agent2.log" &
 pid=$!
+# The verification's qemu (the appliance's qemu names the work directory
+# too, for its disks' sockets).
 for (( i=0; i<600; i++ )); do
-    pgrep -f "qemu-system.*$T/wd" >/dev/null && break
+    pgrep -f "qemu-system.*$T/wd/[^ ]*/verify-serial" >/dev/null && break
     kill -0 $pid 2>/dev/null || break
     sleep 0.5
 done
-pgrep -f "qemu-system.*$T/wd" >/dev/null || { tail "$T/agent2.log"; fail "the verification never started qemu (test is blind)"; }
+pgrep -f "qemu-system.*$T/wd/[^ ]*/verify-serial" >/dev/null || { tail "$T/agent2.log"; fail "the verification never started qemu (test is blind)"; }
 ls "$T"/wd/*/verify-0.qcow2 >/dev/null || fail "no overlay seen (test is blind)"
 sleep 3
 kill -TERM $pid
 r=0; wait $pid || r=$?
 [ $r = 1 ] || { tail "$T/agent2.log"; fail "exit $r after SIGTERM, want 1"; }
 grep -q '"stage":"verify".*cancelled' "$T/events2.json" || { tail -3 "$T/events2.json"; fail "no cancelled error of stage verify"; }
-pgrep -f "qemu-system.*$T/wd" >/dev/null && fail "qemu still running"
+pgrep -f "qemu-system.*$T/wd/[^ ]*/verify-serial" >/dev/null && fail "qemu still running"
 [ -z "$(ls -A "$T/wd")" ] || fail "work directory left: $(ls -A "$T/wd")"
 [ -f "$T/out2/testvm-kvm-sda.qcow2" ] && [ -f "$T/out2/testvm-kvm.xml" ] ||
     fail "the VM was removed: $(ls -A "$T/out2")"
