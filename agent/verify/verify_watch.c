@@ -199,10 +199,8 @@ v2v_verify_watch (struct run *run, const struct v2v_verify_vm *vm,
     if (w.qmp == NULL || v2v_qmp_read (w.qmp, 1, qmp_line, &w) == -1)
       usleep (500000);   /* QMP gone: qemu is ending, the reap sees it */
   }
-  if (v2v_cancelled ()) {
-    v2v_error ("cancelled while the VM was booting");
-    goto out;
-  }
+  if (v2v_cancelled ())
+    goto out;             /* the error is set once qemu is gone */
   /* (the path goes into QMP's JSON as it is: a work directory whose
    * name needs escaping gets no screenshot)
    */
@@ -231,5 +229,8 @@ v2v_verify_watch (struct run *run, const struct v2v_verify_vm *vm,
     v2v_kill_wait (pid);
   v2v_qmp_close (w.qmp);
   free (w.pcaps);
+  /* (after quitting qemu, whose failed QMP calls set errors too) */
+  if (r == -1 && v2v_cancelled ())
+    v2v_error ("cancelled while the VM was booting");
   return r;
 }
