@@ -63,7 +63,7 @@ build_images () {
     local tar tmp
     tar=$(root_tar)
     tmp=$(mktemp -d "$cache/build.XXXXXX")
-    trap 'rm -rf "$tmp"' RETURN
+    trap 'rm -rf "$tmp"' RETURN EXIT
     echo "build-guest: partition, fill and make bootable, $layout disk(s) (about 3 min)" >&2
     truncate -s 4G "$tmp/a.img"
     if [ $layout = one ]; then
@@ -78,7 +78,7 @@ mount /dev/sda1 /
 tar-in $tar /
 upload $tmp/fstab /etc/fstab
 command "update-initramfs -c -k all"
-command "grub-install --target=i386-pc /dev/sda"
+sh "d=\$(grub-probe --target=device /boot/grub); grub-install --target=i386-pc \${d%%[0-9]*}"
 command "update-grub"
 GF
     else
@@ -99,7 +99,7 @@ mount /dev/sdb1 /var
 tar-in $tar /
 upload $tmp/fstab /etc/fstab
 command "update-initramfs -c -k all"
-command "grub-install --target=i386-pc /dev/sda"
+sh "d=\$(grub-probe --target=device /boot/grub); grub-install --target=i386-pc \${d%%[0-9]*}"
 command "update-grub"
 GF
     fi
@@ -111,6 +111,16 @@ GF
     [ $layout = one ] || mv "$tmp/b.img" "$cache/guest-$key-$layout-b.img"
 }
 
-[ -s "$cache/guest-$key-$layout-a.img" ] || build_images
+# Inside the appliance the guest's disk is not always /dev/sda (the
+# kernel may name the appliance's own disk first): grub-install is given
+# the disk grub-probe finds under /boot/grub, and a build whose grub.cfg
+# names another root than /dev/sda1 is made again.
+if [ ! -s "$cache/guest-$key-$layout-a.img" ]; then
+    for try in 1 2 3; do
+        (build_images) && break
+        [ $try = 3 ] && exit 1
+        echo "build-guest: build $try failed; again" >&2
+    done
+fi
 cp --reflink=auto --sparse=always "$cache/guest-$key-$layout-a.img" "${1:?output}"
 [ $layout = one ] || cp --reflink=auto --sparse=always "$cache/guest-$key-$layout-b.img" "${2:?second output}"
