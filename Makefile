@@ -27,7 +27,7 @@ WERROR ?= 1
 Q := $(if $(filter 1,$(V)),,@)
 B := build
 
-PKGS := libguestfs libcurl openssl libssh libvirt libnbd libxml-2.0
+PKGS := libguestfs libcurl openssl libssh libvirt libnbd libxml-2.0 zlib
 PKG_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
@@ -191,6 +191,12 @@ $(B)/fuzz/fuzz-verify-signs: tests/fuzz/fuzz-verify-signs.c agent/verify/verify_
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-verify-signs.c agent/verify/verify_signs.c
 
+FUZZ_PPM_SRCS := agent/verify/verify_png.c agent/common/strbuf.c agent/common/error.c agent/common/cleanup.c
+$(B)/fuzz/fuzz-ppm: tests/fuzz/fuzz-ppm.c $(FUZZ_PPM_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-ppm.c $(FUZZ_PPM_SRCS) -lz
+
 $(B)/fuzz/fuzz-ks-quote: tests/fuzz/fuzz-ks-quote.c $(KS_SRCS) agent/pipeline/config.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
@@ -208,7 +214,7 @@ $(B)/fuzz/fuzz-vsphere: tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-vsphere.c $(FUZZ_VSPHERE_SRCS) -lxml2
-FUZZ_TARGETS := vmx kickstart cmdline ext4 xfs-log json registry listing ks-quote vsphere vimcmd verify-signs
+FUZZ_TARGETS := vmx kickstart cmdline ext4 xfs-log json registry listing ks-quote vsphere vimcmd verify-signs ppm
 fuzz-targets: $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
 fuzz: setup

@@ -500,8 +500,5 @@ ks_validate (struct ks_ctx *ctx)
                                         ks->base.options.verify_report_only))
     ks_err (ctx, "options: --verify-timeout and --verify-report-only go "
             "with --verify-boot");
-  if (ks->base.options.verify_boot && ks->base.dest.type == V2V_DEST_LIBVIRT)
-    ks_err (ctx, "options: --verify-boot needs a directory destination for "
-            "now (the test boot runs on this host; see docs/verify.md)");
   at (ctx, NULL, 0);
 }

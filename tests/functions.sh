@@ -413,6 +413,9 @@ start_kvm_host () {
     start_libvirtd
     export LIBVIRT_DEFAULT_URI=qemu:///system
     POOL=v2vboot-$1-$$
+    # (qemu runs as libvirt-qemu: it must pass through $T to the pool,
+    # as through /var/lib/libvirt/images on a real host)
+    chmod o+x "$T"
     make_pool "$POOL" "$T/pool"
     start_root_sshd
 }

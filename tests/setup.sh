@@ -9,7 +9,7 @@ set -euo pipefail
 # What the build needs (make, make all: setup.sh --build).
 build_pkgs=(
     gcc make pkg-config libguestfs-dev libcurl4-openssl-dev libssl-dev libssh-dev
-    libvirt-dev libnbd-dev libncurses-dev libxml2-dev
+    libvirt-dev libnbd-dev libncurses-dev libxml2-dev zlib1g-dev
 )
 pkgs=(
     "${build_pkgs[@]}"

@@ -58,7 +58,8 @@ v2v_domain_xml (const struct v2v_domain *dom)
   char dev[32];
   size_t i;
 
-  v2v_sb_puts (&sb, "<domain type='kvm'>\n  <name>");
+  v2v_sb_printf (&sb, "<domain type='%s'>\n  <name>",
+                 dom->tcg ? "qemu" : "kvm");
   add_escaped (&sb, dom->name);
   v2v_sb_printf (&sb, "</name>\n"
                  "  <memory unit='MiB'>%u</memory>\n"
@@ -85,7 +86,7 @@ v2v_domain_xml (const struct v2v_domain *dom)
                  "    <boot dev='hd'/>\n"
                  "  </os>\n"
                  "  <features>\n    <acpi/>\n    <apic/>\n");
-  if (dom->windows)
+  if (dom->windows && !dom->tcg)
     v2v_sb_puts (&sb,
                  "    <hyperv mode='custom'>\n"
                  "      <relaxed state='on'/>\n"
@@ -95,7 +96,9 @@ v2v_domain_xml (const struct v2v_domain *dom)
                  "      <synic state='on'/>\n"
                  "      <stimer state='on'/>\n"
                  "    </hyperv>\n");
-  v2v_sb_puts (&sb, "  </features>\n  <cpu mode='host-model'/>\n");
+  /* (TCG emulates its own CPU; the Hyper-V enlightenments need KVM) */
+  v2v_sb_puts (&sb, dom->tcg ? "  </features>\n"
+               : "  </features>\n  <cpu mode='host-model'/>\n");
   if (dom->windows)
     v2v_sb_puts (&sb,
                  "  <clock offset='localtime'>\n"

@@ -82,6 +82,14 @@ v2v_dest_copy (struct run *run, struct disk_state *d, int i)
   return output (run)->copy_disk (run, d, i);
 }
 
+int
+v2v_dest_verify (struct run *run, const struct v2v_domain *dom,
+                 unsigned timeout, const char *shot,
+                 struct v2v_verify_signs *signs)
+{
+  return output (run)->verify (run, dom, timeout, shot, signs);
+}
+
 /* For the wizard: check the destination, give fn its pools and networks. */
 int
 v2v_dest_list (struct run *run, v2v_found_target_fn fn, void *opaque)

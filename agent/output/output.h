@@ -23,6 +23,8 @@ struct v2v_domain {
   const char *nic_model;    /* "virtio", "e1000e", "e1000" */
   bool guest_agent;         /* has (or installs at first boot) qemu-ga */
   bool rng;                 /* has a virtio RNG driver */
+  bool tcg;                 /* emulated (<domain type='qemu'>): a test
+                               boot on a host where KVM does not work */
 };
 extern char *v2v_domain_xml (const struct v2v_domain *dom);
 extern int v2v_drive_name (const char *prefix, size_t i, char *buf,
@@ -35,6 +37,7 @@ extern char *v2v_random_mac (void);
  * one row in output.c.  Every function but describe and next_step reports
  * its own error and returns -1.
  */
+struct v2v_verify_signs;
 struct v2v_output_ops {
   const char *name;         /* "local", "libvirt" (the kickstart's type) */
   bool raw_by_default;      /* V2V_FORMAT_DEFAULT means raw here */
@@ -48,6 +51,14 @@ struct v2v_output_ops {
   int (*copy_disk) (struct run *run, struct disk_state *d, int i);
   /* Every disk is written: make the VM of the domain XML xml. */
   int (*define) (struct run *run, const char *xml);
+  /* The VM of dom, defined: boot it once where it will run, isolated and
+   * behind throwaway overlays, for up to timeout seconds; fill signs,
+   * write a PNG screenshot to shot if the screen could be read
+   * (agent/verify/).  -1 only if the test boot could not be made.
+   */
+  int (*verify) (struct run *run, const struct v2v_domain *dom,
+                 unsigned timeout, const char *shot,
+                 struct v2v_verify_signs *signs);
   /* After a failure: remove what this run wrote. */
   void (*abort) (struct run *run);
   /* At the end of every run: release the claim, close connections. */
@@ -75,6 +86,9 @@ extern int v2v_dest_check_names (struct run *run);
 extern int v2v_dest_space (struct run *run, uint64_t need, const char *what);
 extern int v2v_dest_copy (struct run *run, struct disk_state *d, int i);
 extern int v2v_dest_finish (struct run *run);
+extern int v2v_dest_verify (struct run *run, const struct v2v_domain *dom,
+                            unsigned timeout, const char *shot,
+                            struct v2v_verify_signs *signs);
 extern void v2v_dest_abort (struct run *run);
 extern void v2v_dest_close (struct run *run);
 extern int v2v_dest_list (struct run *run, v2v_found_target_fn fn,
@@ -103,6 +117,7 @@ extern int v2v_local_copy_disk (struct run *run, struct disk_state *d,
 /* output_libvirt.c: a libvirt storage pool. */
 extern const struct v2v_output_ops v2v_output_libvirt;
 extern int v2v_libvirt_connect (struct run *run);
+extern struct _virConnect *v2v_libvirt_open (const struct v2v_destination *dest);
 
 /* output_libvirt_claim.c: the claim on a name on the host. */
 extern int v2v_libvirt_claim_name (struct run *run);

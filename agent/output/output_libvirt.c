@@ -89,28 +89,38 @@ quiet (void *opaque, virErrorPtr err)
   (void) opaque; (void) err;
 }
 
-/* Connect to the destination's libvirt (host key verified). */
-int
-v2v_libvirt_connect (struct run *run)
+/* A connection to the destination's libvirt (host key verified), or
+ * NULL (error set).
+ */
+struct _virConnect *
+v2v_libvirt_open (const struct v2v_destination *dest)
 {
-  const struct v2v_destination *dest = &run->cfg->dest;
   CLEANUP_FREE char *uri = libvirt_uri (dest);
+  virConnectPtr conn;
   const char *msg;
 
-  if (uri == NULL)
-    return oom ();
+  if (uri == NULL) {
+    oom ();
+    return NULL;
+  }
   virSetErrorFunc (NULL, quiet);
   v2v_debug ("libvirt URI %s", uri);
-  run->conn = virConnectOpen (uri);
-  if (run->conn == NULL) {
+  conn = virConnectOpen (uri);
+  if (conn == NULL) {
     msg = virGetLastErrorMessage ();
     v2v_error ("cannot connect to %s: %s%s", dest->uri, msg,
                strstr (msg, "host key") ? ": check the host's key "
                "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on it) and put "
                "it in the --known-hosts file" : "");
-    return -1;
   }
-  return 0;
+  return conn;
+}
+
+int
+v2v_libvirt_connect (struct run *run)
+{
+  run->conn = v2v_libvirt_open (&run->cfg->dest);
+  return run->conn ? 0 : -1;
 }
 
 static int
@@ -422,6 +432,7 @@ const struct v2v_output_ops v2v_output_libvirt = {
   .space = libvirt_space,
   .copy_disk = libvirt_copy_disk,
   .define = libvirt_define,
+  .verify = v2v_verify_libvirt,
   .abort = libvirt_abort,
   .close = libvirt_close,
   .describe = libvirt_describe,

@@ -275,6 +275,7 @@ const struct v2v_output_ops v2v_output_local = {
   .space = local_space,
   .copy_disk = v2v_local_copy_disk,
   .define = local_define,
+  .verify = v2v_verify_local,
   .abort = local_abort,
   .close = v2v_local_release,
   .describe = local_describe,

@@ -1,8 +1,11 @@
 /* The verify stage (kickstart options --verify-boot): the converted VM,
- * just defined, booted once on this host with qemu, as the defined
+ * just defined, booted once where it will run (the destination's verify
+ * op: qemu on this host for a directory, verify_local.c; a transient
+ * domain on the KVM host for libvirt, verify_libvirt.c), as the defined
  * domain describes it but behind throwaway overlays and with its NICs
  * isolated; booted or not from signs that need nothing inside the guest
- * (verify_report.c).  The converted disks are only read; the overlays,
+ * (verify_report.c).  A kernel killed by its timer check under TCG is
+ * booted again.  The converted disks are only read; the overlays,
  * sockets and captures go on every exit path; the VM is never removed.
  * The report goes to run->verify_text, the screenshot beside the VM
  * (run->screenshot).
@@ -42,42 +45,29 @@ v2v_verify_boot (struct run *run)
   unsigned timeout = o->verify_timeout ? o->verify_timeout
                      : V2V_VERIFY_DEFAULT_TIMEOUT;
   CLEANUP_FREE struct v2v_domain_disk *disks = NULL;
-  CLEANUP_FREE char *code = NULL, *vars = NULL, *shot = NULL, *dest = NULL;
-  struct v2v_verify_signs signs = { 0 };
+  CLEANUP_FREE char *shot = NULL, *dest = NULL;
+  struct v2v_verify_signs signs;
   struct v2v_domain dom;
-  struct v2v_verify_vm vm = { .dom = &dom, .workdir = run->workdir };
   unsigned tries;
-  int r = -1;
 
   if (v2v_output_domain (run, &dom, &disks) == -1)
     return -1;
-  vm.kvm = v2v_verify_use_kvm ();
-  if (dom.firmware == V2V_FW_UEFI && v2v_verify_uefi (run, &code, &vars) == -1)
-    return -1;
-  vm.code = code;
-  vm.vars = vars;
-  vm.overlays = v2v_verify_overlays (run);
-  if (vm.overlays == NULL)
-    goto out;
   if (asprintf (&shot, "%s/verify-screen.png", run->workdir) == -1 ||
       (dest = screenshot_path (run)) == NULL) {
     v2v_error ("out of memory");
-    goto out;
+    return -1;
   }
   for (tries = 1; ; ++tries) {
-    if (v2v_verify_watch (run, &vm, timeout, shot, &signs) == -1)
-      goto out;
-    if (vm.kvm || signs.death == NULL ||
+    memset (&signs, 0, sizeof signs);
+    unlink (shot);
+    if (v2v_dest_verify (run, &dom, timeout, shot, &signs) == -1)
+      return -1;
+    if (signs.kvm || signs.death == NULL ||
         strcmp (signs.death, V2V_VERIFY_TIMER_PANIC) != 0 ||
         tries == V2V_VERIFY_TCG_TRIES)
       break;
     v2v_info (run, "verify: %s after %.0f s under TCG (the emulated CPU was "
               "starved): booting again", signs.death, signs.seconds);
-    v2v_verify_remove_overlays (vm.overlays);
-    vm.overlays = v2v_verify_overlays (run);
-    if (vm.overlays == NULL)
-      goto out;
-    memset (&signs, 0, sizeof signs);
   }
   free (run->screenshot);
   run->screenshot = NULL;
@@ -88,24 +78,19 @@ v2v_verify_boot (struct run *run)
     }
     else
       v2v_warning (run, "cannot write the screenshot %s: %m", dest);
+    unlink (shot);
   }
   free (run->verify_text);
   run->verify_text = v2v_verify_report (&signs, dom.nr_nics, run->screenshot);
   if (run->verify_text == NULL) {
     v2v_error ("out of memory");
-    goto out;
+    return -1;
   }
   run->verify_ok = v2v_verify_booted (&signs, dom.nr_nics);
   if (run->verify_ok || o->verify_report_only) {
     (run->verify_ok ? v2v_info : v2v_warning) (run, "%s", run->verify_text);
-    r = 0;
+    return 0;
   }
-  else
-    v2v_error ("%s; the converted VM is left as it is", run->verify_text);
-
- out:
-  v2v_verify_remove_overlays (vm.overlays);
-  if (vars)
-    unlink (vars);
-  return r;
+  v2v_error ("%s; the converted VM is left as it is", run->verify_text);
+  return -1;
 }

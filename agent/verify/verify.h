@@ -14,6 +14,7 @@
  */
 #define V2V_VERIFY_TIMER_PANIC "a kernel panic at its timer check"
 #define V2V_VERIFY_TCG_TRIES 3
+#define V2V_VERIFY_RESET_LOOP 3     /* resets that make a loop */
 
 struct v2v_verify_signs {
   uint64_t packets;         /* frames the guest's NICs sent */
@@ -24,6 +25,7 @@ struct v2v_verify_signs {
   bool qemu_died;           /* qemu ended on its own */
   const char *death;        /* a known failure on the console, or NULL */
   double seconds;           /* from qemu's start to the decision */
+  bool kvm;                 /* booted with KVM (else TCG) */
 };
 
 /* The VM to boot: the defined domain's devices, overlays for its disks. */
@@ -40,6 +42,26 @@ struct v2v_verify_vm {
  */
 extern int v2v_verify_boot (struct run *run);
 
+/* verify_local.c: the test boot on this host, with qemu (the directory
+ * destination's verify op).
+ */
+extern int v2v_verify_local (struct run *run, const struct v2v_domain *dom,
+                             unsigned timeout, const char *shot,
+                             struct v2v_verify_signs *signs);
+
+/* verify_libvirt.c: the test boot on the libvirt destination's host, as
+ * a transient domain on an isolated network (the libvirt verify op).
+ */
+extern int v2v_verify_libvirt (struct run *run, const struct v2v_domain *dom,
+                               unsigned timeout, const char *shot,
+                               struct v2v_verify_signs *signs);
+
+/* verify_png.c: a PPM screenshot (libvirt's qemu driver gives one) as
+ * PNG.  0, or -1 (error set) if ppm is not a P6 image we can read.
+ */
+extern int v2v_ppm_to_png (const char *ppm, size_t len,
+                           struct v2v_strbuf *png);
+
 /* verify_overlay.c: a qcow2 overlay per converted disk, and their end. */
 extern char **v2v_verify_overlays (struct run *run);
 extern void v2v_verify_remove_overlays (char **overlays);
@@ -50,6 +72,7 @@ extern int v2v_verify_copy_file (const char *from, const char *to);
 
 /* verify_accel.c: KVM if it works here and is not refused, else TCG. */
 extern bool v2v_verify_use_kvm (void);
+extern bool v2v_verify_kvm_refused (void);
 
 /* verify_qemu.c: the qemu command line.  Caller frees (CLEANUP_FREE_STRV). */
 extern char **v2v_verify_qemu_argv (const struct v2v_verify_vm *vm);
@@ -87,6 +110,12 @@ extern void v2v_console_scan (struct v2v_console_scan *s, const char *buf,
 extern int v2v_verify_watch (struct run *run, const struct v2v_verify_vm *vm,
                              unsigned timeout, const char *screenshot,
                              struct v2v_verify_signs *signs);
+
+/* verify_report.c: enough seen to stop watching before the timeout?
+ * alive_at: when the login prompt or the agent was first seen, or 0.
+ */
+extern bool v2v_verify_decided (const struct v2v_verify_signs *s,
+                                size_t nr_nics, double alive_at);
 
 /* verify_report.c: "booted in 31 s (NIC sent 12 packets, ...)".  Caller
  * frees.

@@ -9,11 +9,27 @@
 
 #include "internal.h"
 
+/* How long a guest that shows its login prompt (or agent) may take to
+ * send on its NICs before the watch stops waiting for it.
+ */
+#define NIC_GRACE 30
+
+bool
+v2v_verify_decided (const struct v2v_verify_signs *s, size_t nr_nics,
+                    double alive_at)
+{
+  if (s->death || s->shutdown || s->qemu_died ||
+      s->resets >= V2V_VERIFY_RESET_LOOP)
+    return true;
+  return (s->login || s->agent) &&
+    (nr_nics == 0 || s->packets > 0 || s->seconds - alive_at >= NIC_GRACE);
+}
+
 bool
 v2v_verify_booted (const struct v2v_verify_signs *s, size_t nr_nics)
 {
   (void) nr_nics;
-  if (s->death || s->resets >= 3 || s->qemu_died)
+  if (s->death || s->resets >= V2V_VERIFY_RESET_LOOP || s->qemu_died)
     return false;
   return s->packets > 0 || s->login || s->agent;
 }
@@ -30,7 +46,7 @@ v2v_verify_report (const struct v2v_verify_signs *s, size_t nr_nics,
     v2v_sb_printf (&sb, "booted in %.0f s", s->seconds);
   else if (s->death)
     v2v_sb_printf (&sb, "did not boot: %s after %.0f s", s->death, s->seconds);
-  else if (s->resets >= 3)
+  else if (s->resets >= V2V_VERIFY_RESET_LOOP)
     v2v_sb_printf (&sb, "did not boot: reset %u times in %.0f s (a reset "
                    "loop)", s->resets, s->seconds);
   else if (s->qemu_died)
@@ -50,7 +66,7 @@ v2v_verify_report (const struct v2v_verify_signs *s, size_t nr_nics,
     v2v_sb_printf (&sb, "%slogin prompt on ttyS0", sep);
   if (s->agent)
     v2v_sb_printf (&sb, "%sguest agent answered", sep);
-  if (s->resets > 0 && s->resets < 3)
+  if (s->resets > 0 && s->resets < V2V_VERIFY_RESET_LOOP)
     v2v_sb_printf (&sb, "%s%u reset%s", sep, s->resets,
                    s->resets == 1 ? "" : "s");
   if (s->shutdown)

@@ -15,7 +15,6 @@
 
 #include "internal.h"
 
-#define RESET_LOOP 3        /* resets that make a loop */
 #define READ_CAP (1 << 20)  /* bytes of a log read per look */
 
 struct watch {
@@ -127,23 +126,6 @@ look (struct watch *w)
   }
 }
 
-/* How long a guest that shows its login prompt (or agent) may take to
- * send on its NICs before the watch stops waiting for it.
- */
-#define NIC_GRACE 30
-
-/* Seen enough to decide before the timeout?  alive_at: when the login
- * prompt or the agent was first seen, or 0.
- */
-static bool
-decided (const struct v2v_verify_signs *s, size_t nr_nics, double alive_at)
-{
-  if (s->death || s->shutdown || s->qemu_died || s->resets >= RESET_LOOP)
-    return true;
-  return (s->login || s->agent) &&
-    (nr_nics == 0 || s->packets > 0 || s->seconds - alive_at >= NIC_GRACE);
-}
-
 static int
 command (struct watch *w, const char *json)
 {
@@ -193,7 +175,7 @@ v2v_verify_watch (struct run *run, const struct v2v_verify_vm *vm,
     signs->seconds = v2v_now () - start;
     if ((signs->login || signs->agent) && alive_at == 0)
       alive_at = signs->seconds;
-    if (decided (signs, vm->dom->nr_nics, alive_at) ||
+    if (v2v_verify_decided (signs, vm->dom->nr_nics, alive_at) ||
         signs->seconds >= timeout)
       break;
     if (w.qmp == NULL || v2v_qmp_read (w.qmp, 1, qmp_line, &w) == -1)

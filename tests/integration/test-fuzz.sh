@@ -29,6 +29,8 @@ targets=(
     vimcmd:65536        # MAX_OUTPUT (source_ssh_power.c) is 1 MiB; lines
                         # are capped at 4 KiB, so 64 KiB covers every shape
     verify-signs:1048576  # READ_CAP (agent/verify/verify_watch.c)
+    ppm:262144          # SCREEN_CAP (verify_libvirt.c) is 64 MiB; a 256 KiB
+                        # image is 300x290 pixels, every header shape
 )
 
 # The list and tests/fuzz/ agree: no target is left out.

@@ -3,7 +3,10 @@
 # pool, reached through a real sshd (host key verified).  Failures are
 # found before any volume exists; the conversion streams raw sparse
 # volumes into the pool and defines the domain with the source MAC and
-# the mapped network; the pool's volume boots on virtio-blk.
+# the mapped network; --verify-boot boots it once as a transient domain
+# on an isolated network, behind an overlay volume, and finds it booted
+# (NIC packets, login prompt, a PNG screenshot) without changing the
+# volume or leaving anything; the pool's volume boots on virtio-blk.
 source "$(dirname "$0")/../functions.sh"
 requires which libvirtd virsh sshd nbdkit qemu-nbd qemu-system-x86_64 nginx
 
@@ -58,16 +61,61 @@ r=0; "$agent" run -k "$T/small.ks" --workdir "$T/wd" >"$T/err" 2>&1 || r=$?
     { cat "$T/err"; fail "small pool"; }
 [ -z "$(virsh -q vol-list "$pool-small")" ] || fail "small pool: a volume was left"
 
-log "conversion into the pool"
+log "conversion into the pool, verified by a transient domain on the KVM host"
 ks good lvvm --pool="$pool" --known-hosts="$ROOT_KNOWN_HOSTS"
-"$agent" run -k "$T/good.ks" --workdir "$T/wd" 2>"$T/run.log" || { tail "$T/run.log"; fail "run failed"; }
-grep -qF "start it with: virsh -c $uri start lvvm" "$T/run.log" || fail "summary"
-grep -q 'lvvm-sda: [0-9]* MiB of data sent over libvirt' "$T/run.log" || fail "no upload report"
+echo "options --verify-boot --verify-timeout=240" >>"$T/good.ks"
+"$agent" run -k "$T/good.ks" --workdir "$T/wd" --machine-readable \
+    >"$T/events.json" 2>"$T/run.log" &
+pid=$!
+# While the verification runs: the volume's checksum as it began, the
+# test domain and its network as libvirt has them, the defined domain.
+vol=$T/pool/lvvm-sda at_verify= seen=
+while kill -0 $pid 2>/dev/null; do
+    if [ -z "$at_verify" ] && grep -q '"stage":"verify"' "$T/events.json"; then
+        at_verify=$(sha256sum <"$vol")
+    fi
+    if [ -z "$seen" ] && virsh -q dumpxml v2vboot-verify-lvvm >"$T/test-dom.xml" 2>/dev/null; then
+        seen=1
+        virsh -q list --transient --name | grep -qx v2vboot-verify-lvvm ||
+            fail "the test domain is not transient"
+        [ "$(virsh -q domstate lvvm)" = "shut off" ] || fail "the defined domain was started"
+        net=$(sed -n "s/.*<source network='\([^']*\)'.*/\1/p" "$T/test-dom.xml" | sort -u)
+        case $net in v2vboot-verify-*) ;; *) fail "test NIC on network '$net'" ;; esac
+        virsh -q net-dumpxml "$net" >"$T/test-net.xml"
+        grep -qE '<forward|<ip' "$T/test-net.xml" && fail "the test network is not isolated: $(cat "$T/test-net.xml")"
+        grep -qF "$vol" "$T/test-dom.xml" && fail "the test domain uses the converted volume itself"
+        grep -q "lvvm-sda-verify.qcow2" "$T/test-dom.xml" || fail "the test domain has no overlay"
+        grep -q "<mac address='$mac'/>" "$T/test-dom.xml" || fail "the test domain lost the MAC"
+    fi
+    sleep 0.5
+done
+wait $pid || { tail -20 "$T/run.log"; fail "run failed"; }
+[ -n "$at_verify" ] && [ -n "$seen" ] || fail "no verify stage or no test domain seen"
+[ "$(sha256sum <"$vol")" = "$at_verify" ] || fail "the verification changed the converted volume"
+cat "$T/run.log" "$T/events.json" >"$T/all.log"
+grep -qF "start it with: virsh -c $uri start lvvm" "$T/all.log" || fail "summary"
+grep -q 'lvvm-sda: [0-9]* MiB of data sent over libvirt' "$T/all.log" || fail "no upload report"
+python3 - "$T/events.json" <<'PY'
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+done = [e for e in evs if e["event"] == "done"][-1]
+assert done["ok"] is True and done["booted"] is True, done
+v = done["verify"]
+assert v.startswith("booted in ") and "login prompt on ttyS0" in v, v
+assert int(v.split("NIC sent ")[1].split()[0]) > 0, v
+print("verify:", v)
+PY
+shot=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1]) if "\"screenshot\"" in l][-1]["screenshot"])' "$T/events.json")
+file "$shot" | grep -q 'PNG image data' || fail "no PNG screenshot at $shot"
+rm -f "$shot"
+virsh -q list --all --name | grep -q v2vboot-verify && fail "the test domain was left"
+virsh -q net-list --all --name | grep -q v2vboot-verify && fail "the test network was left"
+virsh -q vol-list "$pool" | grep -q verify && fail "an overlay volume was left: $(virsh -q vol-list "$pool")"
 virsh -q dumpxml lvvm >"$T/dom.xml" || fail "domain not defined"
 grep -q "<mac address='$mac'/>" "$T/dom.xml" || fail "MAC"
 grep -q "<source network='default'/>" "$T/dom.xml" || fail "network mapping"
 cleanup_fn 'virsh -q undefine lvvm >/dev/null 2>&1'
-vol=$(virsh vol-path lvvm-sda --pool "$pool")
+[ "$(virsh vol-path lvvm-sda --pool "$pool")" = "$vol" ] || fail "volume path"
 grep -q "$vol" "$T/dom.xml" || fail "the domain does not use the pool's volume"
 alloc=$(( $(stat -c %b "$vol") * 512 ))
 [ "$alloc" -lt $((1024 * 1024 * 1024)) ] || fail "the volume is not sparse ($alloc bytes allocated)"
