@@ -45,7 +45,7 @@ draw_answers (const struct wizard *w)
   mvprintw (row++, 4, "the guest's OS and free space; the converted size "
             "against free space.");
   mvprintw (row++, 2, "The source is only read.");
-  if (w->verify_boot && w->dest_type != DEST_LIBVIRT)
+  if (w->verify_boot)
     mvprintw (row++, 2, "Then the new VM boots once, off the network, to "
               "show that it boots.");
   return row;
@@ -80,7 +80,7 @@ screen_review (struct wizard *w)
     { "Save as kickstart", F_BUTTON, NULL, NULL, NULL, false, ACT_SAVE },
     { "Start the conversion", F_BUTTON, NULL, NULL, NULL, false, ACT_START },
     { "Verify boot", F_CHOICE, NULL, &w->verify_boot, verify_choices,
-      w->dest_type == DEST_LIBVIRT, 0 },
+      false, 0 },
   };
   int focus = 2;
   char note[FIELD * 2] = "";

@@ -66,7 +66,7 @@ wizard_config (const struct wizard *w, struct v2v_config *cfg)
 {
   memset (cfg, 0, sizeof *cfg);
   cfg->options.shutdown_source = w->shutdown_source;
-  cfg->options.verify_boot = w->verify_boot && w->dest_type != DEST_LIBVIRT;
+  cfg->options.verify_boot = w->verify_boot;
   if (source_config (w, &cfg->source) == -1 ||
       dest_config (w, &cfg->dest) == -1 ||
       wizard_strdup_opt (&cfg->options.virtio_win, w->virtio_win) == -1 ||
