@@ -230,7 +230,7 @@ unit-tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(B)/v2vboot-agent
 # qemu under TCG (tests/run-tests.sh).
 # The longest first, so that the two slots end together.
 SLOW_TESTS := $(patsubst %,tests/integration/test-%.sh,luks-guest source-faults \
-              ssh-source windows vmx-https convert-https uefi-guest wizard \
+              ssh-source windows vmx-https convert-https uefi-guest libvirt-dest wizard \
               vsphere-convert btrfs-guest two-disks ssh-drop log \
               libvirt-cleanup cancel batch)
 INTEGRATION_TESTS := $(SLOW_TESTS) \

@@ -6,7 +6,9 @@
 # the mapped network; --verify-boot boots it once as a transient domain
 # on an isolated network, behind an overlay volume, and finds it booted
 # (NIC packets, login prompt, a PNG screenshot) without changing the
-# volume or leaving anything; the pool's volume boots on virtio-blk.
+# volume or leaving anything; the pool's volume boots on virtio-blk.  A
+# verification cancelled while its test domain boots leaves no domain,
+# network or overlay, and keeps the converted VM.
 source "$(dirname "$0")/../functions.sh"
 requires which libvirtd virsh sshd nbdkit qemu-nbd qemu-system-x86_64 nginx
 
@@ -120,3 +122,29 @@ grep -q "$vol" "$T/dom.xml" || fail "the domain does not use the pool's volume"
 alloc=$(( $(stat -c %b "$vol") * 512 ))
 [ "$alloc" -lt $((1024 * 1024 * 1024)) ] || fail "the volume is not sparse ($alloc bytes allocated)"
 BOOT_MAC=$mac boot_disk "$vol" raw "$T/boot.log" || { tail -20 "$T/boot.log"; fail "the pool's volume does not boot"; }
+
+log "a verification cancelled while its test domain boots"
+ks cancel lvcancel --pool="$pool" --known-hosts="$ROOT_KNOWN_HOSTS"
+echo "options --verify-boot --verify-timeout=600" >>"$T/cancel.ks"
+V2VBOOT_TEST_SKIP_CONVERT=1 "$agent" run -k "$T/cancel.ks" --workdir "$T/wd" \
+    --machine-readable >"$T/events2.json" 2>"$T/run2.log" &
+pid=$!
+cleanup_fn 'virsh -q undefine lvcancel >/dev/null 2>&1'
+for (( i=0; i<1200; i++ )); do
+    virsh -q domstate v2vboot-verify-lvcancel >/dev/null 2>&1 && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.5
+done
+virsh -q domstate v2vboot-verify-lvcancel >/dev/null 2>&1 ||
+    { tail "$T/run2.log"; fail "the test domain never ran (test is blind)"; }
+sleep 3
+kill -TERM $pid
+r=0; wait $pid || r=$?
+[ $r = 1 ] || { tail "$T/run2.log"; fail "exit $r after SIGTERM, want 1"; }
+grep -q '"stage":"verify".*cancelled' "$T/events2.json" || { tail -3 "$T/events2.json"; fail "no cancelled error of stage verify"; }
+virsh -q list --all --name | grep -q v2vboot-verify && fail "the test domain was left"
+virsh -q net-list --all --name | grep -q v2vboot-verify && fail "the test network was left"
+virsh -q vol-list "$pool" | grep -q verify && fail "an overlay volume was left: $(virsh -q vol-list "$pool")"
+[ "$(virsh -q domstate lvcancel)" = "shut off" ] || fail "the converted VM was removed or started"
+virsh -q vol-list "$pool" | grep -q lvcancel-sda || fail "the converted volume was removed"
+[ -z "$(ls -A "$T/wd")" ] || fail "work directory left: $(ls -A "$T/wd")"
