@@ -384,6 +384,12 @@ start_libvirtd () {
     exec {_libvirt_lock}>/run/lock/v2vboot-libvirtd
     flock -w 2400 "$_libvirt_lock" ||
         fail "another test has held libvirtd for 40 min (/run/lock/v2vboot-libvirtd)"
+    # (virtlogd keeps the domains' qemu logs: the verify stage starts one)
+    if ! [ -S /run/libvirt/virtlogd-sock ]; then
+        mkdir -p /var/log/libvirt
+        virtlogd --daemon
+        cleanup_fn 'kill $(cat /run/virtlogd.pid) 2>/dev/null'
+    fi
     if virsh -c qemu:///system version >/dev/null 2>&1; then return 0; fi
     mkdir -p /var/log/libvirt
     libvirtd --daemon

@@ -54,7 +54,7 @@ lv_error (const char *what)
 {
   const char *msg = virGetLastErrorMessage ();
 
-  v2v_error ("verify: %s: %s", what, msg ? msg : "failed");
+  v2v_error ("%s: %s", what, msg ? msg : "failed");
   return -1;
 }
 

@@ -60,10 +60,10 @@ root_tar () {
 # Partition, fill and make bootable; the guest must really look like
 # VMware left it (root=/dev/sda1 in grub.cfg).
 build_images () {
-    local tar tmp
+    local tar
     tar=$(root_tar)
     tmp=$(mktemp -d "$cache/build.XXXXXX")
-    trap 'rm -rf "$tmp"' RETURN EXIT
+    trap 'rm -rf "$tmp"' EXIT       # (run in a subshell: see below)
     echo "build-guest: partition, fill and make bootable, $layout disk(s) (about 3 min)" >&2
     truncate -s 4G "$tmp/a.img"
     if [ $layout = one ]; then
