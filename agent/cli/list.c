@@ -43,6 +43,7 @@ print_vm_line (const struct v2v_found_vm *vm)
   CLEANUP_FREE char *q = ks_quote (vm->vmx, &why);
   CLEANUP_FREE char *path = NULL, *name = NULL, *os = NULL, *nets = NULL;
   CLEANUP_FREE char *problem = NULL;
+  char size[32];
 
   if (q == NULL) {
     path = ks_escape (vm->vmx, 512);
@@ -62,6 +63,11 @@ print_vm_line (const struct v2v_found_vm *vm)
   nets = field (vm->networks, 256);
   if (name == NULL || os == NULL || nets == NULL)
     return;
+  /* (a disk under 1 GiB in MiB: "0 GiB" says nothing) */
+  if (vm->disk_bytes < (UINT64_C (1) << 30))
+    snprintf (size, sizeof size, "%" PRIu64 " MiB", vm->disk_bytes >> 20);
+  else
+    snprintf (size, sizeof size, "%" PRIu64 " GiB", vm->disk_bytes >> 30);
   printf ("vm --vmx=%s", q);
   if (vm->datacenter) {
     CLEANUP_FREE char *dc = ks_quote (vm->datacenter, &why);
@@ -69,15 +75,13 @@ print_vm_line (const struct v2v_found_vm *vm)
                              : NULL;
     if (dc)
       printf (" --datacenter=%s", dc);
-    printf ("  # %s, %s, %s, %s, %u MiB, %u vCPU, %zu disk(s) %" PRIu64
-            " GiB, networks: %s", inv ? inv : "?", power_name (vm->power),
-            name, os, vm->memory_mib, vm->vcpus, vm->nr_disks,
-            vm->disk_bytes >> 30, nets);
+    printf ("  # %s, %s, %s, %s, %u MiB, %u vCPU, %zu disk(s) %s, "
+            "networks: %s", inv ? inv : "?", power_name (vm->power),
+            name, os, vm->memory_mib, vm->vcpus, vm->nr_disks, size, nets);
   }
   else
-    printf ("  # %s, %s, %u MiB, %u vCPU, %zu disk(s) %" PRIu64
-            " GiB, networks: %s", name, os, vm->memory_mib, vm->vcpus,
-            vm->nr_disks, vm->disk_bytes >> 30, nets);
+    printf ("  # %s, %s, %u MiB, %u vCPU, %zu disk(s) %s, networks: %s",
+            name, os, vm->memory_mib, vm->vcpus, vm->nr_disks, size, nets);
   if (vm->power != V2V_POWER_UNKNOWN && !vm->datacenter)
     printf (", %s", power_name (vm->power));
   putchar ('\n');
