@@ -66,6 +66,7 @@ r=0; "$agent" run -k "$T/small.ks" --workdir "$T/wd" >"$T/err" 2>&1 || r=$?
 log "conversion into the pool, verified by a transient domain on the KVM host"
 ks good lvvm --pool="$pool" --known-hosts="$ROOT_KNOWN_HOSTS"
 echo "options --verify-boot --verify-timeout=240" >>"$T/good.ks"
+cleanup_fn 'virsh -q undefine lvvm >/dev/null 2>&1'
 "$agent" run -k "$T/good.ks" --workdir "$T/wd" --machine-readable \
     >"$T/events.json" 2>"$T/run.log" &
 pid=$!
@@ -116,7 +117,6 @@ virsh -q vol-list "$pool" | grep -q verify && fail "an overlay volume was left: 
 virsh -q dumpxml lvvm >"$T/dom.xml" || fail "domain not defined"
 grep -q "<mac address='$mac'/>" "$T/dom.xml" || fail "MAC"
 grep -q "<source network='default'/>" "$T/dom.xml" || fail "network mapping"
-cleanup_fn 'virsh -q undefine lvvm >/dev/null 2>&1'
 [ "$(virsh vol-path lvvm-sda --pool "$pool")" = "$vol" ] || fail "volume path"
 grep -q "$vol" "$T/dom.xml" || fail "the domain does not use the pool's volume"
 alloc=$(( $(stat -c %b "$vol") * 512 ))
