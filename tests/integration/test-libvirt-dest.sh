@@ -86,8 +86,13 @@ while kill -0 $pid 2>/dev/null; do
         case $net in v2vboot-verify-*) ;; *) fail "test NIC on network '$net'" ;; esac
         virsh -q net-dumpxml "$net" >"$T/test-net.xml"
         grep -qE '<forward|<ip' "$T/test-net.xml" && fail "the test network is not isolated: $(cat "$T/test-net.xml")"
-        grep -qF "$vol" "$T/test-dom.xml" && fail "the test domain uses the converted volume itself"
-        grep -q "lvvm-sda-verify.qcow2" "$T/test-dom.xml" || fail "the test domain has no overlay"
+        # (the converted volume shows only as the overlay's backing file)
+        python3 - "$T/test-dom.xml" "$vol" <<'PY' || fail "the test domain's disk is not an overlay over the volume"
+import sys, xml.etree.ElementTree as ET
+disk = ET.parse(sys.argv[1]).find("devices/disk")
+assert disk.find("source").get("file").endswith("/lvvm-sda-verify.qcow2"), ET.tostring(disk)
+assert disk.find("backingStore/source").get("file") == sys.argv[2], ET.tostring(disk)
+PY
         grep -q "<mac address='$mac'/>" "$T/test-dom.xml" || fail "the test domain lost the MAC"
     fi
     sleep 0.5
