@@ -387,7 +387,7 @@ start_libvirtd () {
     # (virtlogd keeps the domains' qemu logs: the verify stage starts one)
     if ! [ -S /run/libvirt/virtlogd-sock ]; then
         mkdir -p /var/log/libvirt
-        virtlogd --daemon
+        virtlogd --daemon {_libvirt_lock}>&-    # (the lock is not its to keep)
         cleanup_fn 'kill $(cat /run/virtlogd.pid) 2>/dev/null'
     fi
     if virsh -c qemu:///system version >/dev/null 2>&1; then return 0; fi
