@@ -99,6 +99,8 @@ fail_disk (struct copier *c, size_t i)
   struct v2v_saved_error e;
   bool first;
 
+  if (v2v_last_error () == NULL)
+    v2v_error ("disk %zu: the copy failed", i);
   v2v_error_take (&e);
   pthread_mutex_lock (&c->lock);
   first = !c->failed;
