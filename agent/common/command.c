@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +26,39 @@
  * (when the kernel has them), so that a child reaped behind our back
  * (libguestfs reaps its appliance's qemu) is never signalled under a
  * recycled pid.  pid 0: a free slot; pid is set last and cleared first.
+ * Threads (copy_disks.c) change the table under children_lock; the
+ * signal handler only reads it.
+ *
+ * Each child has the group of the thread that started it (0 unless the
+ * thread said otherwise): a group can be stopped without cancelling the
+ * run (the first disk whose copy fails stops the others' programs),
+ * and a child started into a stopped group, or after the cancel, is
+ * stopped at once.
  */
 static struct {
   volatile pid_t pid;
   volatile int pidfd;       /* -1: none */
+  unsigned group;
 } children[MAX_CHILDREN];
+static pthread_mutex_t children_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread unsigned child_group;
+static unsigned stopped_group;          /* 0: none */
+
+static volatile sig_atomic_t cancelled;
+
+static void
+signal_child (size_t i, int sig)
+{
+  pid_t pid = children[i].pid;
+  int fd = children[i].pidfd;
+
+  if (pid <= 0)
+    return;
+  if (fd >= 0)
+    pidfd_send_signal (fd, sig, NULL, 0);  /* ESRCH once it is gone */
+  else
+    kill (pid, sig);
+}
 
 static void
 track (pid_t pid)
@@ -40,12 +69,18 @@ track (pid_t pid)
   if (pid <= 0)
     return;
   pidfd = pidfd_open (pid, 0);   /* O_CLOEXEC already */
+  pthread_mutex_lock (&children_lock);
   for (i = 0; i < MAX_CHILDREN; ++i)
     if (children[i].pid == 0) {
       children[i].pidfd = pidfd;
+      children[i].group = child_group;
       children[i].pid = pid;
+      if (cancelled || (child_group && child_group == stopped_group))
+        signal_child (i, SIGTERM);
+      pthread_mutex_unlock (&children_lock);
       return;
     }
+  pthread_mutex_unlock (&children_lock);
   if (pidfd >= 0)
     close (pidfd);
 }
@@ -57,6 +92,7 @@ untrack (pid_t pid)
 
   if (pid <= 0)
     return;
+  pthread_mutex_lock (&children_lock);
   for (i = 0; i < MAX_CHILDREN; ++i)
     if (children[i].pid == pid) {
       int fd = children[i].pidfd;
@@ -65,9 +101,31 @@ untrack (pid_t pid)
       if (fd >= 0)
         close (fd);
     }
+  pthread_mutex_unlock (&children_lock);
 }
 
-static volatile sig_atomic_t cancelled;
+/* The group of the children this thread starts from now on. */
+void
+v2v_child_group_set (unsigned group)
+{
+  child_group = group;
+}
+
+/* SIGTERM to every live child of group (not 0), and to any it starts
+ * from now on.
+ */
+void
+v2v_child_group_stop (unsigned group)
+{
+  size_t i;
+
+  pthread_mutex_lock (&children_lock);
+  stopped_group = group;
+  for (i = 0; i < MAX_CHILDREN; ++i)
+    if (children[i].group == group)
+      signal_child (i, SIGTERM);
+  pthread_mutex_unlock (&children_lock);
+}
 
 bool
 v2v_cancelled (void)
@@ -84,16 +142,8 @@ v2v_kill_children (int sig)
   size_t i;
 
   cancelled = 1;
-  for (i = 0; i < MAX_CHILDREN; ++i) {
-    pid_t pid = children[i].pid;
-    int fd = children[i].pidfd;
-    if (pid <= 0)
-      continue;
-    if (fd >= 0)
-      pidfd_send_signal (fd, sig, NULL, 0);  /* ESRCH once it is gone */
-    else
-      kill (pid, sig);
-  }
+  for (i = 0; i < MAX_CHILDREN; ++i)
+    signal_child (i, sig);
 }
 
 void
@@ -184,6 +234,13 @@ spawn (const char *const *argv, int out_fd)
   }
   if (pid == 0) {
     int null = open ("/dev/null", O_RDONLY);
+    sigset_t none;
+
+    /* A program starts with no signal blocked, whatever the thread that
+     * started it blocks (copy_disks.c's leave SIGTERM to the main one).
+     */
+    sigemptyset (&none);
+    sigprocmask (SIG_SETMASK, &none, NULL);
     if (null >= 0)
       dup2 (null, 0);
     dup2 (out_fd, 1);
@@ -194,7 +251,8 @@ spawn (const char *const *argv, int out_fd)
     if (getppid () != parent)
       _exit (127);
     execvp (argv[0], (char *const *) argv);
-    fprintf (stderr, "%s: %s\n", argv[0], strerror (errno));
+    /* Not stderr's FILE: another thread may have held its lock. */
+    dprintf (2, "%s: %s\n", argv[0], strerror (errno));
     _exit (127);
   }
   track (pid);

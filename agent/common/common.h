@@ -20,6 +20,13 @@ extern void v2v_error (const char *fmt, ...)
 extern void v2v_debug (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
 extern int v2v_oom (void);
+/* An error moved from one thread to another (each keeps its own). */
+struct v2v_saved_error {
+  char *message, *detail;
+  enum v2v_error_kind kind;
+};
+extern void v2v_error_take (struct v2v_saved_error *e);
+extern void v2v_error_put (struct v2v_saved_error *e);
 extern int v2v_asprintf (char **strp, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 
@@ -64,6 +71,8 @@ extern void v2v_kill_wait (pid_t pid);
 extern void v2v_track_child (pid_t pid);
 extern void v2v_untrack_child (pid_t pid);
 extern bool v2v_child_tracked (pid_t pid);
+extern void v2v_child_group_set (unsigned group);
+extern void v2v_child_group_stop (unsigned group);
 extern pid_t v2v_reap (pid_t pid, int *status, int options);
 extern bool v2v_cancelled (void);
 extern char *v2v_chomp (char *s);

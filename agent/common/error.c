@@ -71,6 +71,32 @@ v2v_clear_error (void)
   last_kind = V2V_ERR_OTHER;
 }
 
+/* Move this thread's last error into *e (and clear it here): for a
+ * thread that hands its error to another (copy_disks.c).
+ */
+void
+v2v_error_take (struct v2v_saved_error *e)
+{
+  e->message = last_error;
+  e->kind = last_kind;
+  e->detail = last_detail;
+  last_error = last_detail = NULL;
+  last_kind = V2V_ERR_OTHER;
+}
+
+/* Make *e (from v2v_error_take, in any thread) this thread's last error;
+ * e is empty after.
+ */
+void
+v2v_error_put (struct v2v_saved_error *e)
+{
+  v2v_clear_error ();
+  last_error = e->message;
+  last_kind = e->kind;
+  last_detail = e->detail;
+  e->message = e->detail = NULL;
+}
+
 static void
 set_error (enum v2v_error_kind kind, const char *detail,
            const char *fmt, va_list ap)
@@ -117,11 +143,13 @@ v2v_debug (const char *fmt, ...)
 
   if (!v2v_verbose)
     return;
+  flockfile (stderr);             /* one line, whatever other threads say */
   fprintf (stderr, "v2vboot: %s: ", stage);
   va_start (ap, fmt);
   vfprintf (stderr, fmt, ap);
   va_end (ap);
   fputc ('\n', stderr);
+  funlockfile (stderr);
 }
 
 /* Out of memory, as the current stage's error.  Returns -1, for

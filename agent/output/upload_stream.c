@@ -8,6 +8,9 @@
  * the reader wait, so memory stays at RING x CHUNK whatever the disk.
  *
  * Only the reader touches the NBD handle, only the caller the stream.
+ * Several disks upload at once, each from a thread of copy_disks.c, on
+ * the run's one libvirt connection (libvirt's connections are
+ * thread-safe; each disk has its own stream).
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -235,7 +238,8 @@ send_all (struct run *run, struct disk_state *d, int i, struct ring *r,
     }
     if (!s->hole) {
       sent += s->len;
-      run->libvirt_bytes += s->len;
+      /* The disks upload at once (copy_disks.c). */
+      __atomic_add_fetch (&run->libvirt_bytes, s->len, __ATOMIC_RELAXED);
     }
     ring_pop (r);
     if (v2v_now () - last > 0.5) {

@@ -1,4 +1,9 @@
-/* Progress events: the engine's only channel to its front end. */
+/* Progress events: the engine's only channel to its front end.  One
+ * event at a time reaches the front end's callback, whatever thread
+ * sends it (the disks' copies run in threads of their own:
+ * copy_disks.c), so that it writes each as whole lines.
+ */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,11 +12,17 @@
 
 #include "internal.h"
 
+/* Recursive: a callback may itself make the engine say something. */
+static pthread_mutex_t emit_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
 static void
 emit (struct run *run, struct v2v_event *ev)
 {
-  if (run->progress)
-    run->progress (ev, run->opaque);
+  if (run->progress == NULL)
+    return;
+  pthread_mutex_lock (&emit_lock);
+  run->progress (ev, run->opaque);
+  pthread_mutex_unlock (&emit_lock);
 }
 
 int

@@ -3,7 +3,8 @@
  * writes nothing to the destination.
  *
  *   destination -> source -> overlay -> inspect -> convert -> fstrim
- *     -> size-check -> [check mode stops here] -> copy -> define
+ *     -> size-check -> [check mode stops here] -> copy (the disks at
+ *     once: copy_disks.c) -> define
  *     -> [verify, with --verify-boot]
  */
 #include <dirent.h>
@@ -440,11 +441,8 @@ v2v_run (const struct v2v_config *cfg, enum v2v_mode mode,
     return 0;
   }
 
-  for (i = 0; i < run.nr_disks; ++i) {
-    if (v2v_event_stage (&run, "copy", (int) i) == -1 ||
-        v2v_dest_copy (&run, &run.disks[i], (int) i) == -1)
-      goto fail;
-  }
+  if (v2v_copy_disks (&run) == -1)
+    goto fail;
   if (v2v_event_stage (&run, "define", -1) == -1 ||
       v2v_source_power_check (&run, V2V_POWER_AFTER_COPY) == -1 ||
       v2v_dest_finish (&run) == -1)

@@ -7,6 +7,11 @@
 /* pipeline.c: the stages of v2v_run in order */
 extern int v2v_make_workdir (struct run *run);
 
+/* copy_disks.c: the copy stage, several disks at once */
+extern int v2v_copy_disks (struct run *run);
+extern size_t v2v_copy_width (size_t disks, unsigned cores,
+                              unsigned connections);
+
 /* quick_look.c */
 extern int v2v_quick_look_begin (struct run *run,
                                  const struct v2v_config *cfg,
