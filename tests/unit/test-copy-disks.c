@@ -35,7 +35,10 @@ static const char fake_qemu_img[] =
   "fail-*) i=0; while [ ! -e \"$dir/slow-0.started\" ] && [ $i -lt 200 ]\n"
   "  do sleep 0.1; i=$((i+1)); done\n"
   "  echo \"qemu-img: boom $name\"; exit 1 ;;\n"
-  "slow-*) sleep 60 & s=$!; wait $s ;;\n"
+  /* (sleep's output goes nowhere: a TERM between its fork and s=$! leaves
+   * it running, and it must not hold the pipe the agent reads to EOF)
+   */
+  "slow-*) sleep 60 >/dev/null 2>&1 & s=$!; wait $s ;;\n"
   "esac\n";
 
 #define MAX_EVENTS 256
