@@ -113,7 +113,7 @@ assert v.startswith("booted in ") and "login prompt on ttyS0" in v, v
 assert int(v.split("NIC sent ")[1].split()[0]) > 0, v
 print("verify:", v)
 PY
-shot=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1]) if "\"screenshot\"" in l][-1]["screenshot"])' "$T/events.json")
+shot=$(python3 -c 'import json,sys; print([e for e in map(json.loads, open(sys.argv[1])) if e["event"] == "done"][-1]["screenshot"])' "$T/events.json")
 file "$shot" | grep -q 'PNG image data' || fail "no PNG screenshot at $shot"
 rm -f "$shot"
 virsh -q list --all --name | grep -q v2vboot-verify && fail "the test domain was left"
