@@ -101,7 +101,8 @@ PY
     sleep 0.5
 done
 wait $pid || { tail -20 "$T/run.log"; fail "run failed"; }
-[ -n "$at_verify" ] && [ -n "$seen" ] || fail "no verify stage or no test domain seen"
+[ -n "$at_verify" ] && [ -n "$seen" ] ||
+    { grep verify "$T/events.json" | tail -3; fail "verify stage seen: '$at_verify'; test domain seen: '$seen'"; }
 wait $sumpid
 [ "$(stat -c %y "$vol")" = "$at_verify" ] || fail "the verification wrote to the converted volume"
 [ "$(sha256sum <"$vol")" = "$(cat "$T/sum-at-verify")" ] || fail "the verification changed the converted volume"
