@@ -122,8 +122,8 @@ PY
 shot=$(python3 -c 'import json,sys; print([e for e in map(json.loads, open(sys.argv[1])) if e["event"] == "done"][-1]["screenshot"])' "$T/events.json")
 file "$shot" | grep -q 'PNG image data' || fail "no PNG screenshot at $shot"
 rm -f "$shot"
-virsh -q list --all --name | grep -q v2vboot-verify && fail "the test domain was left"
-virsh -q net-list --all --name | grep -q v2vboot-verify && fail "the test network was left"
+virsh -q list --all --name | grep -q v2vboot-verify-lvvm && fail "the test domain was left"
+virsh -q net-info "$net" >/dev/null 2>&1 && fail "the test network $net was left"
 virsh -q vol-list "$pool" | grep -q verify && fail "an overlay volume was left: $(virsh -q vol-list "$pool")"
 virsh -q dumpxml lvvm >"$T/dom.xml" || fail "domain not defined"
 grep -q "<mac address='$mac'/>" "$T/dom.xml" || fail "MAC"
@@ -136,6 +136,7 @@ BOOT_MAC=$mac boot_disk "$vol" raw "$T/boot.log" || { tail -20 "$T/boot.log"; fa
 
 log "a verification cancelled while its test domain boots"
 ks cancel lvcancel --pool="$pool" --known-hosts="$ROOT_KNOWN_HOSTS"
+nets_before=$(virsh -q net-list --all --name | sort)
 echo "options --verify-boot --verify-timeout=600" >>"$T/cancel.ks"
 V2VBOOT_TEST_SKIP_CONVERT=1 "$agent" run -k "$T/cancel.ks" --workdir "$T/wd" \
     --machine-readable >"$T/events2.json" 2>"$T/run2.log" &
@@ -153,8 +154,8 @@ kill -TERM $pid
 r=0; wait $pid || r=$?
 [ $r = 1 ] || { tail "$T/run2.log"; fail "exit $r after SIGTERM, want 1"; }
 grep -q '"stage":"verify".*cancelled' "$T/events2.json" || { tail -3 "$T/events2.json"; fail "no cancelled error of stage verify"; }
-virsh -q list --all --name | grep -q v2vboot-verify && fail "the test domain was left"
-virsh -q net-list --all --name | grep -q v2vboot-verify && fail "the test network was left"
+virsh -q list --all --name | grep -q v2vboot-verify-lvcancel && fail "the test domain was left"
+[ "$(virsh -q net-list --all --name | sort)" = "$nets_before" ] || fail "the test network was left"
 virsh -q vol-list "$pool" | grep -q verify && fail "an overlay volume was left: $(virsh -q vol-list "$pool")"
 [ "$(virsh -q domstate lvcancel)" = "shut off" ] || fail "the converted VM was removed or started"
 virsh -q vol-list "$pool" | grep -q lvcancel-sda || fail "the converted volume was removed"
