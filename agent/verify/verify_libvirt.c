@@ -273,9 +273,11 @@ host_has_kvm (struct lv *lv)
     return false;
   caps = virConnectGetDomainCapabilities (lv->conn, NULL, "x86_64", NULL,
                                           "kvm", 0);
-  free (caps);
   v2v_clear_error ();
-  return caps != NULL;
+  if (caps == NULL)
+    return false;
+  free (caps);
+  return true;
 }
 
 /* The screen's bytes as they come (a blocking virStreamRecvAll of a
@@ -366,13 +368,18 @@ static int
 watch (struct lv *lv, const struct v2v_domain *dom, unsigned timeout)
 {
   struct v2v_verify_signs *s = lv->signs;
-  double start = v2v_now (), alive_at = 0;
+  double start = v2v_now (), alive_at = 0, counted = 0;
 
   while (!v2v_cancelled ()) {
     if (virEventRunDefaultImpl () == -1)
       return lv_error ("libvirt's event loop");
-    if (!lv->stopped)
+    /* (the loop turns for every piece of console output: the statistics,
+     * a round trip to the host, are asked for twice a second at most)
+     */
+    if (!lv->stopped && v2v_now () - counted >= 0.5) {
       count_packets (lv);
+      counted = v2v_now ();
+    }
     v2v_clear_error ();
     s->login = lv->scan.login;
     s->death = lv->scan.death;
