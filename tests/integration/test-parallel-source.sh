@@ -111,7 +111,10 @@ for p in https sftp; do
         kill "$(cat "$T/$p.pid")"; wait
         fail "$p: the copy of a disk that shrank succeeded"
     fi
-    kill "$(cat "$T/$p.pid")"; wait
+    # (Debian 12's nbdkit 1.32 may already be gone: its core can abort on
+    # "raw_send_socket: Assertion `sock >= 0'" when a reply of a request
+    # in flight comes after nbdcopy hung up on the first error)
+    kill "$(cat "$T/$p.pid")" 2>/dev/null || true; wait
     grep -Eq 'ends [0-9]+ bytes early|sent [0-9]+ of [0-9]+ bytes|HTTP status 416' "$T/plugin-$p.log" ||
         { cat "$T/plugin-$p.log"; fail "$p: no short read in the plugin's log"; }
     log "$p: $(grep -m1 -Eo 'error: .*' "$T/plugin-$p.log")"
