@@ -376,6 +376,14 @@ put_guest_on_vcsim () {
     govc vm.change -vm "$vm" -m 1536 -c 2
 }
 
+# unix_socket_answers PATH: true when a process accepts connections on
+# the Unix socket PATH (a file left by a dead daemon does not).
+unix_socket_answers () {
+    python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])' "$1" 2>/dev/null
+}
+
 # start_libvirtd: the system libvirtd (started here, and stopped at the
 # end, unless one is already running).  Tests that use it run one at a
 # time (run-tests.sh runs two tests at once): they take a lock held until
@@ -384,11 +392,20 @@ start_libvirtd () {
     exec {_libvirt_lock}>/run/lock/v2vboot-libvirtd
     flock -w 2400 "$_libvirt_lock" ||
         fail "another test has held libvirtd for 40 min (/run/lock/v2vboot-libvirtd)"
-    # (virtlogd keeps the domains' qemu logs: the verify stage starts one)
-    if ! [ -S /run/libvirt/virtlogd-sock ]; then
+    # (virtlogd keeps the domains' qemu logs: the verify stage starts
+    # one.  A killed virtlogd leaves its socket file behind: what counts
+    # is whether something answers on it.)
+    if ! unix_socket_answers /run/libvirt/virtlogd-sock; then
         mkdir -p /var/log/libvirt
+        rm -f /run/libvirt/virtlogd-sock /run/libvirt/virtlogd-admin-sock
         virtlogd --daemon {_libvirt_lock}>&-    # (the lock is not its to keep)
         cleanup_fn 'kill $(cat /run/virtlogd.pid) 2>/dev/null'
+        local j
+        for j in $(seq 50); do
+            unix_socket_answers /run/libvirt/virtlogd-sock && break
+            sleep 0.1
+        done
+        unix_socket_answers /run/libvirt/virtlogd-sock || fail "virtlogd did not start"
     fi
     if virsh -c qemu:///system version >/dev/null 2>&1; then return 0; fi
     mkdir -p /var/log/libvirt
