@@ -1,6 +1,7 @@
 #!/bin/bash
 # Install what v2vboot needs to build, test and benchmark on Debian 12
-# (with --build: only what the build needs).
+# (with --build: only what the build needs; --list-build prints those
+# packages, a line each, and installs nothing).
 # Fast when everything is there (only dpkg-query runs); otherwise one
 # apt-get update and install.  Called by make check, make example and
 # make bench, so a fresh machine needs nothing else.
@@ -9,7 +10,7 @@ set -euo pipefail
 # What the build needs (make, make all: setup.sh --build).
 build_pkgs=(
     gcc make pkg-config libguestfs-dev libcurl4-openssl-dev libssl-dev libssh-dev
-    libvirt-dev libnbd-dev libncurses-dev libxml2-dev zlib1g-dev
+    libvirt-dev libnbd-dev libncurses-dev libxml2-dev zlib1g-dev nbdkit-plugin-dev
 )
 pkgs=(
     "${build_pkgs[@]}"
@@ -34,6 +35,7 @@ pkgs=(
     golang-github-kr-pretty-dev dpkg-dev
 )
 [ "${1:-}" = --build ] && pkgs=("${build_pkgs[@]}")
+[ "${1:-}" = --list-build ] && { printf '%s\n' "${build_pkgs[@]}"; exit 0; }
 # One dpkg-query for all: a package it does not know is missing too.
 mapfile -t installed < <(dpkg-query -W -f='${Status} ${Package}\n' "${pkgs[@]}" 2>/dev/null |
     sed -n 's/^install ok installed //p')

@@ -61,6 +61,51 @@ for step in all:build/v2vboot-agent example:build/v2vboot-agent \
     log "make $target: setup first, then $built"
 done
 
+# Every system header the C sources include, and every library the
+# programs link, belongs to a package that setup.sh --build installs (or
+# to one of their dependencies: it installs without recommends).  The
+# fakes above cannot see a package missing from that list: this machine
+# has it (nbdkit-plugin-dev once was missing, and a fresh machine could
+# not build the plugins).
+log "headers and libraries: each from a package setup.sh --build installs"
+mapfile -t build_pkgs < <("$top/tests/setup.sh" --list-build)
+[ ${#build_pkgs[@]} -gt 5 ] || fail "setup.sh --list-build listed ${#build_pkgs[@]} packages"
+apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+    --no-breaks --no-replaces --no-enhances "${build_pkgs[@]}" 2>/dev/null |
+    grep -v '^ ' | sed 's/:.*//' | sort -u >"$T/closure"
+grep -qx libc6-dev "$T/closure" || fail "the dependency walk found no libc6-dev"
+cflags=$(pkg-config --cflags libguestfs libcurl openssl libssh libvirt libnbd libxml-2.0 zlib)
+: >"$T/files"
+for c in $(git -C "$top" ls-files '*.c'); do
+    # (-M: every header, the system's too; one per line after the colon)
+    (cd "$top" && gcc -M -std=gnu11 -D_GNU_SOURCE -Iagent -Ikickstart -Itui \
+        -Iplugin $cflags "$c") | tr ' \\' '\n\n' | grep '^/' >>"$T/files" ||
+        fail "gcc -M $c failed"
+done
+# The libraries the programs link: the file the linker takes for each -l.
+for l in $( (cd "$top" && make -s -B -n V=1 programs 2>/dev/null) |
+            grep -- ' -o build/' | grep -o -- ' -l[a-zA-Z0-9_+-]*' | sort -u); do
+    f=$(gcc -print-file-name="lib${l#-l}.so")
+    [ "${f#/}" != "$f" ] || fail "the linker finds no lib${l#-l}.so"
+    echo "$f" >>"$T/files"
+done
+grep -q 'libcurl' "$T/files" || fail "no libcurl among the libraries linked"
+# (paths made plain without following links: a -dev package owns
+# libX.so, the link, and only then the file it points to)
+sort -u "$T/files" | xargs -r realpath -s -e | sort -u >"$T/real"
+# owners FILE...: "package path" for each file dpkg knows
+owners () { dpkg -S "$@" 2>/dev/null | sed 's/^\([^:,]*\)[^ ]*: /\1 /'; }
+mapfile -t files <"$T/real"
+owners "${files[@]}" >"$T/owners"
+for f in "${files[@]}"; do
+    grep -q " $f\$" "$T/owners" && continue
+    o=$(owners "$(realpath "$f")" | cut -d' ' -f1)
+    echo "${o:-?} $f" >>"$T/owners"
+done
+bad=$(awk 'NR == FNR { ok[$1] = 1; next } !($1 in ok)' "$T/closure" "$T/owners")
+[ -z "$bad" ] || { echo "$bad"; fail "these come from packages setup.sh --build does not install"; }
+log "$(wc -l <"$T/real") files from $(cut -d' ' -f1 "$T/owners" | sort -u | wc -l) packages"
+
 # Without the packages, an internal target says what to run.
 fresh_copy
 PATH=$fake:$PATH make -C "$T/src" programs >"$T/make.log" 2>&1 &&
