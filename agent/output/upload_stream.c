@@ -7,6 +7,12 @@
  * (SSH-encrypted) libvirt connection keeps both busy; a full ring makes
  * the reader wait, so memory stays at RING x CHUNK whatever the disk.
  *
+ * Each chunk is read as PIECES requests in flight at once (libnbd's
+ * asynchronous reads): qemu-nbd serves them concurrently, so the
+ * copy-on-read overlay fetches their ranges from the source over as many
+ * of its --connections as it has; one 4 MiB read reached the source as
+ * one range on one connection, at one connection's rate.
+ *
  * Only the reader touches the NBD handle, only the caller the stream.
  * Several disks upload at once, each from a thread of copy_disks.c, on
  * the run's one libvirt connection (libvirt's connections are
@@ -28,6 +34,7 @@
 #define RING 4
 #define STATUS_WINDOW (512ULL * 1024 * 1024)
 #define MAX_EXTENTS 1024
+#define PIECES 8          /* as qemu-img convert -m 8 (output_local_copy.c) */
 
 struct slot {
   char *buf;
@@ -113,6 +120,37 @@ ring_finish (struct ring *r, char *error)
   pthread_mutex_unlock (&r->lock);
 }
 
+/* Read N bytes at OFF into BUF as up to PIECES requests at once. */
+static int
+pread_pieces (struct nbd_handle *nbd, char *buf, uint64_t n, uint64_t off)
+{
+  uint64_t piece = (n + PIECES - 1) / PIECES, done = 0;
+  int64_t cookie[PIECES];
+  size_t k, sent = 0;
+  int ret = 0;
+
+  piece = (piece + 4095) & ~(uint64_t) 4095;
+  while (done < n && sent < PIECES) {
+    uint64_t len = n - done < piece ? n - done : piece;
+    cookie[sent] = nbd_aio_pread (nbd, buf + done, len, off + done,
+                                  NBD_NULL_COMPLETION, 0);
+    if (cookie[sent] == -1) {
+      ret = -1;
+      break;
+    }
+    sent++;
+    done += len;
+  }
+  /* Wait for every request sent, even after an error: BUF is theirs. */
+  while (nbd_aio_in_flight (nbd) > 0)
+    if (nbd_poll (nbd, -1) == -1)
+      return -1;
+  for (k = 0; k < sent && ret == 0; ++k)
+    if (nbd_aio_command_completed (nbd, (uint64_t) cookie[k]) == -1)
+      ret = -1;
+  return ret;
+}
+
 /* Queue LEN bytes at OFF: a hole, or data read (and checked for zeroes). */
 static int
 read_range (struct ring *r, uint64_t off, uint64_t len, bool zero,
@@ -127,7 +165,7 @@ read_range (struct ring *r, uint64_t off, uint64_t len, bool zero,
     s->len = n;
     s->hole = zero;
     if (!zero) {
-      if (nbd_pread (r->nbd, s->buf, n, off, 0) == -1) {
+      if (pread_pieces (r->nbd, s->buf, n, off) == -1) {
         if (asprintf (error, "read %s: %s", r->label, nbd_get_error ()) == -1)
           *error = NULL;
         return -1;
