@@ -123,24 +123,46 @@ on_agent (virConnectPtr c, virDomainPtr d, int state, int reason,
     lv->signs->agent = true;
 }
 
+/* Gives SINK what a nonblocking stream has for now.  Returns -2 when
+ * more may come, 0 at its end, -1 on an error or when SINK refused: then
+ * the stream's callback is removed (nothing more is read).
+ */
+static int
+stream_drain (virStreamPtr st, int (*sink) (void *, const char *, size_t),
+              void *opaque)
+{
+  char buf[65536];
+  int n;
+
+  while ((n = virStreamRecv (st, buf, sizeof buf)) > 0)
+    if (sink (opaque, buf, (size_t) n) == -1) {
+      n = -1;
+      break;
+    }
+  if (n != -2)
+    virStreamEventRemoveCallback (st);
+  return n;
+}
+
 /* The serial console's bytes, as they come. */
+static int
+console_sink (void *opaque, const char *buf, size_t n)
+{
+  struct lv *lv = opaque;
+
+  v2v_console_scan (&lv->scan, buf, n);
+  if (lv->serial_fd >= 0 && write (lv->serial_fd, buf, n) < 0) {
+    close (lv->serial_fd);
+    lv->serial_fd = -1;
+  }
+  return 0;
+}
+
 static void
 on_console (virStreamPtr st, int events, void *opaque)
 {
-  struct lv *lv = opaque;
-  char buf[4096];
-  int n;
-
   (void) events;
-  while ((n = virStreamRecv (st, buf, sizeof buf)) > 0) {
-    v2v_console_scan (&lv->scan, buf, (size_t) n);
-    if (lv->serial_fd >= 0 && write (lv->serial_fd, buf, (size_t) n) < 0) {
-      close (lv->serial_fd);
-      lv->serial_fd = -1;
-    }
-  }
-  if (n != -2)                    /* the end, or an error: no more */
-    virStreamEventRemoveCallback (st);
+  stream_drain (st, console_sink, opaque);
 }
 
 static void
@@ -289,25 +311,26 @@ struct screen {
   int done;                 /* 1 at its end, -1 on an error */
 };
 
+static int
+screen_sink (void *opaque, const char *buf, size_t n)
+{
+  struct screen *sc = opaque;
+
+  if (sc->img.len + n > SCREEN_CAP)
+    return -1;
+  return v2v_sb_add (&sc->img, buf, n);
+}
+
 static void
 on_screen (virStreamPtr st, int events, void *opaque)
 {
   struct screen *sc = opaque;
-  char buf[65536];
   int n;
 
   (void) events;
-  while ((n = virStreamRecv (st, buf, sizeof buf)) > 0) {
-    if (sc->img.len + (size_t) n > SCREEN_CAP ||
-        v2v_sb_add (&sc->img, buf, (size_t) n) == -1) {
-      n = -1;
-      break;
-    }
-  }
-  if (n != -2) {
+  n = stream_drain (st, screen_sink, sc);
+  if (n != -2)
     sc->done = n == 0 ? 1 : -1;
-    virStreamEventRemoveCallback (st);
-  }
 }
 
 /* The screen, as PNG at shot. */
