@@ -7,7 +7,8 @@
 # (the domain's firmware): the converted disk boots its default kernel
 # with root, filesystem, firmware, NIC name and address, and swap; every
 # kernel's initramfs was rebuilt; the copy read and wrote only used
-# blocks (source read / output data, output data / used).  The unconverted disk must not boot on
+# blocks (source read / output data, output data / used), and inspection
+# counted the filesystem once.  The unconverted disk must not boot on
 # virtio-blk.  One conversion (3-4 min under TCG) and two boots.
 source "$(dirname "$0")/../functions.sh"
 requires which nbdkit qemu-img qemu-system-x86_64 nginx
@@ -22,6 +23,13 @@ convert_guest_vm "$vm"
 # Only used blocks: btrfs trimmed once through its device, swap recreated.
 check_trimmed "$T/run.log" /dev/sda1
 check_only_used "$T/run.log" 1.02 1.06 "$CONVERTED_DISK"
+# What inspection said is used counts the filesystem once, not once per
+# subvolume mounted (/ and /home): the destination's space check uses it.
+inspected=$(sed -n 's/.*guest firmware [A-Z]*, \([0-9]*\) MiB used in its filesystems.*/\1/p' "$T/run.log")
+trimmed=$(sed -n 's/.* filesystems trimmed, \([0-9]*\) MiB used in them.*/\1/p' "$T/run.log" | tail -1)
+[ -n "$inspected" ] && [ -n "$trimmed" ] || fail "no used space said by inspection or trim"
+[ $(( inspected * 4 )) -le $(( trimmed * 5 )) ] ||
+    fail "inspection counted $inspected MiB used, the one filesystem holds $trimmed MiB"
 kernels=$(grep -o 'rebuilding the initramfs of [^ ]*' "$T/run.log" | awk '{print $NF}' | sort -u)
 [ "$(wc -l <<<"$kernels")" = 2 ] || { cat "$T/run.log"; fail "not both kernels' initramfs rebuilt: $kernels"; }
 grep -q -- '-cloud-amd64' <<<"$kernels" || fail "the cloud kernel's initramfs was not rebuilt: $kernels"
