@@ -12,28 +12,26 @@
 # v2vboot misses them.
 #
 # BENCH_RATELIMIT_CONNECTIONS=N gives v2vboot --connections=N (1 shows
-# what one stream does; the rate target is then not checked).  With CI
+# what one stream does; the rate target is then not checked).
+# BENCH_RATELIMIT_DEST=libvirt converts into a libvirt pool of this host
+# over qemu+ssh instead of a directory (the upload path,
+# agent/output/upload_stream.c).  With CI
 # set, virt-v2v's row is left out (its capped run alone takes minutes:
 # the full bench has it).
 source "$(dirname "$0")/../functions.sh"
 source "$(dirname "$0")/virt-v2v-https.sh"
+source "$(dirname "$0")/rate-proxy.sh"
 requires which virt-v2v nbdkit qemu-img nginx bc python3
 
 cap_mib=${BENCH_CAP_MIB:-32}
 cap=$(( cap_mib * 1048576 ))
 start_nginx
 put_guest_on_datastore testvm
-PROXY_PORT=$(free_port)
-python3 "$top/tests/bench/rate-proxy.py" "$PROXY_PORT" "$NGINX_PORT" "$cap" &
-proxy_pid=$!
-cleanup_fn "kill $proxy_pid"
-for i in $(seq 50); do
-    (exec 3<>/dev/tcp/127.0.0.1/$PROXY_PORT) 2>/dev/null && break
-    sleep 0.1
-done
+start_rate_proxy "$cap_mib"
 
+# data_bytes FILE [FORMAT]
 data_bytes () {
-    qemu-img map --output=json "$1" |
+    qemu-img map --output=json ${2:+-f "$2"} "$1" |
         python3 -c 'import json,sys; print(sum(e["length"] for e in json.load(sys.stdin) if e["data"]))'
 }
 now () { date +%s.%N; }
@@ -58,6 +56,16 @@ mkdir -p "$T/v2vboot" "$T/wd"
 NGINX_PORT=$PROXY_PORT write_ks "$T/ks" testvm "$T/v2vboot" --cacert="$CERT"
 [ -z "${BENCH_RATELIMIT_CONNECTIONS:-}" ] ||
     echo "options --connections=$BENCH_RATELIMIT_CONNECTIONS" >>"$T/ks"
+dest=${BENCH_RATELIMIT_DEST:-dir}
+case $dest in
+    dir) ;;
+    libvirt)
+        start_kvm_host ratelimit
+        sed -i "s|^destination .*|destination --type=libvirt --uri=qemu+ssh://root@127.0.0.1:$ROOT_SSH_PORT/system --pool=$POOL --identity=$ROOT_SSH_KEY --known-hosts=$ROOT_KNOWN_HOSTS|" "$T/ks"
+        cleanup_fn "virsh -q undefine testvm-kvm >/dev/null 2>&1"
+        ;;
+    *) fail "BENCH_RATELIMIT_DEST=$dest: dir or libvirt" ;;
+esac
 : >"$NGINX_DIR/access.log"
 start=$(now)
 "$agent" run --kickstart "$T/ks" --workdir "$T/wd" --machine-readable \
@@ -67,7 +75,11 @@ bytes_at_copy $! "$T/v2vboot.events" '"stage":"copy"' folder ||
 ours_time=$(printf '%.1f' "$(echo "$(now) - $start" | bc)")
 ours_read=$(nginx_bytes folder)
 ours_copy_read=$(( ours_read - $(cat "$T/at-copy") ))
-ours_data=$(data_bytes "$T/v2vboot/testvm-kvm-sda.qcow2")
+if [ "$dest" = libvirt ]; then
+    ours_data=$(data_bytes "$(virsh vol-path testvm-kvm-sda --pool "$POOL")" raw)
+else
+    ours_data=$(data_bytes "$T/v2vboot/testvm-kvm-sda.qcow2")
+fi
 # The last copy event's rate: the disk's data over the copy's seconds.
 ours_rate=$(grep '"event":"copy"' "$T/v2vboot.events" | tail -1 |
                 sed -n 's/.*"rate":\([0-9.e+]*\).*/\1/p')
@@ -105,7 +117,7 @@ ours_src_x=$(ratio "$ours_copy_read" "$(echo "$ours_copy_s * $cap" | bc)")
 ours_ratio=$(ratio "$ours_read" "$ours_data")
 cat <<REPORT
 
-== v2vboot bench, part 5: the test guest over HTTPS, each connection capped at $cap_mib MiB/s, TCG
+== v2vboot bench, part 5: the test guest over HTTPS, each connection capped at $cap_mib MiB/s, into $([ "$dest" = libvirt ] && echo "a libvirt pool (qemu+ssh)" || echo "a directory"), TCG
                                     v2vboot              virt-v2v
 copy stage rate / cap:              $(printf '%-20s %s' "$ours_x" "$t_x")
 source read in the copy / cap:      $(printf '%-20s %s' "$ours_src_x" "$t_src_x")

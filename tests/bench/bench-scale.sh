@@ -16,8 +16,12 @@
 # BENCH_SCALE=1 or BENCH_MATRIX is all (its default outside CI, as
 # bench-matrix.sh reads it).  make bench-scale runs it always.
 # BENCH_SCALE_VMS="smallvm fourvm" runs only those rows (smallvm, the
-# reference of the ratios, always runs).
+# reference of the ratios, always runs).  BENCH_SCALE_CAP_MIB=N reads the
+# source through rate-proxy.py, each connection capped at N MiB/s (as
+# bench-ratelimit.sh): the copy then waits on the source, as on an ESXi,
+# not on this machine's cores.
 source "$(dirname "$0")/../functions.sh"
+source "$(dirname "$0")/rate-proxy.sh"
 requires which nbdkit qemu-img qemu-system-x86_64 nginx python3 sfdisk mke2fs
 
 if [ "${1:-}" = --from-bench ] && [ "${BENCH_SCALE:-}" != 1 ] &&
@@ -43,6 +47,11 @@ if [ -n "${BENCH_SCALE_VMS:-}" ]; then
 fi
 
 start_nginx
+src_port=$NGINX_PORT src_said="nginx, 127.0.0.1"
+if [ -n "${BENCH_SCALE_CAP_MIB:-}" ]; then
+    start_rate_proxy "$BENCH_SCALE_CAP_MIB"
+    src_port=$PROXY_PORT src_said="nginx, 127.0.0.1, each connection capped at $BENCH_SCALE_CAP_MIB MiB/s"
+fi
 
 # put_scale_vm VM BUILDER LAYOUT DISKS MAC: the VM's disks (VM-flat.vmdk,
 # VM_1-flat.vmdk, ...), each with its descriptor, and a .vmx naming them
@@ -71,7 +80,7 @@ convert () {
     local vm=$1 dir=$2 rc=0
     mkdir -p "$dir/out" "$dir/wd"
     cat >"$dir/ks" <<KS
-source --type=https --server=127.0.0.1:$NGINX_PORT --user=$USER \\
+source --type=https --server=127.0.0.1:$src_port --user=$USER \\
        --password-file=$PASSWORD_FILE --cacert=$CERT
 vm --vmx="[datastore1] $vm/$vm.vmx"
 destination --type=local --dir=$dir/out --format=qcow2
@@ -177,7 +186,7 @@ done
 
 cat <<REPORT
 
-== v2vboot bench, scale: data, disk size and disk count, HTTPS (nginx, 127.0.0.1), TCG, $(nproc) cores, $(date -u +%Y-%m-%d)
+== v2vboot bench, scale: data, disk size and disk count, HTTPS ($src_said), TCG, $(nproc) cores, $(date -u +%Y-%m-%d)
 | VM | disks | virtual size | output data | stages (s) | wall | copy | copy s/GiB of data | vs smallvm | source read / output data | read in the copy, its rate | disks copied in parallel | boots with all disks |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 $(printf '%s\n' "${rows[@]}")
