@@ -15,7 +15,7 @@
 # what one stream does; the rate target is then not checked).
 # BENCH_RATELIMIT_DEST=libvirt converts into a libvirt pool of this host
 # over qemu+ssh instead of a directory (the upload path,
-# agent/output/upload_stream.c).  With CI
+# agent/output/upload_stream.c; the rate is reported, not checked).  With CI
 # set, virt-v2v's row is left out (its capped run alone takes minutes:
 # the full bench has it).
 source "$(dirname "$0")/../functions.sh"
@@ -134,7 +134,8 @@ ok_rate=$(echo "$ours_rate >= 3 * $cap" | bc)
 ok_read=$(echo "$ours_read <= 1.02 * $ours_data" | bc)
 target "copy rate >= 3 x the per-connection cap" "$ok_rate"
 target "source read <= 1.02 x output data" "$ok_read"
-if [ -z "${BENCH_RATELIMIT_CONNECTIONS:-}" ]; then
+# (into a libvirt pool the SSH stream may be the slower end: docs/bench.md)
+if [ -z "${BENCH_RATELIMIT_CONNECTIONS:-}" ] && [ "$dest" = dir ]; then
     [ "$ok_rate" = 1 ] || fail "v2vboot copied at ${ours_x}x the cap"
 fi
 [ "$ok_read" = 1 ] || fail "v2vboot read ${ours_ratio}x its output data"
