@@ -29,11 +29,6 @@ start_nginx
 put_guest_on_datastore testvm
 start_rate_proxy "$cap_mib"
 
-# data_bytes FILE [FORMAT]
-data_bytes () {
-    qemu-img map --output=json ${2:+-f "$2"} "$1" |
-        python3 -c 'import json,sys; print(sum(e["length"] for e in json.load(sys.stdin) if e["data"]))'
-}
 now () { date +%s.%N; }
 ratio () { echo "scale=2; $1 / $2" | bc; }
 # bytes_at_copy PID FILE PATTERN WHAT: while PID runs, the bytes nginx
@@ -76,9 +71,9 @@ ours_time=$(printf '%.1f' "$(echo "$(now) - $start" | bc)")
 ours_read=$(nginx_bytes folder)
 ours_copy_read=$(( ours_read - $(cat "$T/at-copy") ))
 if [ "$dest" = libvirt ]; then
-    ours_data=$(data_bytes "$(virsh vol-path testvm-kvm-sda --pool "$POOL")" raw)
+    ours_data=$(disks_data_bytes "$(virsh vol-path testvm-kvm-sda --pool "$POOL")")
 else
-    ours_data=$(data_bytes "$T/v2vboot/testvm-kvm-sda.qcow2")
+    ours_data=$(disks_data_bytes "$T/v2vboot/testvm-kvm-sda.qcow2")
 fi
 # The last copy event's rate: the disk's data over the copy's seconds.
 ours_rate=$(grep '"event":"copy"' "$T/v2vboot.events" | tail -1 |
@@ -102,7 +97,7 @@ else
     t_time=$(printf '%.1f' "$(echo "$(now) - $start" | bc)")
     t_read=$(nginx_bytes open)
     t_copy_read=$(( t_read - $(cat "$T/at-copy") ))
-    t_data=$(data_bytes "$T/virt-v2v/testvm-sda")
+    t_data=$(disks_data_bytes "$T/virt-v2v/testvm-sda")
     # Its copy stage: from "Copying disk 1/1" to the next timed message.
     t_copy=$(awk -F'[][]' '/Copying disk 1\/1/ { s = $2; next }
                            s != "" && /^\[/ { print $2 - s; exit }' "$T/virt-v2v.log")
